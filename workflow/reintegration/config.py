@@ -1,0 +1,100 @@
+"""Reading and validating the pipeline configuration against its JSON Schema."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from reintegration.paths import CONFIG_SCHEMA
+
+
+class ConfigError(ValueError):
+    """The configuration breaks its schema; the message lists every problem."""
+
+
+def load_schema(path: str | Path = CONFIG_SCHEMA) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _fill_defaults(config: dict, schema: dict) -> None:
+    """Insert schema defaults for absent keys, recursively (objects only)."""
+    for key, spec in schema.get("properties", {}).items():
+        if key not in config and "default" in spec:
+            config[key] = copy.deepcopy(spec["default"])
+        if isinstance(config.get(key), dict) and spec.get("type") == "object":
+            _fill_defaults(config[key], spec)
+
+
+def _key(path) -> str:
+    return ".".join(str(p) for p in path) or "(top level)"
+
+
+def _subschema(schema: dict, path) -> dict:
+    for part in path:
+        schema = schema.get("properties", {}).get(part, {})
+    return schema
+
+
+def _message(error, schema: dict) -> list[str]:
+    """Plain-language messages naming the key and what is allowed."""
+    key = _key(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unexpected = sorted(set(error.instance) - set(allowed))
+        prefix = f"{key}." if error.absolute_path else ""
+        return [
+            f"unknown key '{prefix}{name}'; allowed keys"
+            f"{' under ' + repr(key) if error.absolute_path else ''}: {', '.join(allowed)}"
+            for name in unexpected
+        ]
+    if error.validator == "required":
+        return [f"{key}: {error.message}"]
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return [f"key '{key}' = {error.instance!r} is not allowed; allowed values: {allowed}"]
+    if error.validator == "oneOf":
+        description = _subschema(schema, error.absolute_path).get("description", "")
+        return [
+            f"key '{key}' = {error.instance!r} is not valid. Expected: {' '.join(description.split())}"
+        ]
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+        return [
+            f"key '{key}' = {error.instance!r} must be {bound[error.validator]} {error.validator_value}"
+        ]
+    if error.validator == "type":
+        return [f"key '{key}' = {error.instance!r} must be of type {error.validator_value}"]
+    if error.validator == "pattern":
+        return [f"key '{key}' = {error.instance!r} must match the pattern {error.validator_value}"]
+    return [f"key '{key}': {error.message}"]
+
+
+def validate_config(config: dict, schema_path: str | Path = CONFIG_SCHEMA) -> dict:
+    """Return a copy of ``config`` with defaults filled in, or raise :class:`ConfigError`.
+
+    Every problem is reported at once, each naming its key and the allowed keys or values.
+    """
+    schema = load_schema(schema_path)
+    config = copy.deepcopy(dict(config))
+    _fill_defaults(config, schema)
+    errors = sorted(
+        Draft202012Validator(schema).iter_errors(config),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    messages = [m for e in errors for m in _message(e, schema)]
+    if messages:
+        raise ConfigError(
+            "invalid configuration (see config/config.yaml and workflow/schemas/config.schema.yaml):\n"
+            + "\n".join(f"  - {m}" for m in messages)
+        )
+    return config
+
+
+def load_config(path: str | Path, schema_path: str | Path = CONFIG_SCHEMA) -> dict:
+    """Read a YAML config file and validate it."""
+    with open(path, encoding="utf-8") as f:
+        return validate_config(yaml.safe_load(f) or {}, schema_path)

@@ -1,0 +1,43 @@
+# The codebook stage: validate the CSV codebook, then render it as the data dictionary.
+
+
+rule check_codebook:
+    """Check the codebook tables (schemas and cross-table rules); fail listing every problem."""
+    input:
+        tables=CODEBOOK_FILES,
+        schemas=expand(
+            "{schemas}/codebook/{table}.schema.yaml",
+            schemas=Path(workflow.basedir) / "workflow" / "schemas",
+            table=CODEBOOK_TABLES,
+        ),
+        code=package_files("codebook/", "problems", "text"),
+        script=SCRIPTS / "check_codebook.py",
+    output:
+        report="results/codebook/codebook_check.json",
+    log:
+        "logs/check_codebook.log",
+    params:
+        codebook=CODEBOOK_DIR,
+    shell:
+        "python {input.script} --codebook {params.codebook} --out {output.report} > {log} 2>&1"
+
+
+rule data_dictionary:
+    """Render the codebook as a readable data dictionary (HTML and Markdown)."""
+    input:
+        check=rules.check_codebook.output.report,
+        tables=CODEBOOK_FILES,
+        code=package_files("codebook/", "text"),
+        script=SCRIPTS / "render_dictionary.py",
+    output:
+        html="results/codebook/data_dictionary.html",
+        markdown="results/codebook/data_dictionary.md",
+    log:
+        "logs/data_dictionary.log",
+    params:
+        codebook=CODEBOOK_DIR,
+        min_answered_share=config["scoring"]["min_answered_share"],
+    shell:
+        "python {input.script} --codebook {params.codebook}"
+        " --min-answered-share {params.min_answered_share}"
+        " --html {output.html} --markdown {output.markdown} > {log} 2>&1"
