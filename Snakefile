@@ -24,7 +24,7 @@ include: "workflow/rules/codebook.smk"
 rule all:
     default_target: True
     input:
-        final_targets(),
+        FINAL_TARGETS,
 
 
 onsuccess:

@@ -7,7 +7,7 @@ rule check_codebook:
         tables=CODEBOOK_FILES,
         schemas=expand(
             "{schemas}/codebook/{table}.schema.yaml",
-            schemas=Path(workflow.basedir) / "workflow" / "schemas",
+            schemas=SCHEMAS,
             table=CODEBOOK_TABLES,
         ),
         code=package_files("codebook/", "problems", "text"),
@@ -41,3 +41,12 @@ rule data_dictionary:
         "python {input.script} --codebook {params.codebook}"
         " --min-answered-share {params.min_answered_share}"
         " --html {output.html} --markdown {output.markdown} > {log} 2>&1"
+
+
+FINAL_TARGETS.extend(
+    [
+        rules.check_codebook.output.report,
+        rules.data_dictionary.output.html,
+        rules.data_dictionary.output.markdown,
+    ]
+)

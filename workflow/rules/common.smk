@@ -3,9 +3,15 @@ from pathlib import Path
 
 PACKAGE = Path(workflow.basedir) / "workflow" / "reintegration"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 CODEBOOK_DIR = Path(config["codebook"]["dir"])
 CODEBOOK_TABLES = ["variables", "choices", "weights", "sources", "formats"]
 CODEBOOK_FILES = [str(CODEBOOK_DIR / f"{t}.csv") for t in CODEBOOK_TABLES]
+RELEASE = config["release"]["name"]
+RELEASE_DIR = f"results/releases/{RELEASE}"
+
+# Every stage module appends its final outputs here; the Snakefile's `all` rule asks for them.
+FINAL_TARGETS = []
 
 
 def package_files(*modules):
@@ -22,12 +28,3 @@ def package_files(*modules):
         else:
             files.append(str(PACKAGE / f"{module}.py"))
     return files
-
-
-def final_targets():
-    """Everything the default run builds (grows as stages are added)."""
-    return [
-        rules.check_codebook.output.report,
-        rules.data_dictionary.output.html,
-        rules.data_dictionary.output.markdown,
-    ]
