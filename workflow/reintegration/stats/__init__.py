@@ -1,0 +1,57 @@
+"""Statistics layer: estimators that take a DataFrame and column names, return tidy tables.
+
+Every public function takes keyword-only options, raises ``ValueError`` naming the allowed
+values for a bad option, and warns (:class:`RowsDroppedWarning`) with counts whenever rows
+are dropped. Random procedures take a ``seed`` and use their own ``numpy`` Generator.
+"""
+
+from ._validation import (
+    CellsSuppressedWarning,
+    RowsDroppedWarning,
+    check_choice,
+    check_columns,
+    drop_incomplete,
+)
+from .descriptives import group_means, standardised_differences
+from .did import change_scores, did_2x2, did_change, did_ipw, did_randomisation_inference
+from .disclosure import suppress_small_cells
+from .effect_sizes import (
+    cohen_d_ci,
+    effect_size_magnitude,
+    effect_sizes,
+    glass_delta_ci,
+    hedges_g_ci,
+    hedges_j,
+)
+from .paired import mcnemar_test, paired_ordinal_test
+from .regression import RegressionResult, ols
+from .wild_bootstrap import WildBootstrap, wild_cluster_bootstrap, wild_cluster_bootstrap_terms
+
+__all__ = [
+    "CellsSuppressedWarning",
+    "RegressionResult",
+    "RowsDroppedWarning",
+    "WildBootstrap",
+    "change_scores",
+    "check_choice",
+    "check_columns",
+    "cohen_d_ci",
+    "did_2x2",
+    "did_change",
+    "did_ipw",
+    "did_randomisation_inference",
+    "drop_incomplete",
+    "effect_size_magnitude",
+    "effect_sizes",
+    "glass_delta_ci",
+    "group_means",
+    "hedges_g_ci",
+    "hedges_j",
+    "mcnemar_test",
+    "ols",
+    "paired_ordinal_test",
+    "standardised_differences",
+    "suppress_small_cells",
+    "wild_cluster_bootstrap",
+    "wild_cluster_bootstrap_terms",
+]

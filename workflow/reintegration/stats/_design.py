@@ -1,0 +1,243 @@
+"""Design matrices with R/broom-style term names, and the least-squares core.
+
+Term syntax (no formula parsing of user strings beyond this):
+
+* ``"age"``: a numeric (or boolean, coded 0/1) column, named ``age``;
+* a column listed in ``categorical`` (``{column: reference level}``): one 0/1 indicator per
+  observed non-reference level, named ``f"{column}{level}"`` (e.g. ``countryGuinea``);
+* ``"a:b"``: the product of numeric columns ``a`` and ``b`` (unless a column is literally named
+  ``"a:b"``), named ``a:b``;
+* the intercept, when requested, is named ``(Intercept)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_columns, drop_incomplete
+
+INTERCEPT = "(Intercept)"
+VCOV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A complete-case design: response, regressors (unweighted) and their names."""
+
+    y: np.ndarray
+    X: np.ndarray
+    names: list[str]
+    weights: np.ndarray | None
+    groups: np.ndarray | None  # cluster codes 0..G-1, or None
+    n_groups: int | None
+    intercept: bool
+    data: pd.DataFrame  # the rows used, with the original index
+
+
+def _split_term(term: str, df: pd.DataFrame) -> list[str]:
+    if term in df.columns or ":" not in term:
+        return [term]
+    return term.split(":")
+
+
+def _numeric(series: pd.Series, column: str) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype(float).to_numpy()
+    if not pd.api.types.is_numeric_dtype(series):
+        raise ValueError(
+            f"column {column!r} is not numeric (dtype {series.dtype}); list it in "
+            f"`categorical` with its reference level, e.g. categorical={{{column!r}: ...}}"
+        )
+    return series.to_numpy(dtype=float)
+
+
+def _levels(series: pd.Series) -> list[object]:
+    """Observed levels in a stable order: category order for categoricals, else sorted."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        observed = set(series.dropna().unique())
+        return [c for c in series.cat.categories if c in observed]
+    values = list(pd.unique(series.dropna()))
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def build_design(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    terms: Sequence[str],
+    categorical: Mapping[str, object] | None = None,
+    weights: str | None = None,
+    cluster: str | None = None,
+    intercept: bool = True,
+    context: str,
+) -> Design:
+    """Build the complete-case design for ``outcome ~ terms`` (see module docstring)."""
+    if isinstance(terms, str):
+        terms = [terms]
+    terms = list(terms)
+    if len(set(terms)) != len(terms):
+        raise ValueError(f"`terms` contains duplicates: {terms!r}")
+    categorical = dict(categorical or {})
+    unknown = [c for c in categorical if c not in terms]
+    if unknown:
+        raise ValueError(f"`categorical` names column(s) {unknown!r} that are not in `terms`")
+    parts = {t: _split_term(t, df) for t in terms}
+    for t, cols in parts.items():
+        if len(cols) > 1 and any(c in categorical for c in cols):
+            raise ValueError(f"interaction {t!r}: categorical columns cannot be interacted")
+    columns = [outcome] + [c for cols in parts.values() for c in cols]
+    columns += [c for c in (weights, cluster) if c is not None]
+    check_columns(df, columns)
+    data = drop_incomplete(df, columns, context=context)
+    if len(data) == 0:
+        raise ValueError(f"{context}: no complete rows to fit")
+
+    y = _numeric(data[outcome], outcome)
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    if intercept:
+        blocks.append(np.ones((len(data), 1)))
+        names.append(INTERCEPT)
+    for t in terms:
+        cols = parts[t]
+        if t in categorical:
+            levels = _levels(data[t])
+            ref = categorical[t]
+            if ref not in levels:
+                raise ValueError(
+                    f"reference level {ref!r} of {t!r} is not among its observed levels {levels!r}"
+                )
+            others = [lev for lev in levels if lev != ref]
+            values = data[t]
+            for lev in others:
+                blocks.append((values == lev).to_numpy(dtype=float)[:, None])
+                names.append(f"{t}{lev}")
+        else:
+            col = np.ones(len(data))
+            for c in cols:
+                col = col * _numeric(data[c], c)
+            blocks.append(col[:, None])
+            names.append(t)
+    X = np.hstack(blocks) if blocks else np.empty((len(data), 0))
+
+    w = None
+    if weights is not None:
+        w = _numeric(data[weights], weights)
+        if not np.all(np.isfinite(w)) or np.any(w <= 0):
+            raise ValueError(f"weights column {weights!r} must be finite and > 0")
+    groups = n_groups = None
+    if cluster is not None:
+        codes, uniques = pd.factorize(data[cluster], sort=True)
+        groups, n_groups = codes.astype(np.intp), len(uniques)
+
+    if not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
+        raise ValueError(f"{context}: outcome or regressors contain non-finite values")
+    n, k = X.shape
+    if k == 0:
+        raise ValueError(f"{context}: the model has no terms and no intercept")
+    if n <= k:
+        raise ValueError(f"{context}: {n} complete rows for {k} coefficients")
+    check_rank(X, names, context=context)
+    return Design(y, X, names, w, groups, n_groups, intercept, data)
+
+
+def check_rank(X: np.ndarray, names: Sequence[str], *, context: str) -> None:
+    """Raise ``ValueError`` naming the terms that make ``X`` rank deficient."""
+    if np.linalg.matrix_rank(X) == X.shape[1]:
+        return
+    redundant, kept = [], []
+    for j in range(X.shape[1]):
+        trial = kept + [j]
+        if np.linalg.matrix_rank(X[:, trial]) == len(trial):
+            kept = trial
+        else:
+            redundant.append(names[j])
+    raise ValueError(
+        f"{context}: the design matrix is rank deficient; term(s) {redundant!r} are linear "
+        "combinations of earlier terms (a constant column, a level with no variation, or "
+        "collinear regressors)"
+    )
+
+
+def group_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``values`` (n or n x k) within groups coded 0..n_groups-1."""
+    if values.ndim == 1:
+        return np.bincount(groups, weights=values, minlength=n_groups)
+    return np.column_stack(
+        [
+            np.bincount(groups, weights=values[:, j], minlength=n_groups)
+            for j in range(values.shape[1])
+        ]
+    ).reshape(n_groups, values.shape[1])
+
+
+@dataclass(frozen=True, eq=False)
+class LeastSquares:
+    """Least-squares fit on (sqrt-weight) transformed data."""
+
+    beta: np.ndarray
+    bread: np.ndarray  # (X'WX)^{-1}
+    Xt: np.ndarray  # sqrt(w) * X
+    yt: np.ndarray  # sqrt(w) * y
+    resid: np.ndarray  # sqrt(w) * (y - X beta)
+
+
+def least_squares(y: np.ndarray, X: np.ndarray, w: np.ndarray | None = None) -> LeastSquares:
+    """(Weighted) least squares via QR: beta = (X'WX)^{-1} X'Wy."""
+    if w is not None:
+        sw = np.sqrt(w)
+        Xt, yt = X * sw[:, None], y * sw
+    else:
+        Xt, yt = X, y
+    q, r = np.linalg.qr(Xt)
+    r_inv = np.linalg.solve(r, np.eye(r.shape[0]))
+    beta = r_inv @ (q.T @ yt)
+    bread = r_inv @ r_inv.T
+    return LeastSquares(beta, bread, Xt, yt, yt - Xt @ beta)
+
+
+def vcov_matrix(
+    fit: LeastSquares,
+    vcov: str,
+    *,
+    groups: np.ndarray | None = None,
+    n_groups: int | None = None,
+) -> np.ndarray:
+    """Covariance matrix of the coefficients.
+
+    classical: s^2 (X'WX)^{-1}, s^2 = sum(w e^2)/(n - k);
+    HC0-HC3: sandwich (X'WX)^{-1} X'W diag(omega_i) W X (X'WX)^{-1} with omega_i = e_i^2
+    (HC0), times n/(n-k) (HC1), e_i^2/(1-h_ii) (HC2), e_i^2/(1-h_ii)^2 (HC3);
+    cluster (CR1): sum over clusters of scores s_g = X_g'W_g e_g, times
+    G/(G-1) * (n-1)/(n-k), as Stata's ``vce(cluster)`` and statsmodels' default.
+    """
+    check_choice("vcov", vcov, VCOV_TYPES)
+    Xt, e, bread = fit.Xt, fit.resid, fit.bread
+    n, k = Xt.shape
+    if vcov == "classical":
+        return bread * (e @ e) / (n - k)
+    if vcov == "cluster":
+        if groups is None or n_groups is None:
+            raise ValueError("vcov='cluster' needs cluster codes")
+        if n_groups < 2:
+            raise ValueError(f"vcov='cluster' needs at least 2 clusters; got {n_groups}")
+        scores = group_sums(Xt * e[:, None], groups, n_groups)
+        meat = scores.T @ scores
+        factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
+        return factor * bread @ meat @ bread
+    omega = e**2
+    if vcov in ("HC2", "HC3"):
+        h = np.einsum("ij,jk,ik->i", Xt, bread, Xt)
+        omega = omega / (1.0 - h) ** (1 if vcov == "HC2" else 2)
+    meat = (Xt * omega[:, None]).T @ Xt
+    out = bread @ meat @ bread
+    if vcov == "HC1":
+        out = out * n / (n - k)
+    return out

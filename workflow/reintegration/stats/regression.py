@@ -1,0 +1,194 @@
+"""Linear regression with tidy (broom-style) output."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._design import VCOV_TYPES, build_design, least_squares, vcov_matrix
+from ._validation import check_choice, check_conf_level
+
+__all__ = ["TIDY_COLUMNS", "GLANCE_COLUMNS", "RegressionResult", "ols"]
+
+TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
+GLANCE_COLUMNS = [
+    "n",
+    "df_resid",
+    "r_squared",
+    "adj_r_squared",
+    "vcov_type",
+    "n_clusters",
+    "outcome",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class RegressionResult:
+    """Result of :func:`ols`.
+
+    Attributes
+    ----------
+    tidy : DataFrame
+        One row per coefficient: ``term, estimate, std_error, statistic, p_value, conf_low,
+        conf_high``.
+    glance : DataFrame
+        One row: ``n, df_resid, r_squared, adj_r_squared, vcov_type, n_clusters, outcome``.
+    vcov : DataFrame
+        Coefficient covariance matrix, rows and columns labelled by term.
+    bootstrap : DataFrame or None
+        Wild cluster bootstrap table (see :func:`wild_cluster_bootstrap`) when requested.
+    """
+
+    tidy: pd.DataFrame
+    glance: pd.DataFrame
+    vcov: pd.DataFrame
+    bootstrap: pd.DataFrame | None = None
+
+
+def ols(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    terms: Sequence[str],
+    categorical: Mapping[str, object] | None = None,
+    weights: str | None = None,
+    vcov: str = "classical",
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+    bootstrap: object | None = None,
+    intercept: bool = True,
+) -> RegressionResult:
+    """Ordinary (or weighted) least squares with classical, robust or clustered inference.
+
+    Estimating equation::
+
+        y_i = b0 + b' x_i + e_i,     b_hat = argmin sum_i w_i (y_i - b0 - b' x_i)^2
+
+    where ``x_i`` holds the numeric ``terms``, products for ``"a:b"`` terms and one 0/1
+    indicator per non-reference level of each ``categorical`` column (``w_i = 1`` unless
+    ``weights`` names a column of positive analytic weights).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Data, one row per observation. Rows with a missing value in any used column are
+        dropped with a :class:`RowsDroppedWarning`.
+    outcome : str
+        Response column.
+    terms : sequence of str
+        Regressors in output order: numeric/boolean columns, ``"a:b"`` products, or
+        columns listed in ``categorical``.
+    categorical : dict, optional
+        ``{column: reference level}``; each other observed level gets an indicator named
+        ``f"{column}{level}"`` (levels in category order, else sorted).
+    weights : str, optional
+        Column of analytic (WLS) weights.
+    vcov : {"classical", "HC0", "HC1", "HC2", "HC3", "cluster"}
+        Covariance estimator. ``"cluster"`` is CR1 with the Stata small-sample factor
+        ``G/(G-1) * (N-1)/(N-K)``; it needs ``cluster``.
+    cluster : str, optional
+        Cluster column (only with ``vcov="cluster"``).
+    conf_level : float
+        Confidence level of the t-based intervals.
+    bootstrap : WildBootstrap, optional
+        Options for wild cluster bootstrap p-values (needs ``vcov="cluster"``); the table
+        is returned as ``result.bootstrap``.
+    intercept : bool
+        Include ``(Intercept)``.
+
+    Returns
+    -------
+    RegressionResult
+        ``tidy``, ``glance``, ``vcov`` and ``bootstrap`` tables. Statistics are t ratios;
+        p-values and intervals use a t distribution with ``n - k`` degrees of freedom, or
+        ``G - 1`` for ``vcov="cluster"``.
+    """
+    check_choice("vcov", vcov, VCOV_TYPES)
+    conf_level = check_conf_level(conf_level)
+    if vcov == "cluster" and cluster is None:
+        raise ValueError("vcov='cluster' needs `cluster`, the column identifying clusters")
+    if vcov != "cluster" and cluster is not None:
+        raise ValueError(f"`cluster` is only used with vcov='cluster'; got vcov={vcov!r}")
+    if bootstrap is not None and vcov != "cluster":
+        raise ValueError("`bootstrap` (wild cluster bootstrap) needs vcov='cluster'")
+
+    design = build_design(
+        df,
+        outcome=outcome,
+        terms=terms,
+        categorical=categorical,
+        weights=weights,
+        cluster=cluster,
+        intercept=intercept,
+        context="ols",
+    )
+    fit = least_squares(design.y, design.X, design.weights)
+    cov = vcov_matrix(fit, vcov, groups=design.groups, n_groups=design.n_groups)
+    n, k = design.X.shape
+    df_resid = n - k
+    df_inf = design.n_groups - 1 if vcov == "cluster" else df_resid
+    tidy = tidy_table(design.names, fit.beta, cov, df_inf, conf_level)
+
+    # R^2 on the weighted scale; centred when the model has an intercept.
+    w = np.ones(n) if design.weights is None else design.weights
+    ssr = float(fit.resid @ fit.resid)
+    if intercept:
+        ybar = np.average(design.y, weights=w)
+        tss = float(np.sum(w * (design.y - ybar) ** 2))
+    else:
+        tss = float(np.sum(w * design.y**2))
+    r2 = 1.0 - ssr / tss if tss > 0 else np.nan
+    adj = 1.0 - (1.0 - r2) * (n - int(intercept)) / df_resid
+    glance = pd.DataFrame(
+        {
+            "n": [n],
+            "df_resid": [df_resid],
+            "r_squared": [r2],
+            "adj_r_squared": [adj],
+            "vcov_type": [vcov],
+            "n_clusters": pd.array([design.n_groups], dtype="Int64"),
+            "outcome": [outcome],
+        }
+    )
+    boot = None
+    if bootstrap is not None:
+        from .wild_bootstrap import bootstrap_design
+
+        boot = bootstrap_design(design, bootstrap)
+    return RegressionResult(
+        tidy=tidy,
+        glance=glance,
+        vcov=pd.DataFrame(cov, index=design.names, columns=design.names),
+        bootstrap=boot,
+    )
+
+
+def tidy_table(
+    names: Sequence[str],
+    beta: np.ndarray,
+    cov: np.ndarray,
+    df_inf: float,
+    conf_level: float,
+) -> pd.DataFrame:
+    """Tidy coefficient table with t-based p-values and intervals."""
+    from scipy import stats
+
+    se = np.sqrt(np.diag(cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = beta / se
+    p = 2.0 * stats.t.sf(np.abs(t), df_inf)
+    q = stats.t.ppf(0.5 + conf_level / 2.0, df_inf)
+    return pd.DataFrame(
+        {
+            "term": list(names),
+            "estimate": beta,
+            "std_error": se,
+            "statistic": t,
+            "p_value": p,
+            "conf_low": beta - q * se,
+            "conf_high": beta + q * se,
+        }
+    )
