@@ -1,0 +1,55 @@
+"""Deterministic writers and figure saving: the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from reintegration.figures.style import apply_style, save_figure
+from reintegration.io import write_csv, write_json, write_parquet
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_parquet_is_byte_stable_and_round_trips(tmp_path):
+    df = pd.DataFrame({"a": [1, 2], "b": ["x", None], "c": [0.1, float("nan")]}, index=[5, 7])
+    write_parquet(df, tmp_path / "one.parquet")
+    write_parquet(df, tmp_path / "two.parquet")
+    assert digest(tmp_path / "one.parquet") == digest(tmp_path / "two.parquet")
+    back = pd.read_parquet(tmp_path / "one.parquet")
+    assert back["a"].tolist() == [1, 2] and back.index.tolist() == [0, 1]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_csv_and_json_writers(tmp_path):
+    write_csv(pd.DataFrame({"x": [1 / 3]}), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b"x\n0.333333\n"
+    write_json({"b": 1, "a": "é"}, tmp_path / "t.json")
+    assert (tmp_path / "t.json").read_text(encoding="utf-8") == '{\n  "a": "é",\n  "b": 1\n}\n'
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path):
+    class Boom:
+        def __str__(self):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_json({"a": Boom()}, tmp_path / "t.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_are_byte_stable(tmp_path):
+    apply_style()
+    for name in ("one", "two"):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1], [0, 1], label="line")
+        ax.set_title("Côte d'Ivoire")
+        ax.legend()
+        save_figure(fig, tmp_path / f"{name}.png")
+    assert digest(tmp_path / "one.png") == digest(tmp_path / "two.png")
+    assert digest(tmp_path / "one.svg") == digest(tmp_path / "two.svg")
+    assert b"<dc:date>" not in (tmp_path / "one.svg").read_bytes()

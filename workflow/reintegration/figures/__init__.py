@@ -1,0 +1,1 @@
+"""Figures: a shared style and a deterministic saver; one module per chapter's exhibits."""

@@ -1,0 +1,72 @@
+"""One look for every figure, colour-blind safe, and byte-stable PNG/SVG output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; also makes rendering independent of the machine's backend
+
+import matplotlib.pyplot as plt
+
+#: Okabe & Ito (2008) palette: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+#: Tiers of Figure 1 (the report used red/orange/green; these keep the order and stay distinguishable).
+TIER_COLOURS = {"A": OKABE_ITO["green"], "B": OKABE_ITO["orange"], "C": OKABE_ITO["vermillion"]}
+#: Mentored vs not (Chapter III).
+GROUP_COLOURS = {"mentored": OKABE_ITO["blue"], "not mentored": OKABE_ITO["orange"]}
+DIMENSION_COLOURS = {
+    "economic": OKABE_ITO["blue"],
+    "social": OKABE_ITO["green"],
+    "psychosocial": OKABE_ITO["purple"],
+    "composite": OKABE_ITO["black"],
+}
+
+#: Report width in inches at 100 dpi in the HTML report (figures are saved at 150 dpi).
+REPORT_WIDTH = 9.0
+
+
+def apply_style() -> None:
+    """Set the shared matplotlib style (call once before drawing)."""
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "legend.frameon": False,
+            "svg.hashsalt": "reintegration",  # stable SVG element ids
+            "svg.fonttype": "path",
+            "path.simplify": True,
+        }
+    )
+
+
+def save_figure(fig, png_path: str | Path) -> None:
+    """Save ``fig`` as PNG and, beside it, SVG, without timestamps or software versions."""
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(
+        png_path.with_suffix(".svg"),
+        format="svg",
+        bbox_inches="tight",
+        metadata={"Date": None, "Creator": None},
+    )
+    plt.close(fig)
