@@ -1,0 +1,1 @@
+"""Synthetic RSS exports calibrated to the published study (issue 3); see generate.py."""

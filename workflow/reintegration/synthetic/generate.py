@@ -1,0 +1,478 @@
+"""Orchestration: generate the synthetic raw exports, truth files and manifest.
+
+Streaming: countries are generated one chunk of returnees at a time (config chunk_size); each
+chunk's files are written before the next chunk is drawn, so memory does not grow with scale.
+Each chunk has its own random stream (seed, country, chunk), so output does not depend on the
+order of work. Files are staged and moved into ``<raw_dir>/<wave>/`` at the end; the manifest is
+written last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reintegration.codebook import load_codebook
+from reintegration.synthetic import answers, defects, identity, population, truth, writers
+from reintegration.synthetic.parameters import (
+    DIMENSIONS,
+    MOROCCO,
+    PANEL_COUNTRIES,
+    Params,
+    apportion,
+    build_params,
+    load_synthetic_config,
+)
+
+META = [
+    "case_id", "country", "sex", "date_of_birth", "age", "return_date", "return_type", "return_scheme",
+    "interview_date", "interview_mode", "survey_round", "assistance", "assistance_level", "orion_mentee",
+    "mentoring_start", "full_name", "phone_number", "address", "gps", "notes",
+]  # fmt: skip
+MARKER = ".synthetic.json"
+
+
+def _chunks(n: int, size: int) -> list[int]:
+    k = max(1, -(-n // size))
+    return [int(x) for x in apportion(n, [1] * k)]
+
+
+def _wave(p: Params, dates: np.ndarray) -> np.ndarray:
+    out = np.full(len(dates), "", dtype=object)
+    for w in p.config["waves"]:
+        m = (dates >= np.datetime64(w["start"])) & (dates <= np.datetime64(w["end"]))
+        out[m] = w["name"]
+    return out
+
+
+class Generator:
+    def __init__(self, config_path: Path, codebook_dir: Path, raw_dir: Path, truth_dir: Path):
+        self.p = build_params(load_synthetic_config(config_path), codebook_dir)
+        self.cb = load_codebook(codebook_dir)
+        self.specs = writers.format_specs(self.cb)
+        self.labels = writers.Labels(self.cb)
+        self.rss = answers.item_spec(self.cb, "rss")
+        self.pre = answers.item_spec(self.cb, "premigration")
+        self.offsets = answers.item_offsets(self.p, self.rss)
+        self.raw_dir, self.truth_dir = Path(raw_dir), Path(truth_dir)
+        self.stage = self.raw_dir / ".synthetic-staging"
+        self.truth_stage = self.truth_dir.parent / ".truth-staging"
+        self.files: dict[str, dict] = {}
+
+    # ----------------------------------------------------------------- orchestration
+    def run(self) -> dict:
+        for d in (self.stage, self.truth_stage):
+            shutil.rmtree(d, ignore_errors=True)
+            d.mkdir(parents=True)
+        self.returnees_out = truth.ParquetStream(self.truth_stage / "returnees.parquet")
+        self.records_out = truth.ParquetStream(self.truth_stage / "records.parquet")
+        self.defect_log = truth.DefectLog(self.truth_stage / "defects.csv")
+        counts: dict[str, dict] = {}
+        for ci, iso in enumerate(self.p.countries):
+            counts[iso] = self._country(ci, iso)
+        self.returnees_out.close()
+        self.records_out.close()
+        self.defect_log.close()
+        counts["defects"] = dict(sorted(self.defect_log.counts.items()))
+        truth.write_json(
+            self.truth_stage / "parameters.json", truth.parameters_json(self.p, counts)
+        )
+        return self._publish()
+
+    def _country(self, ci: int, iso: str) -> dict:
+        p, cfg = self.p, self.p.config
+        n = p.count(cfg["morocco"]["responses"] if iso == MOROCCO else p.n[iso])
+        sizes = _chunks(n, cfg["chunk_size"])
+        roles = [{} for _ in sizes]
+        quota_keys = {}
+        if iso in PANEL_COUNTRIES and iso in cfg["panel"]["countries"]:
+            spec = cfg["panel"]["countries"][iso]
+            quota_keys = {
+                "panel": spec["returnees"],
+                "mentored": spec["mentored"],
+                "phone": spec["phone_survey"],
+            }
+        if iso in cfg["retrospective"]["cases"]:
+            quota_keys["retro"] = cfg["retrospective"]["cases"][iso]
+        if iso == MOROCCO:
+            quota_keys["two_surveys"] = cfg["morocco"]["two_surveys"]
+        for key, total in quota_keys.items():
+            for k, c in enumerate(apportion(p.count(total), sizes)):
+                roles[k][key] = int(c)
+        nr_quotas = answers.chapter2_quotas(p, iso, sizes)
+        seq, summary = 0, {"returnees": 0, "records": 0}
+        for k, size in enumerate(sizes):
+            rng = np.random.default_rng([p.seed, ci, k])
+            part = f"_part{k + 1:02d}" if len(sizes) > 1 else ""
+            done = self._chunk(ci, iso, seq + 1, size, roles[k], nr_quotas[k], part, rng)
+            seq += size
+            for key, v in done.items():
+                summary[key] = summary.get(key, 0) + v
+        return summary
+
+    # ----------------------------------------------------------------- one chunk
+    def _chunk(self, ci, iso, first_seq, size, roles, nr_quota, part, rng) -> dict:
+        p, cfg = self.p, self.p.config
+        people = population.returnees(p, iso, first_seq, size, roles, rng)
+        ids = identity.identifiers(
+            iso, cfg["countries"][iso]["names"], people["female"].to_numpy(), rng
+        )
+        recs = population.records(p, people, rng)
+        lat = recs[[f"latent_{d}" for d in DIMENSIONS]].to_numpy()
+        caps = None
+        if iso == MOROCCO:
+            caps = np.array([cfg["morocco"]["item_caps"].get(i, 1.0) for i in self.rss.names])
+        item_lat, sc = answers.item_scores(lat, self.offsets[ci], self.rss, rng, caps)
+        chapter2 = (recs["role"] == "chapter2").to_numpy() & (iso != MOROCCO)
+        codes = answers.nonresponse(p, self.rss, len(recs), chapter2, nr_quota, rng)
+        items = answers.frame(answers.to_values(sc, self.rss), codes, self.rss)
+        meta = self._metadata(people, ids, recs, rng)
+        canon = pd.concat([meta, items], axis=1)
+        canon["_rid"] = [f"{iso}-{first_seq + i}" for i in range(len(canon))]
+        recs["record_id"] = canon["_rid"].to_numpy()
+        recs["country"] = iso
+        recs["wave"] = _wave(p, recs["interview_date"].to_numpy())
+        phone = recs["phone_survey_record"].to_numpy()
+        office = cfg["countries"][iso]
+        recs["format"] = np.where(phone, "phone_survey", office["format"])
+        recs["file_type"] = np.where(phone, "csv", office["file_type"])
+        stem = {
+            "case_management": "cms_export",
+            "country_office": "formulaire_rss",
+            "phone_survey": "phone_survey",
+        }
+        recs["source_file"] = [
+            f"{stem[f]}_{iso}_{w}{part}.{t}"
+            for f, w, t in zip(recs["format"], recs["wave"], recs["file_type"], strict=True)
+        ]
+        spare = recs["role"].isin(["baseline", "monitoring"]).to_numpy() & (
+            iso not in (*PANEL_COUNTRIES, MOROCCO)
+        )
+        placed = []
+        for name, idx in recs.groupby("source_file", sort=True).indices.items():
+            r0 = recs.iloc[idx[0]]
+            placed.append(
+                self._file(
+                    name,
+                    r0["wave"],
+                    r0["format"],
+                    r0["file_type"],
+                    iso,
+                    canon.iloc[idx],
+                    spare[idx],
+                    rng,
+                    True,
+                )
+            )
+        pre_rows = self._premigration(iso, people, ids, recs, item_lat, part, rng)
+        placed.extend(pre_rows)
+        where = pd.concat(placed, ignore_index=True)
+        answers_out = items.add_prefix("answer_")
+        rec_truth = (
+            pd.concat([recs, answers_out], axis=1)
+            .drop(columns=["person"])
+            .merge(where, on="record_id", how="left", suffixes=("", "_written"))
+        )
+        rec_truth["interview_date"] = rec_truth["interview_date"].astype("datetime64[s]")
+        self.records_out.write(rec_truth.drop(columns=["source_file_written"], errors="ignore"))
+        keep = [c for c in people.columns if not c.startswith("panel_")] + [
+            "panel_first",
+            "panel_last",
+        ]
+        pt = people[keep].copy()
+        for c in ("return_date", "ch2_date", "date_of_birth", "panel_first", "panel_last"):
+            pt[c] = pt[c].astype("datetime64[s]")
+        self.returnees_out.write(pt)
+        return {"returnees": len(people), "records": len(recs), "premigration": int(people["retrospective"].sum()),
+                "panel": int(people["panel"].sum()),
+                "mentored": int((people["mentored"] & (people["panel"] | (iso == MOROCCO))).sum()),
+                "phone_survey": int(recs["phone_survey_record"].sum())}  # fmt: skip
+
+    def _metadata(self, people, ids, recs, rng) -> pd.DataFrame:
+        iso = people["country"].iat[0]
+        person = recs["person"].to_numpy()
+        pp = people.iloc[person].reset_index(drop=True)
+        dob = pp["date_of_birth"].to_numpy()
+        date = recs["interview_date"].to_numpy()
+        age = ((date - dob) / np.timedelta64(1, "D") / 365.25).astype(int)
+        in_orion = pp["panel"].to_numpy() | (iso == MOROCCO)
+        mentored = pp["mentored"].to_numpy() & in_orion
+        first = np.where(
+            pp["panel_first"].notna(),
+            pp["panel_first"].to_numpy(),
+            pp["ch2_date"].to_numpy() - 200 * np.timedelta64(1, "D"),
+        )
+        start = first + rng.integers(20, 90, len(pp)) * np.timedelta64(1, "D")
+        orion = np.where(in_orion, np.where(mentored, "yes", "no"), "")
+        show_start = mentored & (start <= date)
+        return pd.DataFrame(
+            {
+                "case_id": pp["case_id"],
+                "country": iso,
+                "sex": np.where(pp["female"], "female", "male"),
+                "date_of_birth": dob,
+                "age": age.astype(object),
+                "return_date": pp["return_date"].to_numpy(),
+                "return_type": pp["return_type"],
+                "return_scheme": pp["return_scheme"],
+                "interview_date": date,
+                "interview_mode": recs["interview_mode"].to_numpy(),
+                "survey_round": recs["survey_round"].to_numpy(),
+                "assistance": pp["assistance"],
+                "assistance_level": pp["assistance_level"],
+                "orion_mentee": orion,
+                "mentoring_start": np.where(show_start, start, np.datetime64("NaT")),
+                **{c: ids[c].to_numpy()[person] for c in ids.columns},
+            }
+        )
+
+    def _premigration(self, iso, people, ids, recs, item_lat, part, rng) -> list[pd.DataFrame]:
+        cfg = self.p.config["retrospective"]
+        if iso not in cfg["files"] or not people["retrospective"].any():
+            return []
+        first_pos = (
+            recs.reset_index()
+            .sort_values(["person", "interview_date"])
+            .groupby("person")["index"]
+            .first()
+        )
+        persons = np.flatnonzero(people["retrospective"].to_numpy())
+        pos = first_pos.loc[persons].to_numpy()
+        x, s = answers.premigration_scores(item_lat[pos], self.rss, self.pre, cfg["shift"], rng)
+        codes = np.where(
+            rng.random(s.shape) < self.p.config["nonresponse"]["default_rate"], "dont_know", ""
+        )
+        items = answers.frame(answers.to_values(s, self.pre), codes, self.pre)
+        pp = people.iloc[persons].reset_index(drop=True)
+        date = recs["interview_date"].to_numpy()[pos]
+        canon = pd.DataFrame(
+            {
+                "case_id": pp["case_id"], "country": iso, "sex": np.where(pp["female"], "female", "male"),
+                "age": (((date - pp["date_of_birth"].to_numpy()) / np.timedelta64(1, "D")) / 365.25).astype(int).astype(object),
+                "return_date": pp["return_date"].to_numpy(), "interview_date": date,
+                "full_name": ids["full_name"].to_numpy()[persons], "phone_number": ids["phone_number"].to_numpy()[persons],
+            }
+        )  # fmt: skip
+        canon = pd.concat([canon, items], axis=1)
+        canon["_rid"] = [f"{iso}-pre-{c}" for c in pp["case_id"]]
+        spec = cfg["files"][iso]
+        wave = _wave(self.p, date)
+        placed = []
+        for w in sorted(set(wave)):
+            m = wave == w
+            name = f"premigration_{iso}_{w}{part}.{spec['file_type']}"
+            placed.append(
+                self._file(
+                    name,
+                    w,
+                    spec["format"],
+                    spec["file_type"],
+                    iso,
+                    canon[m],
+                    np.zeros(m.sum(), bool),
+                    rng,
+                    False,
+                )
+            )
+        # Truth rows for pre-migration records (their latent item scores).
+        pre_truth = pd.DataFrame({"record_id": canon["_rid"], "case_id": pp["case_id"], "role": "premigration",
+                                  "wave": wave, "interview_date": date.astype("datetime64[s]")})  # fmt: skip
+        for k, name in enumerate(self.pre.names):
+            pre_truth[f"latent_{name}"] = x[:, k]
+        self._pre_truth = pre_truth
+        self.truth_pre_out = getattr(self, "truth_pre_out", None) or truth.ParquetStream(
+            self.truth_stage / "premigration.parquet"
+        )
+        self.truth_pre_out.write(pre_truth.merge(pd.concat(placed), on="record_id", how="left"))
+        return []
+
+    # ----------------------------------------------------------------- one file
+    def _file(self, name, wave, fmt, ftype, iso, canon, spare, rng, record_defects) -> pd.DataFrame:
+        cfg = self.p.config
+        spec = self.specs[fmt]
+        dcfg = cfg["defects"]
+        # "after the wave" = after the end of the month the wave is named after (contract)
+        wave_end = (pd.Period(wave, freq="M").end_time.normalize()).date().isoformat()
+        df = canon.reset_index(drop=True).copy()
+        df["_dup"] = False
+        log = []
+        if record_defects:
+            items = [c for c in self.rss.names if c in spec.headers]
+            has_dob = "date_of_birth" in spec.headers
+            df, log = defects.inject_records(df, spare, dcfg, wave_end, items, has_dob, rng)
+        unknown = (df["country"] == "__unknown__").to_numpy()
+        df.loc[unknown, "country"] = iso
+        label_log: list = []
+        rendered = writers.render_labels(df, self.labels, spec, cfg["labels"], rng, label_log)
+        rendered.loc[unknown, "country"] = defects.UNKNOWN_COUNTRY[spec.language]
+        log += [(i, d, c, o) for i, d, c, o in label_log]
+        variables = [v for v in spec.headers if v in rendered.columns]
+        cells = {}
+        for v in variables:
+            col = rendered[v]
+            if v in writers.DATE_VARS:
+                if ftype == "xlsx":
+                    cells[v] = [pd.Timestamp(x).date() if not pd.isna(x) else "" for x in col]
+                else:
+                    cells[v] = [writers.format_date(x, spec.date_order) for x in col]
+            elif v == "age":
+                cells[v] = [
+                    int(x)
+                    if ftype == "xlsx" and x not in ("", None)
+                    else ("" if x in ("", None) else str(int(x)))
+                    for x in col
+                ]
+            else:
+                cells[v] = [
+                    "" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x)
+                    for x in col
+                ]
+        n = len(df)
+        if fmt == "case_management" and ftype == "csv" and "excel_serial_date" in dcfg:
+            k = defects._count(dcfg["excel_serial_date"], n)
+            for i in rng.permutation(n)[:k]:
+                v = ["interview_date", "return_date", "date_of_birth"][int(rng.integers(3))]
+                if cells[v][i]:
+                    cells[v][i] = writers.excel_serial(canon_date(df.at[i, v]))
+                    log.append((int(i), "excel_serial_date", v, "corrected:excel_serial_date"))
+        # Dropped system columns, deterministic.
+        for h in spec.drops:
+            cells[h] = self._drop_column(h, df, rng)
+        # Header choice, variants and column order.
+        header_of = {}
+        file_log = []
+        hv = dcfg.get("header_variant", {"rate": 0})
+        for v in variables:
+            options = spec.headers[v]
+            if len(options) > 1 and rng.random() < hv["rate"]:
+                header_of[v] = options[1 + int(rng.integers(len(options) - 1))]
+                file_log.append((1, "header_variant", header_of[v], "corrected:header_alias"))
+            else:
+                header_of[v] = options[0]
+        keys = variables[:1] + [*variables[1:], *spec.drops]  # case id first unless shuffled
+        if rng.random() < dcfg.get("column_order", {"rate": 0})["rate"]:
+            keys = list(rng.permutation(keys))
+            file_log.append((1, "column_order", "", "corrected:column_order"))
+        header = [header_of.get(k, k) for k in keys]
+        rows = [[cells[k][i] for k in keys] for i in range(n)]
+        # Blank rows at random places (skipped by extraction, counted as blank_rows).
+        nb = defects._count(dcfg["blank_row"], n) if "blank_row" in dcfg and n else 0
+        blank_before = np.sort(rng.integers(0, n + 1, nb))
+        final_row = np.arange(n) + 2 + np.searchsorted(blank_before, np.arange(n), side="right")
+        for j, b in enumerate(blank_before):
+            file_log.append((int(b + 2 + j), "blank_row", "", "corrected:blank_row_skipped"))
+        for j, b in enumerate(blank_before):
+            rows.insert(int(b + j), [""] * len(keys))
+        path = self.stage / wave / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sheet = "RSS" if fmt == "case_management" else "Sheet1"
+        if ftype == "xlsx":
+            writers.write_xlsx(path, header, rows, sheet, notes_sheet=(fmt == "case_management"))
+        else:
+            writers.write_csv(
+                path,
+                header,
+                rows,
+                ";" if fmt == "country_office" else ",",
+                cfg["countries"][iso].get("encoding", "utf-8")
+                if fmt == "country_office" or fmt == "case_management"
+                else "utf-8",
+            )
+        sheet_name = sheet if ftype == "xlsx" else ""
+        raw_ids = df["case_id"].to_numpy()
+        entries = [
+            (wave, name, sheet_name, int(final_row[i]), raw_ids[i], d, c, o) for i, d, c, o in log
+        ]
+        entries += [(wave, name, sheet_name, r, "", d, c, o) for r, d, c, o in file_log]
+        self.defect_log.add(sorted(entries, key=lambda e: (e[3], e[5], e[6])))
+        self.files[f"{wave}/{name}"] = {
+            "format": fmt,
+            "rows": n,
+            "blank_rows": int(nb),
+            "sheet": sheet_name,
+        }
+        orig = ~df["_dup"].to_numpy()
+        return pd.DataFrame(
+            {"record_id": df["_rid"].to_numpy()[orig], "raw_case_id": raw_ids[orig], "source_file": name,
+             "source_sheet": sheet_name, "source_row": final_row[orig]}
+        )  # fmt: skip
+
+    def _drop_column(self, header, df, rng) -> list[str]:
+        dates = [
+            pd.Timestamp(x) if not pd.isna(x) else pd.Timestamp("2019-01-01")
+            for x in df["interview_date"]
+        ]
+        if header in ("Record created", "_submission_time", "end"):
+            return [(d + pd.Timedelta(hours=17)).isoformat() for d in dates]
+        if header == "start":
+            return [(d + pd.Timedelta(hours=16, minutes=20)).isoformat() for d in dates]
+        if header == "_uuid":
+            return [f"{a:016x}{b:016x}" for a, b in rng.integers(0, 2**62, size=(len(df), 2))]
+        if header == "_index":
+            return [str(i + 1) for i in range(len(df))]
+        return list(rng.choice(["AB", "CD", "FK", "MS", "OT"], len(df)))  # Entered by
+
+    # ----------------------------------------------------------------- publishing
+    def _publish(self) -> dict:
+        if getattr(self, "truth_pre_out", None):
+            self.truth_pre_out.close()
+        files = []
+        for rel, info in sorted(self.files.items()):
+            path = self.stage / rel
+            files.append(
+                {"path": rel, "sha256": truth.sha256(path), "bytes": path.stat().st_size, **info}
+            )
+        waves = sorted({f["path"].split("/")[0] for f in files})
+        previous = self.raw_dir / MARKER
+        known = set(json.loads(previous.read_text())["files"]) if previous.exists() else set()
+        for w in waves:
+            target = self.raw_dir / w
+            if target.exists():
+                foreign = [q.name for q in target.iterdir() if f"{w}/{q.name}" not in known]
+                if foreign:
+                    raise FileExistsError(
+                        f"{target} holds files the generator did not write ({', '.join(sorted(foreign)[:5])}); "
+                        "move them away or set data.source: raw"
+                    )
+                shutil.rmtree(target)
+            os.replace(self.stage / w, target)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        (self.raw_dir / MARKER).write_text(
+            json.dumps({"files": [f["path"] for f in files]}, indent=1) + "\n"
+        )
+        shutil.rmtree(self.truth_dir, ignore_errors=True)
+        os.replace(self.truth_stage, self.truth_dir)
+        truth_files = [
+            {"path": q.name, "sha256": truth.sha256(q)} for q in sorted(self.truth_dir.iterdir())
+        ]
+        return {
+            "generator": "reintegration.synthetic",
+            "seed": self.p.seed,
+            "scale": self.p.scale,
+            "waves": waves,
+            "files": files,
+            "truth": truth_files,
+        }
+
+
+def canon_date(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def generate(config_path, codebook_dir, raw_dir, truth_dir, manifest_path) -> dict:
+    """Generate everything; write the manifest last (atomically). Returns the manifest."""
+    manifest = Generator(
+        Path(config_path), Path(codebook_dir), Path(raw_dir), Path(truth_dir)
+    ).run()
+    manifest_path = Path(manifest_path)
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = manifest_path.with_suffix(".json.tmp")
+    truth.write_json(tmp, manifest)
+    os.replace(tmp, manifest_path)
+    return manifest

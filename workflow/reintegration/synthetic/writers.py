@@ -1,0 +1,175 @@
+"""Rendering canonical records as raw export files (csv and xlsx) in the codebook's formats.
+
+Headers, labels, date orders and separators come from the codebook (sources.csv, choices.csv,
+formats.csv), so a raw file is exactly what the extraction layer is specified to read. xlsx files
+are written with xlsxwriter with fixed document properties (no wall-clock time), which makes them
+byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from reintegration.text import normalise, split_variants
+
+FIXED_TIME = dt.datetime(2020, 7, 1, 0, 0, 0)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+DATE_VARS = ("date_of_birth", "return_date", "interview_date", "mentoring_start")
+# Variants that spreadsheet/pandas readers turn into missing or numbers: never written.
+_UNSAFE = {normalise(s) for s in ("NA", "N/A", "None", "null", "nan", "1", "0", "True", "False")}
+
+
+@dataclass
+class FormatSpec:
+    name: str
+    language: str
+    date_order: str
+    separator: str
+    headers: dict  # variable -> [canonical header, aliases...]
+    drops: list
+
+
+def format_specs(cb) -> dict:
+    out = {}
+    for _, f in cb.formats.iterrows():
+        src = cb.sources[cb.sources["format"] == f["format"]]
+        headers: dict[str, list[str]] = {}
+        drops = []
+        for _, r in src.iterrows():
+            if r["variable"] == "drop":
+                drops.append(r["header"])
+            else:
+                headers.setdefault(r["variable"], []).append(r["header"])
+        out[f["format"]] = FormatSpec(
+            f["format"], f["language"], f["date_order"], f["multi_separator"], headers, drops
+        )
+    return out
+
+
+class Labels:
+    """Answer labels by list, value and language, with the safe listed variants."""
+
+    def __init__(self, cb):
+        self.lists = {
+            v: lst
+            for v, lst in zip(cb.variables["name"], cb.variables["list_name"], strict=True)
+            if lst
+        }
+        self.label = {}
+        self.variants = {}
+        for _, r in cb.choices.iterrows():
+            key = (r["list_name"], r["value"])
+            self.label[key] = {"en": r["label_en"], "fr": r["label_fr"]}
+            self.variants[key] = [
+                v for v in split_variants(r["variants"]) if normalise(v) not in _UNSAFE
+            ]
+
+    def get(self, variable: str, value: str, lang: str) -> str:
+        return self.label[(self.lists[variable], value)][lang]
+
+
+def _strip_accents(s: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+def render_labels(
+    df: pd.DataFrame, labels: Labels, spec: FormatSpec, rates: dict, rng, log: list
+) -> pd.DataFrame:
+    """Replace canonical values of select variables by labels, with logged label messiness."""
+    out = df.copy()
+    for var in out.columns:
+        if var not in labels.lists or var not in spec.headers:
+            continue
+        vals = out[var].to_numpy(object)
+        res = np.empty(len(vals), dtype=object)
+        u = rng.random((len(vals), 3))
+        for i, value in enumerate(vals):
+            if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
+                res[i] = ""
+                continue
+            parts = str(value).split(";") if var == "assistance" else [value]
+            text = spec.separator.join(labels.get(var, v, spec.language) for v in parts)
+            key = (labels.lists[var], parts[0])
+            if var != "assistance" and u[i, 0] < rates["variant"] and labels.variants.get(key):
+                text = labels.variants[key][int(u[i, 1] * len(labels.variants[key]))]
+                log.append((i, "label_variant", var, "corrected:label_variant"))
+            elif (
+                spec.language == "fr"
+                and u[i, 0] < rates["variant"] + rates["accent_stripped"]
+                and _strip_accents(text) != text
+            ):
+                text = _strip_accents(text)
+                log.append((i, "accent_stripped", var, "corrected:label_normalised"))
+            elif u[i, 2] < rates["case_spacing"]:
+                text = (
+                    "  " + text.upper() + " "
+                    if u[i, 1] < 0.5
+                    else text.lower().replace(" ", "  ") + "  "
+                )
+                log.append((i, "label_case_spacing", var, "corrected:label_normalised"))
+            res[i] = text
+        out[var] = res
+    return out
+
+
+def format_date(value, order: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    d = pd.Timestamp(value).date()
+    return d.strftime("%d/%m/%Y") if order == "dmy" else d.isoformat()
+
+
+def excel_serial(value) -> str:
+    return str((pd.Timestamp(value).date() - EXCEL_EPOCH).days)
+
+
+def write_csv(
+    path: Path, header: list[str], rows: list[list], separator: str, encoding: str
+) -> None:
+    buf = io.StringIO()
+    w = csv.writer(
+        buf, delimiter=separator, lineterminator="\r\n" if encoding == "cp1252" else "\n"
+    )
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+def write_xlsx(
+    path: Path, header: list[str], rows: list[list], sheet: str, notes_sheet: bool
+) -> None:
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    wb.set_properties({"created": FIXED_TIME, "author": "RSS export", "title": "RSS"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet(sheet)
+    ws.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_fmt)
+            elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+                ws.write_number(r, c, int(value))
+            elif value not in ("", None):
+                ws.write_string(r, c, str(value))
+    if notes_sheet:
+        ns = wb.add_worksheet("Notes")
+        ns.write_string(0, 0, "Export of the case-management system; one row per RSS interview.")
+    wb.close()

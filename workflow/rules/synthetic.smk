@@ -1,0 +1,31 @@
+# Synthetic RSS exports (default data source): raw files calibrated to the published study.
+
+
+if config["data"]["source"] == "synthetic":
+
+    rule generate_synthetic:
+        """Generate the seeded synthetic raw exports into <raw_dir>/<wave>/, with truth files."""
+        input:
+            config=config["data"]["synthetic_config"],
+            schema=SCHEMAS / "synthetic.schema.yaml",
+            codebook=CODEBOOK_FILES,
+            code=package_files("synthetic/", "codebook/", "config", "text", "paths"),
+            script=SCRIPTS / "generate_synthetic.py",
+        output:
+            manifest="resources/synthetic/manifest.json",
+            parameters="resources/synthetic/truth/parameters.json",
+            returnees="resources/synthetic/truth/returnees.parquet",
+            records="resources/synthetic/truth/records.parquet",
+            defects="resources/synthetic/truth/defects.csv",
+        log:
+            "logs/generate_synthetic.log",
+        params:
+            codebook=CODEBOOK_DIR,
+            raw_dir=config["data"]["raw_dir"],
+            truth_dir="resources/synthetic/truth",
+        shell:
+            "python {input.script} --config {input.config} --codebook {params.codebook}"
+            " --raw-dir {params.raw_dir} --truth-dir {params.truth_dir}"
+            " --manifest {output.manifest} > {log} 2>&1"
+
+    FINAL_TARGETS.append(rules.generate_synthetic.output.manifest)
