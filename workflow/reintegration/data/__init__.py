@@ -1,0 +1,14 @@
+"""From raw RSS exports to scored records: extract, clean, score, pool (STUDY.md §4-§6).
+
+Modules, in pipeline order:
+
+- :mod:`~reintegration.data.readers`: csv/xlsx reading with encoding, delimiter and sheet detection.
+- :mod:`~reintegration.data.formats`: source-format detection and header mapping (codebook sources).
+- :mod:`~reintegration.data.pseudonym`: case-id canonicalisation and keyed pseudonyms (HMAC-SHA256).
+- :mod:`~reintegration.data.extract`: one wave's files -> ``records.parquet`` + extract report.
+- :mod:`~reintegration.data.labels`, :mod:`~reintegration.data.dates`: answer labels and dates.
+- :mod:`~reintegration.data.clean`: validation rules, duplicates, quarantine, cleaning log.
+- :mod:`~reintegration.data.ledger`: rows read = kept + quarantined + duplicates merged.
+- :mod:`~reintegration.data.score`: item, dimension and composite scores (vectorised).
+- :mod:`~reintegration.data.pool`: the scored waves of a release stacked into one table.
+"""

@@ -1,0 +1,302 @@
+"""Extraction: every csv/xlsx file of one wave -> one table of raw records (STUDY.md §6).
+
+Output rows are the raw non-blank records with canonical column names, answers still as the
+raw text, provenance (file, sheet, row, SHA-256, format), and ``person_id`` (a keyed
+pseudonym of the canonical case id) in place of the case id. Direct identifiers and columns
+the codebook marks ``drop`` are never kept. Problems (unknown headers, bad files) are
+collected over the whole wave and raised together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reintegration.codebook import Codebook
+from reintegration.data.formats import DROP, FormatIndex
+from reintegration.data.pseudonym import canonical_case_id, canonical_case_ids, pseudonymise
+from reintegration.data.readers import BadFileError, FileContent, read_file
+from reintegration.problems import Problem, ProblemsError
+
+PROVENANCE = [
+    "record_id",
+    "wave",
+    "record_type",
+    "source_format",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "source_sha256",
+]
+READABLE = {".csv", ".xlsx"}
+DEFAULT_CASE_ID_PATTERN = r"^[A-Z]{3}-[0-9]{4}-[0-9]+$"
+
+
+@dataclass
+class ExtractOptions:
+    allow_unlisted_columns: bool = False
+    skip_bad_files: bool = False
+    case_id_links: dict[str, str] = field(default_factory=dict)  # canonical variant -> canonical
+    case_id_pattern: str = DEFAULT_CASE_ID_PATTERN
+
+
+def record_columns(codebook: Codebook) -> list[str]:
+    """Canonical data columns of records.parquet: every variable except identifiers and case_id."""
+    v = codebook.variables
+    keep = v[(v["identifier"] != "yes") & (v["type"] != "case_id")]
+    return keep["name"].tolist()
+
+
+def read_case_id_links(path: str | Path | None) -> dict[str, str]:
+    """Read a ``variant,canonical`` CSV (absent file = no links); both sides canonicalised."""
+    if not path or not Path(path).is_file():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"variant", "canonical"} - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    links = {}
+    problems = []
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        variant, canonical = canonical_case_id(row.variant), canonical_case_id(row.canonical)
+        if not variant or not canonical:
+            problems.append(Problem(str(path), i, None, "blank variant or canonical id", "links"))
+        elif links.get(variant, canonical) != canonical:
+            problems.append(Problem(str(path), i, "variant", "variant linked twice", "links"))
+        else:
+            links[variant] = canonical
+    if problems:
+        raise ProblemsError(f"case-id links {path} are invalid", problems)
+    return links
+
+
+def list_wave_files(wave_dir: Path) -> tuple[list[Path], list[str]]:
+    """``(readable files sorted by name, other file names)``; raise if the folder is missing or empty."""
+    if not wave_dir.is_dir():
+        raise FileNotFoundError(f"wave folder {wave_dir} does not exist")
+    entries = sorted(p for p in wave_dir.iterdir() if p.is_file())
+    readable = [p for p in entries if p.suffix.lower() in READABLE]
+    others = [p.name for p in entries if p.suffix.lower() not in READABLE]
+    if not readable:
+        raise FileNotFoundError(f"wave folder {wave_dir} holds no .csv or .xlsx file")
+    return readable, others
+
+
+def _table_frame(
+    content: FileContent, table, match, columns: list[str], variables: pd.DataFrame
+) -> tuple[pd.DataFrame, dict, list[Problem]]:
+    """Records of one table as canonical text columns (+ raw case id), and its report entry."""
+    problems = []
+    kept: dict[str, int] = {}  # variable -> column position
+    identifiers, dropped = [], []
+    ident = set(variables.loc[variables["identifier"] == "yes", "name"])
+    for pos, variable in sorted(match.columns.items()):
+        header = table.headers[pos]
+        if variable == DROP:
+            dropped.append(header)
+        elif variable in ident:
+            identifiers.append(header)
+        elif variable in kept:
+            problems.append(
+                Problem(
+                    content.name + (f" [sheet {table.sheet}]" if table.sheet else ""),
+                    1,
+                    header,
+                    f"a second column for variable '{variable}' (first: "
+                    f"'{table.headers[kept[variable]]}')",
+                    "duplicate_column",
+                )
+            )
+        else:
+            kept[variable] = pos
+    data: dict[str, object] = {}
+    n = len(table.rows)
+    for variable in ["case_id", *columns]:
+        if variable in kept:
+            pos = kept[variable]
+            values = [row[pos] for row in table.rows]
+            data[variable] = pd.array([v if v.strip() else None for v in values], dtype="string")
+        else:
+            data[variable] = pd.array([None] * n, dtype="string")
+    frame = pd.DataFrame(data)
+    modules = set(variables.loc[variables["name"].isin(kept), "module"])
+    record_type = "premigration" if "premigration" in modules else "rss"
+    frame.insert(0, "source_row", pd.array(table.row_numbers, dtype="Int64"))
+    frame.insert(0, "source_sheet", table.sheet)
+    frame.insert(0, "source_file", content.name)
+    frame.insert(0, "source_format", match.format.name)
+    frame.insert(0, "record_type", record_type)
+    entry = {
+        "sheet": table.sheet,
+        "format": match.format.name,
+        "record_type": record_type,
+        "rows_read": n,
+        "blank_rows": table.blank_rows,
+        "columns": {table.headers[p]: v for v, p in sorted(kept.items(), key=lambda kv: kv[1])},
+        "headers_dropped_identifier": identifiers,
+        "headers_dropped_drop": dropped,
+        "headers_dropped_unlisted": [h for _, h in match.unknown],
+    }
+    return frame, entry, problems
+
+
+def extract_wave(
+    wave_dir: str | Path,
+    wave: str,
+    codebook: Codebook,
+    key: bytes,
+    options: ExtractOptions | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Extract every csv/xlsx file of ``wave_dir``; return ``(records, report)``.
+
+    Raises:
+        ProblemsError: listing every unknown header, unmatched file and bad file of the wave.
+        FileNotFoundError: the wave folder is missing or holds no readable file.
+    """
+    options = options or ExtractOptions()
+    wave_dir = Path(wave_dir)
+    index = FormatIndex(codebook)
+    columns = record_columns(codebook)
+    files, others = list_wave_files(wave_dir)
+    problems: list[Problem] = []
+    frames: list[pd.DataFrame] = []
+    file_reports, skipped = [], []
+    for path in files:
+        try:
+            content = read_file(path, index)
+        except BadFileError as error:
+            if options.skip_bad_files:
+                skipped.append({"file": path.name, "problem": error.kind, "detail": error.detail})
+                continue
+            problems.append(Problem(path.name, None, None, str(error.detail), f"{error.kind}_file"))
+            continue
+        for table in content.tables:
+            where = content.name + (f" [sheet {table.sheet}]" if table.sheet else "")
+            match = index.match(table.headers)
+            if match is None:
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        None,
+                        "headers match no source format of the codebook (sources.csv); headers: "
+                        + ", ".join(repr(h) for h in table.headers),
+                        "unknown_format",
+                    )
+                )
+                continue
+            blank_named = [
+                i
+                for i, h in enumerate(table.headers)
+                if not h and any(r[i].strip() for r in table.rows)
+            ]
+            unknown = [(i, h) for i, h in match.unknown] + [
+                (i, f"(blank, column {i + 1})") for i in blank_named
+            ]
+            if unknown and not options.allow_unlisted_columns:
+                for _, header in unknown:
+                    problems.append(
+                        Problem(
+                            where,
+                            1,
+                            header,
+                            f"header not in the codebook for format '{match.format.name}' "
+                            "(add it to sources.csv, mapped or 'drop')",
+                            "unknown_header",
+                        )
+                    )
+                continue
+            frame, entry, table_problems = _table_frame(
+                content, table, match, columns, codebook.variables
+            )
+            problems += table_problems
+            entry["headers_dropped_unlisted"] = [h for _, h in unknown]
+            file_reports.append(
+                {
+                    "file": content.name,
+                    "kind": content.kind,
+                    "sha256": content.sha256,
+                    "encoding": content.encoding,
+                    "delimiter": content.delimiter,
+                    "sheets_ignored": content.sheets_ignored,
+                    "formula_cells": content.formula_cells,
+                    **entry,
+                }
+            )
+            frame["source_sha256"] = content.sha256
+            frames.append(frame)
+    if problems:
+        raise ProblemsError(f"extraction of wave {wave} ({wave_dir}) failed", problems)
+
+    records = pd.concat(frames, ignore_index=True) if frames else _empty(columns)
+    raw_ids = records.pop("case_id")
+    canonical = canonical_case_ids(raw_ids)
+    linked = canonical.map(options.case_id_links)
+    n_linked = int(linked.notna().sum())
+    canonical = linked.fillna(canonical) if n_linked else canonical
+    pattern = re.compile(options.case_id_pattern)
+    stripped = raw_ids.str.strip()
+    standard = stripped.map(lambda s: bool(pattern.fullmatch(s)) if isinstance(s, str) else True)
+    records["case_id_canonicalised"] = (~standard.astype(bool) | linked.notna()).astype(bool)
+    records.insert(0, "person_id", pseudonymise(canonical, key))
+    records.insert(0, "wave", wave)
+    records.insert(
+        0,
+        "record_id",
+        (
+            wave
+            + "/"
+            + records["source_file"]
+            + ":"
+            + records["source_sheet"]
+            + ":"
+            + records["source_row"].astype("string")
+        ).astype("string"),
+    )
+    order = PROVENANCE + ["person_id", "case_id_canonicalised"] + columns
+    records = records[order]
+    for col in [
+        "wave",
+        "record_type",
+        "source_format",
+        "source_file",
+        "source_sheet",
+        "source_sha256",
+    ]:
+        records[col] = records[col].astype("string")
+    report = {
+        "wave": wave,
+        "files": file_reports,
+        "files_skipped": skipped,
+        "files_not_read": others,
+        "rows_read": int(len(records)),
+        "blank_rows": int(sum(f["blank_rows"] for f in file_reports)),
+        "rows_by_format": {
+            k: int(v) for k, v in sorted(records["source_format"].value_counts().items())
+        },
+        "case_ids_missing": int(canonical.isna().sum()),
+        "case_ids_canonicalised": int(records["case_id_canonicalised"].sum()),
+        "case_ids_linked": n_linked,
+        "persons": int(records["person_id"].nunique()),
+    }
+    return records, report
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    data = {
+        c: pd.array([], dtype="string")
+        for c in [
+            "record_type",
+            "source_format",
+            "source_file",
+            "source_sheet",
+            "case_id",
+            *columns,
+        ]
+    }
+    data["source_row"] = pd.array([], dtype="Int64")
+    data["source_sha256"] = pd.array([], dtype="string")
+    return pd.DataFrame(data)
