@@ -1,0 +1,19 @@
+"""Fixtures of this folder; the data builders live in chapter2_fixtures.py (importable by tests)."""
+
+import pytest
+from chapter2_fixtures import (
+    make_records,
+)
+from reintegration.chapter2.labels import load_labels
+
+
+@pytest.fixture(scope="session")
+def labels():
+    from tests.conftest import CODEBOOK as codebook
+
+    return load_labels(codebook)
+
+
+@pytest.fixture(scope="session")
+def records():
+    return make_records(seed=7)

@@ -1,0 +1,92 @@
+"""The Chapter II stage end to end on fixture records (tables, reproduction part)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+from reintegration.chapter2 import stage
+from reintegration.io import write_parquet
+from reintegration.reproduction import COLUMNS
+
+from tests.conftest import CODEBOOK
+
+
+def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
+    rec = tmp_path / "records.parquet"
+    write_parquet(records, rec)
+    d, t = tmp_path / "data", tmp_path / "tables"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stage.make_dataset(
+            rec,
+            codebook=CODEBOOK,
+            min_records=50,
+            min_cell=5,
+            out_data=d / "cc.parquet",
+            out_programmes=d / "prog.parquet",
+            out_counts=t / "counts.csv",
+        )
+        stage.make_descriptives(
+            d / "cc.parquet",
+            d / "prog.parquet",
+            codebook=CODEBOOK,
+            min_cell=5,
+            a_above=0.7,
+            c_at_or_below=0.6,
+            out_dir=t,
+        )
+        outs = {
+            n: t / f"{n}.csv"
+            for n in ("published", "published_glance", "published_vs_annex", "full", "full_glance")
+        }
+        stage.make_regressions(
+            d / "cc.parquet",
+            d / "prog.parquet",
+            codebook=CODEBOOK,
+            reference="NGA",
+            bootstrap_B=99,
+            bootstrap_weights="rademacher",
+            seed=1,
+            min_cell=5,
+            out_notes=t / "notes.md",
+            **{f"out_{k}": v for k, v in outs.items()},
+        )
+        stage.make_trends(
+            d / "cc.parquet",
+            codebook=CODEBOOK,
+            countries=["ETH", "CIV", "GIN", "SEN", "NGA", "CMR"],
+            min_cell=5,
+            out_slopes=t / "slopes.csv",
+            out_bands=t / "bands.csv",
+        )
+        table = stage.make_reproduction(
+            codebook=CODEBOOK,
+            data=d / "cc.parquet",
+            counts=t / "counts.csv",
+            tables_dir=t,
+            published=outs["published"],
+            published_glance=outs["published_glance"],
+            slopes=t / "slopes.csv",
+            out=t / "reproduction_chapter2.csv",
+        )
+    assert "person_key" not in pd.read_parquet(d / "cc.parquet").columns
+    pub = pd.read_csv(outs["published"])
+    assert list(pub.columns[:8]) == [
+        "type",
+        "term",
+        "estimate",
+        "std_error",
+        "statistic",
+        "p_value",
+        "conf_low",
+        "conf_high",
+    ]
+    assert set(pub["type"]) == {"Economic", "Social", "Psychosocial", "Composite"}
+    assert "Other or none" in (t / "notes.md").read_text(encoding="utf-8")
+    assert list(table.columns) == COLUMNS
+    # every Annex 3 coefficient has a row (64) plus n
+    assert (table["section"] == "Chapter II: Annex 3").sum() == 65
+    assert (table["section"] == "Chapter II: sample").sum() == 20
+    written = pd.read_csv(t / "reproduction_chapter2.csv")
+    assert len(written) == len(table)

@@ -1,0 +1,220 @@
+"""The Chapter II analysis dataset: one record per returnee, countries with enough records.
+
+Sample rule (STUDY.md §7, report fn 11 and 14):
+
+1. RSS records only (``record_type == "rss"``; pre-migration records are not interviews);
+2. one record per returnee (``person_key``): the end-of-assistance interview (the latest
+   one when there are several), else the latest interview; ties broken by wave, then
+   ``record_id``, so the choice never depends on row order;
+3. countries with **more than** ``min_records`` returnees (the report: "more than 50 data
+   points"); the others (Morocco in the study) are counted and left out.
+
+The analysis table drops ``person_key`` and ``record_id`` (STUDY.md §8: nothing under a
+release names a person); each returnee gets a release-local ``returnee_id`` (1..n in order
+of country, interview date and the pooled key) that links the two tables written here.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from reintegration.stats import RowsDroppedWarning, check_columns
+
+from .labels import PUBLISHED_PROGRAMMES, Labels
+
+__all__ = [
+    "END_OF_ASSISTANCE",
+    "PROGRAMME_REFERENCE",
+    "build_cross_country",
+    "count_by_country",
+    "programmes_long",
+    "select_returnee_records",
+]
+
+END_OF_ASSISTANCE = "end_of_assistance"
+#: The reference level of the published specification's programme factor.
+PROGRAMME_REFERENCE = "Other or none"
+SCORES = ["score_economic", "score_social", "score_psychosocial", "score_composite"]
+REQUIRED = [
+    "person_key",
+    "record_type",
+    "country",
+    "sex",
+    "age",
+    "return_date",
+    "interview_date",
+    "survey_round",
+]
+
+
+def select_returnee_records(
+    records: pd.DataFrame,
+    *,
+    person: str = "person_key",
+    round_col: str = "survey_round",
+    date: str = "interview_date",
+    preferred_round: str = END_OF_ASSISTANCE,
+    record_type: str | None = "rss",
+    tie_breakers: tuple[str, ...] = ("wave", "record_id"),
+) -> pd.DataFrame:
+    """One record per ``person``: the latest ``preferred_round`` record, else the latest.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Pooled records (any columns; ``person``, ``round_col``, ``date`` needed).
+    record_type : str or None
+        Keep only rows whose ``record_type`` equals this (None: keep every row).
+    tie_breakers : tuple of str
+        Further sort keys (those present in ``records``) that make the choice deterministic
+        among records of the same person, round preference and date.
+
+    Returns
+    -------
+    DataFrame
+        The chosen rows, sorted by ``person``; rows with a missing ``person`` are dropped
+        with a :class:`~reintegration.stats.RowsDroppedWarning`.
+    """
+    check_columns(records, [person, round_col, date])
+    data = records
+    if record_type is not None:
+        check_columns(records, ["record_type"])
+        data = data[data["record_type"] == record_type]
+    missing = data[person].isna()
+    if missing.any():
+        warnings.warn(
+            f"select_returnee_records: dropped {int(missing.sum())} of {len(data)} records "
+            f"with no {person}",
+            RowsDroppedWarning,
+            stacklevel=2,
+        )
+        data = data[~missing]
+    data = data.assign(
+        _preferred=(data[round_col] == preferred_round).fillna(False).astype(int),
+        _date=pd.to_datetime(data[date]),
+    )
+    keys = [person, "_preferred", "_date", *[c for c in tie_breakers if c in data.columns]]
+    data = data.sort_values(keys, kind="stable", na_position="first")
+    chosen = data.groupby(person, sort=True).tail(1)
+    return chosen.drop(columns=["_preferred", "_date"]).sort_values(person, kind="stable")
+
+
+def count_by_country(
+    chosen: pd.DataFrame,
+    *,
+    min_records: int,
+    labels: Labels | None = None,
+    country: str = "country",
+    round_col: str = "survey_round",
+) -> pd.DataFrame:
+    """Returnees per country, whether the country is kept (``n > min_records``).
+
+    Returns ``country, country_label, n, n_end_of_assistance, kept`` sorted by n descending
+    (then country), the order of the report's footnote 14.
+    """
+    check_columns(chosen, [country, round_col])
+    grouped = chosen.groupby(country, sort=True)
+    out = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "n_end_of_assistance": grouped[round_col].apply(
+                lambda s: int((s == END_OF_ASSISTANCE).sum())
+            ),
+        }
+    ).reset_index(names="country")
+    out["country_label"] = [labels.country(c) if labels else c for c in out["country"]]
+    out["kept"] = out["n"] > min_records
+    out = out.sort_values(["n", "country"], ascending=[False, True], kind="stable")
+    cols = ["country", "country_label", "n", "n_end_of_assistance", "kept"]
+    return out[cols].reset_index(drop=True)
+
+
+def build_cross_country(
+    records: pd.DataFrame, *, min_records: int, labels: Labels
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analysis dataset and the per-country counts.
+
+    Adds the regression variables: ``country_label``; ``gender`` (codebook sex label,
+    "Male"/"Female") and ``female`` (0/1); ``age`` (years at interview, as recorded);
+    ``time`` = (interview date - return date) in days / 365.25; ``assist_*`` as 0/1 floats
+    (missing when the record has no assistance answer, e.g. a phone-survey record);
+    ``assistance_recorded``; ``n_types`` (assistance types other than "none") and
+    ``n_published_programmes`` (of the six Annex 3 programmes).
+
+    Returns
+    -------
+    (data, counts)
+        ``data`` one row per returnee of a kept country, without ``person_key`` and
+        ``record_id``; ``counts`` from :func:`count_by_country` over every country.
+    """
+    check_columns(records, REQUIRED)
+    chosen = select_returnee_records(records)
+    counts = count_by_country(chosen, min_records=min_records, labels=labels)
+    kept = set(counts.loc[counts["kept"], "country"])
+    data = chosen[chosen["country"].isin(kept)].copy()
+    data["interview_date"] = pd.to_datetime(data["interview_date"])
+    data["return_date"] = pd.to_datetime(data["return_date"])
+    data = data.sort_values(["country", "interview_date", "person_key"], kind="stable")
+    data.insert(0, "returnee_id", np.arange(1, len(data) + 1, dtype="int64"))
+    data["country_label"] = [labels.country(c) for c in data["country"]]
+    data["gender"] = data["sex"].map(labels.choices["sex"]).astype("string")
+    data["female"] = (data["sex"] == "female").astype("float64").where(data["sex"].notna())
+    data["age"] = pd.to_numeric(data["age"], errors="coerce").astype("float64")
+    days = (data["interview_date"] - data["return_date"]).dt.days
+    data["time"] = days.astype("float64") / 365.25
+    assist = [c for c in data.columns if c.startswith("assist_")]
+    for col in assist:
+        data[col] = data[col].astype("Float64").astype("float64")
+    if assist:
+        data["assistance_recorded"] = data[assist].notna().any(axis=1)
+        types = [c for c in assist if c != "assist_none"]
+        data["n_types"] = data[types].fillna(0).sum(axis=1).astype("int64")
+        published = [f"assist_{p}" for p in PUBLISHED_PROGRAMMES if f"assist_{p}" in data]
+        data["n_published_programmes"] = data[published].fillna(0).sum(axis=1).astype("int64")
+    drop = [c for c in ("person_key", "person_id", "record_id") if c in data.columns]
+    data = data.drop(columns=drop).reset_index(drop=True)
+    first = ["returnee_id", "country", "country_label", "gender", "female", "age", "time"]
+    return data[first + [c for c in data.columns if c not in first]], counts
+
+
+def programmes_long(
+    data: pd.DataFrame,
+    *,
+    labels: Labels,
+    id_col: str = "returnee_id",
+    programmes: tuple[str, ...] = PUBLISHED_PROGRAMMES,
+    reference: str = PROGRAMME_REFERENCE,
+) -> pd.DataFrame:
+    """The returnee-programme table of the published specification.
+
+    One row per returnee and each of ``programmes`` received (``assist_<value> == 1``); a
+    returnee with none of them (or no assistance answer) has one row with
+    ``program = reference``. So the table has ``sum(max(1, k_i))`` rows, k_i the number of
+    listed programmes returnee i received.
+
+    Returns ``row_id`` (release-local, 1..n), ``returnee_id``, ``programme`` (codebook value,
+    or ``"reference"``), ``program`` (codebook label, or ``reference``).
+    """
+    cols = [f"assist_{p}" for p in programmes]
+    check_columns(data, [id_col, *cols])
+    received = data[cols].fillna(0).to_numpy(dtype=float) > 0.5
+    ids = data[id_col].to_numpy()
+    rows_id, rows_prog = [], []
+    for j, prog in enumerate(programmes):
+        rows_id.append(ids[received[:, j]])
+        rows_prog.append(np.full(int(received[:, j].sum()), prog, dtype=object))
+    none = ~received.any(axis=1)
+    rows_id.append(ids[none])
+    rows_prog.append(np.full(int(none.sum()), "reference", dtype=object))
+    out = pd.DataFrame({id_col: np.concatenate(rows_id), "programme": np.concatenate(rows_prog)})
+    order = {p: i for i, p in enumerate([*programmes, "reference"])}
+    out["_o"] = out["programme"].map(order)
+    out = out.sort_values([id_col, "_o"], kind="stable").drop(columns="_o")
+    out["program"] = [
+        reference if p == "reference" else labels.choices["assistance"][p] for p in out["programme"]
+    ]
+    out.insert(0, "row_id", np.arange(1, len(out) + 1, dtype="int64"))
+    return out.reset_index(drop=True)

@@ -1,0 +1,416 @@
+"""Chapter II descriptives: country means and tiers, assistance, indicators, scores by sex.
+
+Every table that describes a group has an ``n`` column (the returnees the cell is computed
+from) and a ``suppressed`` flag: cells from fewer than ``min_cell`` returnees are blanked
+(STUDY.md §8, :func:`reintegration.stats.suppress_small_cells`), never dropped.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from reintegration.stats import check_columns, group_means, suppress_small_cells
+from reintegration.stats._validation import RowsDroppedWarning
+
+from .labels import OUTCOMES, Labels
+
+__all__ = [
+    "ALL",
+    "BINARY_INDICATORS",
+    "DISTRIBUTION_ITEMS",
+    "assign_tier",
+    "assistance_shares",
+    "country_means",
+    "figure_ns",
+    "indicator_distribution",
+    "indicator_shares",
+    "programme_indicator_shares",
+    "scores_by_sex",
+]
+
+ALL = "ALL"
+ALL_LABEL = "All countries"
+#: Items whose answer distribution by country is tabulated (and drawn).
+DISTRIBUTION_ITEMS = (
+    "eco_satisfaction",
+    "eco_food_insecurity",
+    "eco_borrow_ability",
+    "eco_borrow_frequency",
+    "psy_support_network",
+    "psy_discrimination",
+    "psy_physical_security",
+    "psy_family_tension",
+    "psy_able_to_stay",
+    "psy_wish_psych_support",
+)
+#: Binary readings of items used by the report's text: name -> (item, answers counted, label).
+BINARY_INDICATORS = {
+    "satisfied_economic": (
+        "eco_satisfaction",
+        ("satisfied", "very_satisfied"),
+        "satisfied or very satisfied with economic situation",
+    ),
+    "food_reduced": (
+        "eco_food_insecurity",
+        ("rarely", "sometimes", "often", "very_often"),
+        "reduced food quantity or quality in the last month (any answer except never)",
+    ),
+    "able_to_borrow": ("eco_borrow_ability", ("yes",), "able to borrow money"),
+    "borrow_frequent": (
+        "eco_borrow_frequency",
+        ("often", "very_often"),
+        "borrows often or very often",
+    ),
+    "network_good": (
+        "psy_support_network",
+        ("good", "very_good"),
+        "support network good or very good",
+    ),
+    "discrimination": (
+        "psy_discrimination",
+        ("sometimes", "often", "very_often"),
+        "feels discriminated sometimes, often or very often",
+    ),
+    "unsafe": (
+        "psy_physical_security",
+        ("unsafe", "very_unsafe"),
+        "feels unsafe or very unsafe outside the home",
+    ),
+    "family_tension": (
+        "psy_family_tension",
+        ("sometimes", "often", "very_often"),
+        "family tension sometimes, often or very often",
+    ),
+    "able_to_stay": ("psy_able_to_stay", ("yes",), "feels able to stay"),
+    "not_able_to_stay": ("psy_able_to_stay", ("no",), "does not feel able to stay"),
+    "wish_psych_support": (
+        "psy_wish_psych_support",
+        ("yes",),
+        "wishes specialised psychological support",
+    ),
+}
+TIER_ORDER = ("A", "B", "C")
+
+
+def assign_tier(mean, *, a_above: float = 0.70, c_at_or_below: float = 0.60):
+    """Tier of a composite mean: A if > ``a_above``, C if <= ``c_at_or_below``, else B.
+
+    Works on a scalar or an array/Series; a missing mean has no tier (None / NA).
+    """
+    if not c_at_or_below < a_above:
+        raise ValueError(
+            f"tier thresholds need c_at_or_below < a_above; got {c_at_or_below}, {a_above}"
+        )
+    arr = np.asarray(mean, dtype=float)
+    tiers = np.where(arr > a_above, "A", np.where(arr <= c_at_or_below, "C", "B")).astype(object)
+    tiers[np.isnan(arr)] = None
+    if np.ndim(mean) == 0:
+        return tiers.item()
+    return pd.Series(tiers, index=getattr(mean, "index", None), dtype="object")
+
+
+def _country_labels(df: pd.DataFrame, labels: Labels, country: str = "country") -> pd.DataFrame:
+    df = df.copy()
+    df.insert(
+        df.columns.get_loc(country) + 1,
+        "country_label",
+        [ALL_LABEL if c == ALL else labels.country(c) for c in df[country]],
+    )
+    return df
+
+
+def _quiet(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RowsDroppedWarning)
+        return func(*args, **kwargs)
+
+
+def country_means(
+    data: pd.DataFrame,
+    *,
+    labels: Labels,
+    min_cell: int,
+    a_above: float = 0.70,
+    c_at_or_below: float = 0.60,
+    outcomes: Sequence[str] = OUTCOMES,
+    country: str = "country",
+) -> pd.DataFrame:
+    """Mean score per country and outcome with a 95% t interval, rank and composite tier.
+
+    Returns ``outcome, country, country_label, n, mean, sd, se, conf_low, conf_high,
+    rank`` (1 = highest mean among countries), ``tier`` (composite only) and
+    ``suppressed``; one ``ALL`` row per outcome for the pooled sample. Missing scores are
+    left out of that outcome's cells (the count is in ``n``).
+    """
+    parts = []
+    for outcome in outcomes:
+        col = f"score_{outcome}"
+        by = _quiet(group_means, data, value=col, by=country)
+        total = _quiet(group_means, data, value=col).assign(**{country: ALL})
+        part = pd.concat([by, total], ignore_index=True)
+        part.insert(0, "outcome", outcome)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out = suppress_small_cells(
+        out,
+        count_col="n",
+        value_cols=["mean", "sd", "se", "conf_low", "conf_high"],
+        min_count=min_cell,
+    )
+    is_country = out[country] != ALL
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    ranks = out[is_country].groupby("outcome")["mean"].rank(ascending=False, method="min")
+    out.loc[ranks.index, "rank"] = ranks.astype("Int64")
+    out["tier"] = None
+    comp = out["outcome"] == "composite"
+    out.loc[comp, "tier"] = assign_tier(
+        out.loc[comp, "mean"], a_above=a_above, c_at_or_below=c_at_or_below
+    )
+    out = _country_labels(out, labels, country)
+    cols = ["outcome", country, "country_label", "n", "mean", "sd", "se", "conf_low"]
+    cols += ["conf_high", "rank", "tier", "suppressed"]
+    return out[cols]
+
+
+def assistance_shares(
+    data: pd.DataFrame, *, labels: Labels, min_cell: int, country: str = "country"
+) -> pd.DataFrame:
+    """Assistance received, overall (``country = ALL``) and by country.
+
+    Quantities: ``any_support`` (at least one type other than "No assistance"),
+    ``more_than_one_type`` (two or more), each ``assist_<type>``, among returnees whose record
+    has an assistance answer; ``level_<value>`` among returnees with an assistance level.
+    Returns ``country, country_label, quantity, label, n, count, share, suppressed``.
+    """
+    assist = [c for c in data.columns if c.startswith("assist_")]
+    check_columns(data, [country, "n_types", "assistance_recorded", *assist])
+    rec = data[data["assistance_recorded"]]
+    flags = {
+        "any_support": (rec["n_types"] >= 1).astype(float),
+        "more_than_one_type": (rec["n_types"] >= 2).astype(float),
+    }
+    names = {
+        "any_support": "at least one type of support",
+        "more_than_one_type": "more than one type of support",
+    }
+    for col in assist:
+        value = col.removeprefix("assist_")
+        flags[col] = rec[col].astype(float)
+        names[col] = labels.choices["assistance"].get(value, value)
+    if "assistance_level" in data:
+        # "one in five returnees benefited from collective programming": of all returnees
+        # with an assistance answer (the level shares below are of those with a level)
+        flags["level_collective_of_all"] = (rec["assistance_level"] == "collective").astype(float)
+        names["level_collective_of_all"] = "Collective level (share of all returnees)"
+    frames = [
+        pd.DataFrame({"quantity": q, "x": v, country: rec[country]}) for q, v in flags.items()
+    ]
+    if "assistance_level" in data:
+        lev = data[data["assistance_level"].notna()]
+        for value, label in labels.choices["assistance_level"].items():
+            q = f"level_{value}"
+            names[q] = f"{label} level"
+            x = (lev["assistance_level"] == value).astype(float)
+            frames.append(pd.DataFrame({"quantity": q, "x": x, country: lev[country]}))
+    long = pd.concat(frames, ignore_index=True)
+    by = long.groupby(["quantity", country], sort=False)["x"].agg(n="size", count="sum")
+    tot = long.groupby("quantity", sort=False)["x"].agg(n="size", count="sum")
+    tot = tot.reset_index().assign(**{country: ALL})
+    out = pd.concat([tot, by.reset_index()], ignore_index=True)
+    out["count"] = out["count"].astype("int64")
+    out["share"] = out["count"] / out["n"]
+    order = {q: i for i, q in enumerate(names)}
+    out["_q"] = out["quantity"].map(order)
+    out["_c"] = out[country] != ALL
+    out = out.sort_values(["_q", "_c", country], kind="stable").drop(columns=["_q", "_c"])
+    out["label"] = out["quantity"].map(names)
+    out = suppress_small_cells(
+        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
+    )
+    out = _country_labels(out.reset_index(drop=True), labels, country)
+    return out[[country, "country_label", "quantity", "label", "n", "count", "share", "suppressed"]]
+
+
+def indicator_distribution(
+    data: pd.DataFrame,
+    *,
+    item: str,
+    labels: Labels,
+    min_cell: int,
+    country: str = "country",
+) -> pd.DataFrame:
+    """Answer shares of ``item`` by country (and ``ALL``), substantive answers only.
+
+    ``n`` is the number of returnees in the country who answered (non-response left out);
+    ``count``/``share`` the returnees giving each answer. Returns ``item, country,
+    country_label, value, answer, n, count, share, suppressed`` (answers in codebook order).
+    """
+    check_columns(data, [country, item])
+    answers = labels.answers(item)
+    sub = data[data[item].isin(answers)]
+    counts = pd.crosstab(sub[country], sub[item]).reindex(columns=answers, fill_value=0)
+    counts.loc[ALL] = counts.sum()
+    rows = []
+    for c, row in counts.iterrows():
+        n = int(row.sum())
+        for value in answers:
+            rows.append((item, c, value, labels.answer(item, value), n, int(row[value])))
+    out = pd.DataFrame(rows, columns=["item", country, "value", "answer", "n", "count"])
+    out["share"] = out["count"] / out["n"].where(out["n"] > 0)
+    out = suppress_small_cells(
+        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
+    )
+    out = _country_labels(out, labels, country)
+    cols = ["item", country, "country_label", "value", "answer", "n", "count", "share"]
+    return out[[*cols, "suppressed"]]
+
+
+def indicator_shares(
+    data: pd.DataFrame,
+    *,
+    labels: Labels,
+    min_cell: int,
+    indicators: dict = BINARY_INDICATORS,
+    country: str = "country",
+) -> pd.DataFrame:
+    """Share of answering returnees giving the counted answers, per indicator and country.
+
+    Returns ``indicator, definition, item, country, country_label, n, count, share, rank``
+    (1 = highest share among countries) and ``suppressed``.
+    """
+    parts = []
+    for name, (item, values, definition) in indicators.items():
+        check_columns(data, [item])
+        answered = data[data[item].isin(labels.answers(item))]
+        x = answered[item].isin(values).astype(float)
+        frame = pd.DataFrame({country: answered[country], "x": x})
+        by = frame.groupby(country, sort=True)["x"].agg(n="size", count="sum").reset_index()
+        tot = pd.DataFrame({country: [ALL], "n": [len(frame)], "count": [x.sum()]})
+        part = pd.concat([tot, by], ignore_index=True)
+        part.insert(0, "indicator", name)
+        part.insert(1, "definition", definition)
+        part.insert(2, "item", item)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["count"] = out["count"].astype("int64")
+    out["share"] = out["count"] / out["n"].where(out["n"] > 0)
+    out = suppress_small_cells(
+        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
+    )
+    is_country = out[country] != ALL
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    ranks = out[is_country].groupby("indicator")["share"].rank(ascending=False, method="min")
+    out.loc[ranks.index, "rank"] = ranks.astype("Int64")
+    out = _country_labels(out, labels, country)
+    cols = ["indicator", "definition", "item", country, "country_label", "n", "count", "share"]
+    return out[[*cols, "rank", "suppressed"]]
+
+
+def programme_indicator_shares(
+    data: pd.DataFrame,
+    long: pd.DataFrame,
+    *,
+    indicator: str,
+    labels: Labels,
+    min_cell: int,
+    id_col: str = "returnee_id",
+    country: str = "country",
+) -> pd.DataFrame:
+    """Binary ``indicator`` share by programme received and country (Figures 4, 8, 13).
+
+    ``long`` is the returnee-programme table; returnees without an Annex 3 programme are
+    left out (the report's "main types of assistance"). A returnee with two programmes
+    counts in both. Returns ``indicator, program, country, country_label, n, count, share,
+    suppressed`` with ``country = ALL`` rows per programme.
+    """
+    item, values, _ = BINARY_INDICATORS[indicator]
+    check_columns(data, [id_col, country, item])
+    merged = long[long["programme"] != "reference"].merge(
+        data[[id_col, country, item]], on=id_col, how="left", validate="many_to_one"
+    )
+    merged = merged[merged[item].isin(labels.answers(item))]
+    merged["x"] = merged[item].isin(values).astype(float)
+    keys = ["programme", "program"]
+    by = merged.groupby([*keys, country], sort=True)["x"].agg(n="size", count="sum").reset_index()
+    tot = merged.groupby(keys, sort=True)["x"].agg(n="size", count="sum").reset_index()
+    out = pd.concat([tot.assign(**{country: ALL}), by], ignore_index=True)
+    out.insert(0, "indicator", indicator)
+    out["count"] = out["count"].astype("int64")
+    out["share"] = out["count"] / out["n"]
+    out = suppress_small_cells(
+        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
+    )
+    out = _country_labels(out, labels, country)
+    cols = ["indicator", "programme", "program", country, "country_label", "n", "count", "share"]
+    return out[[*cols, "suppressed"]].sort_values(
+        ["programme", country], kind="stable", ignore_index=True
+    )
+
+
+def figure_ns(
+    data: pd.DataFrame, long: pd.DataFrame, *, labels: Labels, id_col: str = "returnee_id"
+):
+    """The N printed under Figures 4, 6, 8, 10-13, and the N of our heatmaps.
+
+    ``n``: returnees in the sample who answered the item(s) the figure shows (Figures 10-12:
+    all three items; the report prints one N, 4 931, for the three). ``n_with_programme``:
+    those of them with at least one Annex 3 programme (the returnees our Figures 4, 8, 13
+    draw). Figure 4 shows the perception of the economic situation (satisfaction).
+    """
+    with_prog = data[id_col].isin(set(long.loc[long["programme"] != "reference", id_col]))
+
+    def answered(*items):
+        mask = pd.Series(True, index=data.index)
+        for item in items:
+            mask &= data[item].isin(labels.answers(item))
+        return mask
+
+    specs = [
+        ("economic_satisfaction", "Figure 6", ("eco_satisfaction",)),
+        ("assistance_vs_economic_perception", "Figure 4", ("eco_satisfaction",)),
+        ("assistance_vs_network_quality", "Figure 8", ("psy_support_network",)),
+        (
+            "discrimination_safety_family_tension",
+            "Figures 10-12",
+            ("psy_discrimination", "psy_physical_security", "psy_family_tension"),
+        ),
+        ("assistance_vs_psych_support_wish", "Figure 13", ("psy_wish_psych_support",)),
+    ]
+    rows = []
+    for quantity, figure, items in specs:
+        mask = answered(*items)
+        rows.append(
+            (quantity, figure, " + ".join(items), int(mask.sum()), int((mask & with_prog).sum()))
+        )
+    return pd.DataFrame(rows, columns=["quantity", "figure", "items", "n", "n_with_programme"])
+
+
+def scores_by_sex(
+    data: pd.DataFrame,
+    *,
+    labels: Labels,
+    min_cell: int,
+    outcomes: Sequence[str] = OUTCOMES,
+    sex: str = "sex",
+) -> pd.DataFrame:
+    """Mean score by sex and outcome with 95% t intervals (Figure 14).
+
+    Returns ``outcome, sex, sex_label, n, mean, sd, se, conf_low, conf_high, suppressed``.
+    """
+    parts = []
+    for outcome in outcomes:
+        part = _quiet(group_means, data, value=f"score_{outcome}", by=sex)
+        part.insert(0, "outcome", outcome)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(2, "sex_label", [labels.choices["sex"].get(s, s) for s in out[sex]])
+    return suppress_small_cells(
+        out,
+        count_col="n",
+        value_cols=["mean", "sd", "se", "conf_low", "conf_high"],
+        min_count=min_cell,
+    )

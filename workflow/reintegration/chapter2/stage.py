@@ -1,0 +1,337 @@
+"""Chapter II stage functions: read inputs, call the analysis functions, write outputs.
+
+Each ``make_*`` function is what one workflow script calls (the scripts only parse
+arguments). Outputs are written with the deterministic writers of :mod:`reintegration.io`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from reintegration.io import write_csv, write_parquet, write_text
+from reintegration.published import load_targets
+from reintegration.stats import suppress_small_cells
+
+from . import dataset, descriptives, regression, reproduction, trends
+from .labels import OUTCOMES, PUBLISHED_COUNTRIES, PUBLISHED_PROGRAMMES, load_labels
+from .outputs import DESCRIPTIVE_TABLES
+
+__all__ = [
+    "DESCRIPTIVE_TABLES",
+    "make_dataset",
+    "make_descriptives",
+    "make_regressions",
+    "make_reproduction",
+    "make_trends",
+]
+
+PROGRAMME_FIGURE_INDICATORS = ("satisfied_economic", "network_good", "wish_psych_support")
+
+
+def make_dataset(
+    records: str | Path,
+    *,
+    codebook: str | Path,
+    min_records: int,
+    min_cell: int,
+    out_data: str | Path,
+    out_programmes: str | Path,
+    out_counts: str | Path,
+) -> None:
+    """``data/cross_country.parquet``, ``data/cross_country_programmes.parquet`` and the counts."""
+    labels = load_labels(codebook)
+    pooled = pd.read_parquet(records)
+    data, counts = dataset.build_cross_country(pooled, min_records=min_records, labels=labels)
+    long = dataset.programmes_long(data, labels=labels)
+    write_parquet(data, out_data)
+    write_parquet(long, out_programmes)
+    counts = suppress_small_cells(
+        counts, count_col="n", value_cols=["n", "n_end_of_assistance"], min_count=min_cell
+    )
+    write_csv(counts, out_counts)
+
+
+def make_descriptives(
+    data: str | Path,
+    programmes: str | Path,
+    *,
+    codebook: str | Path,
+    min_cell: int,
+    a_above: float,
+    c_at_or_below: float,
+    out_dir: str | Path,
+) -> None:
+    """The descriptive tables of :data:`DESCRIPTIVE_TABLES` into ``out_dir``."""
+    labels = load_labels(codebook)
+    df = pd.read_parquet(data)
+    long = pd.read_parquet(programmes)
+    out = Path(out_dir)
+    tables = {
+        "country_means": descriptives.country_means(
+            df, labels=labels, min_cell=min_cell, a_above=a_above, c_at_or_below=c_at_or_below
+        ),
+        "assistance": descriptives.assistance_shares(df, labels=labels, min_cell=min_cell),
+        "distributions": pd.concat(
+            [
+                descriptives.indicator_distribution(df, item=i, labels=labels, min_cell=min_cell)
+                for i in descriptives.DISTRIBUTION_ITEMS
+            ],
+            ignore_index=True,
+        ),
+        "shares": descriptives.indicator_shares(df, labels=labels, min_cell=min_cell),
+        "programme_shares": pd.concat(
+            [
+                descriptives.programme_indicator_shares(
+                    df, long, indicator=i, labels=labels, min_cell=min_cell
+                )
+                for i in PROGRAMME_FIGURE_INDICATORS
+            ],
+            ignore_index=True,
+        ),
+        "figure_ns": descriptives.figure_ns(df, long, labels=labels),
+        "by_sex": descriptives.scores_by_sex(df, labels=labels, min_cell=min_cell),
+    }
+    for key, table in tables.items():
+        write_csv(table, out / DESCRIPTIVE_TABLES[key])
+
+
+def _published_inputs(df: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    cols = ["returnee_id", "age", "gender", "time", "country_label"]
+    cols += [f"score_{o}" for o in OUTCOMES]
+    return long.merge(df[cols], on="returnee_id", how="left", validate="many_to_one")
+
+
+def make_regressions(
+    data: str | Path,
+    programmes: str | Path,
+    *,
+    codebook: str | Path,
+    reference: str,
+    bootstrap_B: int,
+    bootstrap_weights: str,
+    seed: int,
+    min_cell: int,
+    out_published: str | Path,
+    out_published_glance: str | Path,
+    out_published_vs_annex: str | Path,
+    out_notes: str | Path,
+    out_full: str | Path,
+    out_full_glance: str | Path,
+) -> None:
+    """Both specifications for every outcome, the side-by-side table and the notes."""
+    labels = load_labels(codebook)
+    df = pd.read_parquet(data)
+    long = pd.read_parquet(programmes)
+    merged = _published_inputs(df, long)
+    printed = [labels.country(c) for c in PUBLISHED_COUNTRIES]
+    progs = [labels.choices["assistance"][p] for p in PUBLISHED_PROGRAMMES]
+    tidy_parts, glance_parts = [], []
+    for outcome in OUTCOMES:
+        res = regression.fit_published(
+            merged,
+            outcome=f"score_{outcome}",
+            printed_countries=printed,
+            programmes=progs,
+            program_reference=dataset.PROGRAMME_REFERENCE,
+        )
+        tidy = res.tidy.copy()
+        tidy.insert(0, "type", regression.outcome_label(outcome))
+        tidy["term_published"] = tidy["term"].map(regression.published_term)
+        tidy_parts.append(tidy)
+        glance = res.glance.copy()
+        glance["outcome"] = regression.outcome_label(outcome)
+        used = merged.loc[merged[f"score_{outcome}"].notna()]
+        glance.insert(1, "n_returnees", used["returnee_id"].nunique())
+        glance_parts.append(glance)
+    pub = pd.concat(tidy_parts, ignore_index=True)
+    pub_glance = pd.concat(glance_parts, ignore_index=True)
+    pub_glance["published_n"] = load_targets()["regression"]["n"]
+    write_csv(pub, out_published)
+    write_csv(pub_glance, out_published_glance)
+    write_csv(_beside_annex(pub), out_published_vs_annex)
+
+    indicators = [c for c in df.columns if c.startswith("assist_") and c != "assist_none"]
+    indicators, dropped = regression.usable_indicators(df, indicators, min_count=min_cell)
+    full_parts, full_glances = [], []
+    for i, outcome in enumerate(OUTCOMES):
+        tidy, glance = regression.fit_full(
+            df,
+            outcome=f"score_{outcome}",
+            country="country",
+            reference=reference,
+            indicators=indicators,
+            bootstrap_B=bootstrap_B,
+            bootstrap_weights=bootstrap_weights,
+            seed=seed + i,
+        )
+        tidy.insert(0, "type", regression.outcome_label(outcome))
+        tidy["label"] = [_full_label(t, labels) for t in tidy["term"]]
+        glance["outcome"] = regression.outcome_label(outcome)
+        glance["indicators_dropped"] = "; ".join(f"{k}: {v}" for k, v in dropped.items())
+        glance["note"] = (
+            "cluster = country: a country coefficient is identified by one cluster, so its "
+            "clustered SE and p-value are not informative and it is not bootstrapped"
+        )
+        full_parts.append(tidy)
+        full_glances.append(glance)
+    write_csv(pd.concat(full_parts, ignore_index=True), out_full)
+    write_csv(pd.concat(full_glances, ignore_index=True), out_full_glance)
+    write_text(_notes(pub_glance, long, df, dropped, reference, labels), out_notes)
+
+
+def _full_label(term: str, labels) -> str:
+    if term.startswith("assist_"):
+        return labels.choices["assistance"].get(term.removeprefix("assist_"), term)
+    if term.startswith("country"):
+        return labels.country(term.removeprefix("country"))
+    return {
+        "(Intercept)": "(Intercept)",
+        "age": "Age (years)",
+        "female": "Female",
+        "time": "Years since return",
+    }.get(term, term)
+
+
+def _beside_annex(pub: pd.DataFrame) -> pd.DataFrame:
+    """Our published-specification estimates beside Annex 3's, with the distance in SE."""
+    coefs = load_targets()["regression"]["coefficients"]
+    rows = []
+    ours = {
+        (t, p): (e, s)
+        for t, p, e, s in zip(
+            pub["type"], pub["term_published"], pub["estimate"], pub["std_error"], strict=True
+        )
+    }
+    for outcome, terms in coefs.items():
+        for term, (est, se) in terms.items():
+            e, s = ours.get((outcome.capitalize(), term), (float("nan"), float("nan")))
+            rows.append((outcome.capitalize(), term, est, se, e, s, e - est, (e - est) / se))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "type",
+            "term",
+            "published_estimate",
+            "published_std_error",
+            "estimate",
+            "std_error",
+            "difference",
+            "difference_in_published_se",
+        ],
+    )
+
+
+def _notes(glance, long, df, dropped, reference, labels) -> str:
+    n = int(glance["n"].iloc[0])
+    n_ret = int(glance["n_returnees"].iloc[0])
+    none = int((long["programme"] == "reference").sum())
+    no_answer = int((~df["assistance_recorded"]).sum()) if "assistance_recorded" in df else 0
+    printed = ", ".join(labels.country(c) for c in PUBLISHED_COUNTRIES)
+    pooled = ", ".join(
+        sorted(labels.country(c) for c in set(df["country"]) - set(PUBLISHED_COUNTRIES))
+    )
+    drop = "; ".join(f"{k} ({v})" for k, v in dropped.items()) or "none"
+    return f"""# Notes to `chapter2_regression_published.csv` (Annex 3 specification)
+
+Model (Annex 3): `score ~ age + gender + time + country + program`, ordinary least squares
+with classical (iid) standard errors, as R's `lm` and `broom::tidy` print them; one model per
+outcome (`type`: Economic, Social, Psychosocial, Composite).
+
+The report does not state the reference categories or the unit of observation. Chosen here,
+with the reason:
+
+- **Unit of observation: one row per returnee and Annex 3 programme received.** Annex 3 has
+  n = 5546 for 5139 returnees: more rows than returnees is what a returnee-programme table
+  gives. A returnee with none of the six printed programmes (or no assistance answer: {no_answer}
+  returnees) contributes one row in the reference level. This run: {n} rows for {n_ret}
+  returnees ({none} rows in the reference level); Annex 3: n = 5546. The returnee's score and
+  covariates are repeated on each of their rows, so classical standard errors treat one
+  person's repeated rows as independent (the `full` specification fixes this).
+- **program**: reference = "Other or none" (no programme among Microbusiness, Training,
+  Psychosocial Support, Material Assistance, Medical Support, Financial Services: other types
+  such as education, housing or legal assistance only, or no assistance). Exactly these six
+  programme terms are printed, so every other assistance type must sit in the reference.
+- **country**: reference = the eleven countries that are not printed, pooled ("Other
+  countries": {pooled}). Only six country terms are printed ({printed}); a 17-level factor
+  would print 16 terms, and the printed signs (Ethiopia near 0, Guinea, Côte d'Ivoire and
+  Senegal strongly negative) fit a comparison with the higher-scoring pooled rest.
+- **gender**: reference = Male (the term printed is `genderFemale`).
+- **age**: years at interview; **time**: (interview date - return date) in days / 365.25.
+- Term spelling: our `countryCôte d'Ivoire` is Annex 3's `countryCôte Divoire`
+  (column `term_published`).
+- **Composite**: here the equal-weight mean of the three dimension scores. IOM's official
+  weights are unknown, and the published composite coefficients are not a weighted mean of
+  the published dimension coefficients (Guinea-Bissau: composite +0.0004 while all three
+  dimension coefficients are negative), so composite rows can differ from Annex 3 for that
+  reason alone (see `tables/reproduction.csv`).
+
+`chapter2_regression_published_vs_annex3.csv` sets each estimate beside the published one,
+with the difference in published standard errors.
+
+The `full` specification (`chapter2_regression_full.csv`) is the sounder model: one row per
+returnee; all countries, reference {labels.country(reference)}; each assistance type as a 0/1
+indicator; HC3 and country-clustered (CR1, t with G - 1 df) standard errors; wild cluster
+bootstrap (WCR) p-values for the clustered fit. Indicators left out because fewer than the
+disclosure minimum of returnees have (or lack) them: {drop}.
+"""
+
+
+def make_trends(
+    data: str | Path,
+    *,
+    codebook: str | Path,
+    countries: list[str],
+    min_cell: int,
+    out_slopes: str | Path,
+    out_bands: str | Path,
+) -> None:
+    """Figure 2's trend slopes and bands."""
+    labels = load_labels(codebook)
+    df = pd.read_parquet(data)
+    slopes, bands = trends.fit_trends(df, countries=countries, labels=labels, min_cell=min_cell)
+    write_csv(slopes, out_slopes)
+    write_csv(bands, out_bands)
+
+
+def make_reproduction(
+    *,
+    codebook: str | Path,
+    data: str | Path,
+    counts: str | Path,
+    tables_dir: str | Path,
+    published: str | Path,
+    published_glance: str | Path,
+    slopes: str | Path,
+    out: str | Path,
+    targets: str | Path | None = None,
+) -> pd.DataFrame:
+    """``tables/reproduction_chapter2.csv``."""
+    labels = load_labels(codebook)
+    t = Path(tables_dir)
+    df = pd.read_parquet(data)
+    stranded = None
+    if "return_type" in df:
+        rt = df["return_type"].dropna()
+        stranded = (float((rt == "stranded").mean()), len(rt))
+    table = reproduction.chapter2_rows(
+        targets=load_targets() if targets is None else load_targets(targets),
+        labels=labels,
+        counts=pd.read_csv(counts, keep_default_na=False, na_values=[""]),
+        means=pd.read_csv(
+            t / DESCRIPTIVE_TABLES["country_means"], keep_default_na=False, na_values=[""]
+        ),
+        assistance=pd.read_csv(
+            t / DESCRIPTIVE_TABLES["assistance"], keep_default_na=False, na_values=[""]
+        ),
+        shares=pd.read_csv(t / DESCRIPTIVE_TABLES["shares"], keep_default_na=False, na_values=[""]),
+        figure_ns=pd.read_csv(t / DESCRIPTIVE_TABLES["figure_ns"]),
+        published_tidy=pd.read_csv(published),
+        published_glance=pd.read_csv(published_glance),
+        slopes=pd.read_csv(slopes, keep_default_na=False, na_values=[""]),
+        n_returnees=len(df),
+        stranded=stranded,
+    )
+    write_csv(table, out)
+    return table

@@ -1,0 +1,34 @@
+"""Chapter II analysis dataset: data/cross_country.parquet, the programme table, counts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reintegration.chapter2.stage import make_dataset
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--records", required=True, help="release data/records.parquet")
+    p.add_argument("--codebook", required=True)
+    p.add_argument("--min-records", type=int, required=True)
+    p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--out-data", required=True)
+    p.add_argument("--out-programmes", required=True)
+    p.add_argument("--out-counts", required=True)
+    a = p.parse_args(argv)
+    make_dataset(
+        a.records,
+        codebook=a.codebook,
+        min_records=a.min_records,
+        min_cell=a.min_cell,
+        out_data=a.out_data,
+        out_programmes=a.out_programmes,
+        out_counts=a.out_counts,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
