@@ -1,0 +1,100 @@
+"""The stage functions the scripts call: files written, byte-identical on a rerun."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from reintegration.chapter3 import stages
+from reintegration.chapter3.figures import FIGURE_FILES
+from reintegration.io import write_parquet
+
+
+def _run(tmp, records_path, repo, *, figures=False):
+    t = tmp / "tables"
+    stages.run_panel(
+        records=records_path,
+        panel_out=tmp / "data" / "panel.parquet",
+        table4_out=t / "table4.csv",
+        match_out=t / "phone_match.csv",
+        countries=["GIN", "SEN"],
+        min_records=2,
+        max_unmatched_phone_share=0.0,
+        morocco_country="MAR",
+        min_cell=5,
+    )
+    names = [
+        "means",
+        "indicator_shares",
+        "balance",
+        "change_regression",
+        "change_regression_glance",
+        "did",
+        "effect_sizes",
+    ]
+    stages.run_panel_tables(
+        panel=tmp / "data" / "panel.parquet", out={n: t / f"{n}.csv" for n in names}, min_cell=5
+    )
+    stages.run_selection(
+        panel=tmp / "data" / "panel.parquet",
+        out=t / "did_selection_adjusted.csv",
+        ipw_methods=["ipw", "dr"],
+        ipw_B=20,
+        ipw_seed=1,
+        ri_B=99,
+        ri_seed=2,
+    )
+    stages.run_retrospective(
+        records=records_path,
+        codebook=repo / "config" / "codebook",
+        data_out=tmp / "data" / "retrospective.parquet",
+        tests_out=t / "retrospective_tests.csv",
+        distributions_out=t / "retrospective_distributions.csv",
+        countries=["GIN", "SEN"],
+        min_cell=5,
+    )
+    stages.run_morocco(
+        records=records_path,
+        out={k: t / f"morocco_{k}.csv" for k in ("summary", "answers", "change")},
+        country="MAR",
+        min_cell=5,
+    )
+    inputs = {
+        n: t / f"{n}.csv"
+        for n in [
+            *names,
+            "did_selection_adjusted",
+            "retrospective_distributions",
+            "retrospective_tests",
+            "table4",
+            "phone_match",
+            "morocco_change",
+            "morocco_answers",
+            "morocco_summary",
+        ]
+    }
+    inputs.update(
+        panel=tmp / "data" / "panel.parquet", retrospective=tmp / "data" / "retrospective.parquet"
+    )
+    stages.run_reproduction(inputs=inputs, out=t / "reproduction_chapter3.csv")
+    if figures:
+        stages.run_figures(inputs=inputs, out_dir=tmp / "figures", min_cell=5)
+
+
+@pytest.mark.slow
+def test_stages_write_everything_deterministically(tmp_path, records, repo):
+    records_path = tmp_path / "records.parquet"
+    write_parquet(records, records_path)
+    _run(tmp_path / "a", records_path, repo, figures=True)
+    _run(tmp_path / "b", records_path, repo)
+    files = sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
+    assert len(files) == 18
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    pngs = {p.stem for p in (tmp_path / "a" / "figures").glob("*.png")}
+    assert pngs == set(FIGURE_FILES)
+    panel = pd.read_parquet(tmp_path / "a" / "data" / "panel.parquet")
+    keys = set(records["person_key"])
+    for frame in (panel, pd.read_parquet(tmp_path / "a" / "data" / "retrospective.parquet")):
+        assert not any(frame[c].astype(str).isin(keys).any() for c in frame.columns)

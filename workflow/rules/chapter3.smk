@@ -1,0 +1,240 @@
+# Chapter III (STUDY.md §7): the ORION mentoring panel (Guinea, Senegal), DiD, effect sizes,
+# selection-adjusted DiD, the retrospective pre-migration comparison and the Morocco snapshot.
+# Reads the pooled release records; writes data/panel.parquet, data/retrospective.parquet,
+# tables/chapter3_*.csv, figures/figure_15..31 + figure_did_selection_adjusted, and the
+# Chapter III part of the reproduction check (tables/reproduction_chapter3.csv).
+
+PANEL_CFG = config["panel"]
+C3_MIN_CELL = config.get("disclosure", {}).get("min_cell_size", 5)
+C3_RECORDS = f"{RELEASE_DIR}/data/records.parquet"
+C3_TABLES = f"{RELEASE_DIR}/tables"
+C3_FIGURES = f"{RELEASE_DIR}/figures"
+C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
+C3_PANEL_TABLES = [
+    "means",
+    "indicator_shares",
+    "balance",
+    "change_regression",
+    "change_regression_glance",
+    "did",
+    "effect_sizes",
+]
+C3_FIGURE_STEMS = [
+    ("figure_15_composite_guinea", "Figure 15", "chapter3"),
+    ("figure_16_composite_senegal", "Figure 16", "chapter3"),
+    ("figure_17_dimensions_guinea", "Figure 17", "chapter3"),
+    ("figure_18_dimensions_senegal", "Figure 18", "chapter3"),
+    ("figure_19_boxplots", "Figure 19", "chapter3"),
+    ("figure_20_change_regression", "Figure 20", "chapter3"),
+    ("figure_21_did", "Figure 21", "chapter3"),
+    ("figure_22_belonging_before_after", "Figure 22", "retrospective_morocco"),
+    ("figure_23_distress_before_after", "Figure 23", "retrospective_morocco"),
+    ("figure_24_working", "Figure 24", "chapter3"),
+    ("figure_25_reduced_food", "Figure 25", "chapter3"),
+    ("figure_26_borrowing", "Figure 26", "chapter3"),
+    ("figure_27_social_activities", "Figure 27", "chapter3"),
+    ("figure_28_remigration", "Figure 28", "chapter3"),
+    ("figure_29_morocco_change", "Figure 29", "retrospective_morocco"),
+    ("figure_30_morocco_work", "Figure 30", "retrospective_morocco"),
+    ("figure_31_morocco_satisfaction", "Figure 31", "retrospective_morocco"),
+    ("figure_did_selection_adjusted", "Selection-adjusted DiD", "chapter3"),
+]
+
+
+rule chapter3_panel:
+    """Panel of returnees with >= 2 dated post-return RSS (phone survey linked), Table 4."""
+    input:
+        records=C3_RECORDS,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_panel.py",
+    output:
+        panel=f"{RELEASE_DIR}/data/panel.parquet",
+        table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
+        match=f"{C3_TABLES}/chapter3_phone_match.csv",
+    log:
+        "logs/chapter3/panel.log",
+    params:
+        countries=" ".join(PANEL_CFG["countries"]),
+        min_records=PANEL_CFG["min_records"],
+        max_unmatched=PANEL_CFG["max_unmatched_phone_share"],
+        morocco=PANEL_CFG["morocco_country"],
+        min_cell=C3_MIN_CELL,
+        follow_up="true" if PANEL_CFG["require_follow_up"] else "false",
+    shell:
+        "python {input.script} --records {input.records} --panel {output.panel}"
+        " --table4 {output.table4} --match {output.match} --countries {params.countries}"
+        " --min-records {params.min_records} --max-unmatched-phone-share {params.max_unmatched}"
+        " --morocco-country {params.morocco} --min-cell {params.min_cell}"
+        " --require-follow-up {params.follow_up} > {log} 2>&1"
+
+
+rule chapter3_panel_tables:
+    """Means, indicator shares, balance, change regression (Figure 20), DiD, Annex 4."""
+    input:
+        panel=rules.chapter3_panel.output.panel,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_panel_tables.py",
+    output:
+        **{t: f"{C3_TABLES}/chapter3_{t}.csv" for t in C3_PANEL_TABLES},
+    log:
+        "logs/chapter3/panel_tables.log",
+    params:
+        args=lambda wc, output: " ".join(
+            f"--{t.replace('_', '-')} {output[t]}" for t in C3_PANEL_TABLES
+        ),
+        min_cell=C3_MIN_CELL,
+        vcov=PANEL_CFG["change_regression_vcov"],
+    shell:
+        "python {input.script} --panel {input.panel} {params.args}"
+        " --min-cell {params.min_cell} --vcov {params.vcov} > {log} 2>&1"
+
+
+rule chapter3_selection:
+    """Selection-adjusted DiD (IPW, doubly robust) and randomisation inference."""
+    input:
+        panel=rules.chapter3_panel.output.panel,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_selection.py",
+    output:
+        table=exhibit(
+            f"{C3_TABLES}/chapter3_did_selection_adjusted.csv", "Selection-adjusted DiD table", "chapter3"
+        ),
+    log:
+        "logs/chapter3/selection.log",
+    params:
+        methods=" ".join(PANEL_CFG["ipw"]["methods"]),
+        ipw_B=PANEL_CFG["ipw"]["B"],
+        ipw_seed=PANEL_CFG["ipw"]["seed"],
+        ri_B=PANEL_CFG["randomisation"]["B"],
+        ri_seed=PANEL_CFG["randomisation"]["seed"],
+    shell:
+        "python {input.script} --panel {input.panel} --out {output.table}"
+        " --ipw-methods {params.methods} --ipw-B {params.ipw_B} --ipw-seed {params.ipw_seed}"
+        " --ri-B {params.ri_B} --ri-seed {params.ri_seed} > {log} 2>&1"
+
+
+rule chapter3_retrospective:
+    """Pre-migration vs first post-return RSS: dataset, paired tests, distributions."""
+    input:
+        records=C3_RECORDS,
+        codebook=CODEBOOK_FILES,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_retrospective.py",
+    output:
+        data=f"{RELEASE_DIR}/data/retrospective.parquet",
+        tests=exhibit(
+            f"{C3_TABLES}/chapter3_retrospective_tests.csv", "Retrospective tests", "retrospective_morocco"
+        ),
+        distributions=f"{C3_TABLES}/chapter3_retrospective_distributions.csv",
+    log:
+        "logs/chapter3/retrospective.log",
+    params:
+        codebook=CODEBOOK_DIR,
+        countries=" ".join(PANEL_CFG["countries"]),
+        min_cell=C3_MIN_CELL,
+    shell:
+        "python {input.script} --records {input.records} --codebook {params.codebook}"
+        " --data {output.data} --tests {output.tests} --distributions {output.distributions}"
+        " --countries {params.countries} --min-cell {params.min_cell} > {log} 2>&1"
+
+
+rule chapter3_morocco:
+    """Morocco snapshot (indicative), with disclosure control."""
+    input:
+        records=C3_RECORDS,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_morocco.py",
+    output:
+        summary=exhibit(
+            f"{C3_TABLES}/chapter3_morocco_summary.csv", "Morocco snapshot", "retrospective_morocco"
+        ),
+        answers=f"{C3_TABLES}/chapter3_morocco_answers.csv",
+        change=f"{C3_TABLES}/chapter3_morocco_change.csv",
+    log:
+        "logs/chapter3/morocco.log",
+    params:
+        country=PANEL_CFG["morocco_country"],
+        min_cell=C3_MIN_CELL,
+    shell:
+        "python {input.script} --records {input.records} --summary {output.summary}"
+        " --answers {output.answers} --change {output.change} --country {params.country}"
+        " --min-cell {params.min_cell} > {log} 2>&1"
+
+
+rule chapter3_figures:
+    """Figures 15-31 and the selection-adjusted DiD figure."""
+    input:
+        panel=rules.chapter3_panel.output.panel,
+        means=rules.chapter3_panel_tables.output.means,
+        indicator_shares=rules.chapter3_panel_tables.output.indicator_shares,
+        change_regression=rules.chapter3_panel_tables.output.change_regression,
+        did=rules.chapter3_panel_tables.output.did,
+        did_selection_adjusted=rules.chapter3_selection.output.table,
+        retrospective_distributions=rules.chapter3_retrospective.output.distributions,
+        morocco_change=rules.chapter3_morocco.output.change,
+        morocco_answers=rules.chapter3_morocco.output.answers,
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_figures.py",
+    output:
+        **{
+            stem: exhibit(f"{C3_FIGURES}/{stem}.png", name, chapter)
+            for stem, name, chapter in C3_FIGURE_STEMS
+        },
+        **{f"{stem}_svg": f"{C3_FIGURES}/{stem}.svg" for stem, _, _ in C3_FIGURE_STEMS},
+    log:
+        "logs/chapter3/figures.log",
+    params:
+        out_dir=C3_FIGURES,
+        min_cell=C3_MIN_CELL,
+    shell:
+        "python {input.script} --panel {input.panel} --means {input.means}"
+        " --indicator-shares {input.indicator_shares} --change-regression {input.change_regression}"
+        " --did {input.did} --did-selection-adjusted {input.did_selection_adjusted}"
+        " --retrospective-distributions {input.retrospective_distributions}"
+        " --morocco-change {input.morocco_change} --morocco-answers {input.morocco_answers}"
+        " --out-dir {params.out_dir} --min-cell {params.min_cell} > {log} 2>&1"
+
+
+rule chapter3_reproduction:
+    """Chapter III rows of the reproduction check."""
+    input:
+        table4=rules.chapter3_panel.output.table4,
+        match=rules.chapter3_panel.output.match,
+        means=rules.chapter3_panel_tables.output.means,
+        did=rules.chapter3_panel_tables.output.did,
+        effect_sizes=rules.chapter3_panel_tables.output.effect_sizes,
+        change_regression=rules.chapter3_panel_tables.output.change_regression,
+        indicator_shares=rules.chapter3_panel_tables.output.indicator_shares,
+        retrospective=rules.chapter3_retrospective.output.data,
+        retrospective_tests=rules.chapter3_retrospective.output.tests,
+        morocco_summary=rules.chapter3_morocco.output.summary,
+        morocco_change=rules.chapter3_morocco.output.change,
+        targets="config/published/targets.yaml",
+        code=C3_CODE,
+        script=SCRIPTS / "chapter3_reproduction.py",
+    output:
+        table=f"{C3_TABLES}/reproduction_chapter3.csv",
+    log:
+        "logs/chapter3/reproduction.log",
+    shell:
+        "python {input.script} --table4 {input.table4} --means {input.means} --did {input.did}"
+        " --effect-sizes {input.effect_sizes} --change-regression {input.change_regression}"
+        " --indicator-shares {input.indicator_shares} --retrospective {input.retrospective}"
+        " --retrospective-tests {input.retrospective_tests}"
+        " --morocco-summary {input.morocco_summary} --morocco-change {input.morocco_change}"
+        " --phone-match {input.match} --targets {input.targets} --out {output.table} > {log} 2>&1"
+
+
+REPRODUCTION_PARTS.append(rules.chapter3_reproduction.output.table)
+
+FINAL_TARGETS.extend(
+    [
+        *rules.chapter3_panel.output,
+        *rules.chapter3_panel_tables.output,
+        *rules.chapter3_selection.output,
+        *rules.chapter3_retrospective.output,
+        *rules.chapter3_morocco.output,
+        *rules.chapter3_figures.output,
+        rules.chapter3_reproduction.output.table,
+    ]
+)

@@ -1,0 +1,35 @@
+"""Draw the Chapter III figures (Figures 15-31 and the selection-adjusted DiD)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reintegration.chapter3.stages import run_figures
+
+INPUTS = [
+    "panel",
+    "means",
+    "indicator_shares",
+    "change_regression",
+    "did",
+    "did_selection_adjusted",
+    "retrospective_distributions",
+    "morocco_change",
+    "morocco_answers",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    for name in INPUTS:
+        p.add_argument(f"--{name.replace('_', '-')}", required=True)
+    p.add_argument("--out-dir", required=True)
+    p.add_argument("--min-cell", type=int, required=True)
+    a = p.parse_args(argv)
+    run_figures(inputs={n: getattr(a, n) for n in INPUTS}, out_dir=a.out_dir, min_cell=a.min_cell)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

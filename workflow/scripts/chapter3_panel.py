@@ -1,0 +1,50 @@
+"""Build the Chapter III panel (data/panel.parquet), Table 4 and the phone-survey match report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reintegration.chapter3.panel import PanelMatchError
+from reintegration.chapter3.stages import run_panel
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--records", required=True, help="release records.parquet")
+    p.add_argument("--panel", required=True, help="data/panel.parquet to write")
+    p.add_argument("--table4", required=True)
+    p.add_argument("--match", required=True, help="phone-survey match report (csv)")
+    p.add_argument("--countries", nargs="+", required=True)
+    p.add_argument("--min-records", type=int, required=True)
+    p.add_argument("--max-unmatched-phone-share", type=float, required=True)
+    p.add_argument("--morocco-country", required=True)
+    p.add_argument(
+        "--require-follow-up",
+        choices=["true", "false"],
+        required=True,
+        help="keep only persons with a 2020 follow-up record",
+    )
+    p.add_argument("--min-cell", type=int, required=True)
+    a = p.parse_args(argv)
+    try:
+        run_panel(
+            records=a.records,
+            panel_out=a.panel,
+            table4_out=a.table4,
+            match_out=a.match,
+            countries=a.countries,
+            min_records=a.min_records,
+            max_unmatched_phone_share=a.max_unmatched_phone_share,
+            morocco_country=a.morocco_country,
+            min_cell=a.min_cell,
+            require_follow_up=a.require_follow_up == "true",
+        )
+    except PanelMatchError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

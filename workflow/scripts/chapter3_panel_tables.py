@@ -1,0 +1,36 @@
+"""Chapter III panel tables: means, indicator shares, balance, change regression, DiD, Annex 4."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reintegration.chapter3.stages import run_panel_tables
+
+TABLES = [
+    "means",
+    "indicator_shares",
+    "balance",
+    "change_regression",
+    "change_regression_glance",
+    "did",
+    "effect_sizes",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--panel", required=True)
+    for name in TABLES:
+        p.add_argument(f"--{name.replace('_', '-')}", required=True, help=f"{name} table (csv)")
+    p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--vcov", default="HC3", help="change regression covariance (HC3, HC1, ...)")
+    a = p.parse_args(argv)
+    run_panel_tables(
+        panel=a.panel, out={n: getattr(a, n) for n in TABLES}, min_cell=a.min_cell, vcov=a.vcov
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

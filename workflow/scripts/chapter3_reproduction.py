@@ -1,0 +1,37 @@
+"""Chapter III rows of the reproduction check (tables/reproduction_chapter3.csv)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reintegration.chapter3.stages import run_reproduction
+
+INPUTS = [
+    "table4",
+    "means",
+    "did",
+    "effect_sizes",
+    "change_regression",
+    "indicator_shares",
+    "retrospective",
+    "retrospective_tests",
+    "morocco_summary",
+    "morocco_change",
+    "phone_match",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    for name in INPUTS:
+        p.add_argument(f"--{name.replace('_', '-')}", required=True)
+    p.add_argument("--targets", required=True, help="config/published/targets.yaml")
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+    run_reproduction(inputs={n: getattr(a, n) for n in INPUTS}, out=a.out, targets=a.targets)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
