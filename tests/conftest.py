@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,19 +22,3 @@ def codebook_copy(tmp_path: Path) -> Path:
     target = tmp_path / "codebook"
     shutil.copytree(CODEBOOK, target)
     return target
-
-
-def edit_table(directory: Path, table: str, edit) -> None:
-    """Apply ``edit(df) -> df`` to one codebook CSV (all cells as text)."""
-    path = directory / f"{table}.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(df).to_csv(path, index=False, lineterminator="\n")
-
-
-def line_of(directory: Path, table: str, **match) -> int:
-    """1-based file line of the first row matching all ``column=value`` pairs (header = 1)."""
-    df = pd.read_csv(directory / f"{table}.csv", dtype=str, keep_default_na=False)
-    mask = pd.Series(True, index=df.index)
-    for col, value in match.items():
-        mask &= df[col] == value
-    return int(df.index[mask][0]) + 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import edit_table, line_of
+from codebook_helpers import edit_table, line_of
 from reintegration.codebook import check_codebook, load_codebook, validate_codebook
 from reintegration.problems import ProblemsError
 
