@@ -21,7 +21,6 @@ import pandas as pd
 from reintegration.codebook import load_codebook
 from reintegration.synthetic import answers, defects, identity, population, truth, writers
 from reintegration.synthetic.parameters import (
-    DIMENSIONS,
     MOROCCO,
     PANEL_COUNTRIES,
     Params,
@@ -124,11 +123,23 @@ class Generator:
             iso, cfg["countries"][iso]["names"], people["female"].to_numpy(), rng
         )
         recs = population.records(p, people, rng)
-        lat = recs[[f"latent_{d}" for d in DIMENSIONS]].to_numpy()
         caps = None
         if iso == MOROCCO:
             caps = np.array([cfg["morocco"]["item_caps"].get(i, 1.0) for i in self.rss.names])
-        item_lat, sc = answers.item_scores(lat, self.offsets[ci], self.rss, rng, caps)
+        phone_rec = recs["phone_survey_record"].to_numpy()
+        fmt_items = {
+            f: np.array([i in self.specs[f].headers for i in self.rss.names])
+            for f in ("phone_survey", cfg["countries"][iso]["format"])
+        }
+        present = np.where(
+            phone_rec[:, None],
+            fmt_items["phone_survey"][None, :],
+            fmt_items[cfg["countries"][iso]["format"]][None, :],
+        ).astype(float)
+        mentored = people["mentored"].to_numpy()[recs["person"].to_numpy()]
+        item_lat, sc = answers.answer_scores(
+            p, self.rss, iso, self.offsets[ci], recs, mentored, present, caps, rng
+        )
         chapter2 = (recs["role"] == "chapter2").to_numpy() & (iso != MOROCCO)
         codes = answers.nonresponse(p, self.rss, len(recs), chapter2, nr_quota, rng)
         items = answers.frame(answers.to_values(sc, self.rss), codes, self.rss)

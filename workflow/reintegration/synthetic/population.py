@@ -133,12 +133,18 @@ def returnees(p: Params, iso: str, first_seq: int, n: int, roles: dict, rng) -> 
     has_eoa = panel | (rng.random(n) < pop["end_of_assistance_share"])
     df["has_eoa"] = has_eoa | (iso == MOROCCO)
     # Latent scores at the Chapter II record (Morocco: its own snapshot levels).
-    raw = scores.morocco_latent(p, n, rng) if iso == MOROCCO else scores.chapter2_latent(p, df, rng)
+    if iso == MOROCCO:
+        raw = scores.morocco_latent(p, n, rng)
+        bounded = np.clip(raw, 0, 1)
+    else:
+        raw, bounded = scores.chapter2_latent(p, df, rng)
     for j, d in enumerate(("economic", "social", "psychosocial")):
         df[f"raw_{d}"] = raw[:, j]
-        df[f"latent_{d}"] = np.clip(raw[:, j], 0, 1)
+        df[f"latent_{d}"] = bounded[:, j]
     if panel.any():
-        f, last_l = scores.panel_latent(p, iso, mentored[panel], rng)
+        f, last_l = scores.panel_latent(
+            p, iso, mentored[panel], rng, df["programmes"].to_numpy()[panel]
+        )
         for j, d in enumerate(("economic", "social", "psychosocial")):
             a = np.full(n, np.nan)
             b = np.full(n, np.nan)

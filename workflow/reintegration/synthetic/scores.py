@@ -42,8 +42,12 @@ def programme_matrix(programmes: pd.Series) -> np.ndarray:
     return out
 
 
-def chapter2_latent(p: Params, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Unclipped latent scores (n, 3) of the Chapter II model for one country's returnees."""
+def chapter2_latent(p: Params, people: pd.DataFrame, rng: np.random.Generator):
+    """(raw, bounded) latent scores (n, 3) of the Chapter II model for one country's returnees.
+
+    raw = linear predictor + noise (unclipped); bounded = clip(centre + noise, 0, 1) with the
+    centre chosen so that E[bounded] = linear predictor (``model.mean_preserving_clip``).
+    """
     iso = people["country"].iat[0]
     c = p.cidx(iso)
     lo, hi = p.config["countries"][iso]["time_years"]
@@ -65,7 +69,34 @@ def chapter2_latent(p: Params, people: pd.DataFrame, rng: np.random.Generator) -
             + p.country_effect[c, j]
             + prog[:, j]
         )
-    return out + _noise(p, rng, len(people))
+    noise = _noise(p, rng, len(people))
+    if not p.config["model"]["mean_preserving_clip"]:
+        return out + noise, np.clip(out + noise, 0, 1)
+    sd = np.array([p.config["model"]["residual_sd"][d] for d in DIMENSIONS])
+    return out + noise, np.clip(mean_preserving_centre(out, sd) + noise, 0, 1)
+
+
+def expected_clipped(m: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """E[clip(m + e, 0, 1)] for e ~ N(0, sd^2)."""
+    from scipy.stats import norm
+
+    a, b = (0 - m) / sd, (1 - m) / sd
+    return m * (norm.cdf(b) - norm.cdf(a)) + sd * (norm.pdf(a) - norm.pdf(b)) + norm.sf(b)
+
+
+def mean_preserving_centre(mu: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Centre m with E[clip(m + e, 0, 1)] = mu (mu clipped to [0.001, 0.999]), by bisection.
+
+    The bounded latent then has the linear model's expectation, so OLS on the bounded scores
+    is not attenuated by clipping near 0 or 1 (``raw`` keeps the exact linear model).
+    """
+    target = np.clip(mu, 0.001, 0.999)
+    lo, hi = np.full(mu.shape, -3.0), np.full(mu.shape, 4.0)
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        below = expected_clipped(mid, sd) < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
 
 
 def slope(p: Params, iso: str) -> np.ndarray:
@@ -74,21 +105,65 @@ def slope(p: Params, iso: str) -> np.ndarray:
     return np.array([p.coef[d]["time"] for d in DIMENSIONS]) + p.slope_dev[c]
 
 
-def panel_latent(p: Params, iso: str, mentored: np.ndarray, rng: np.random.Generator):
-    """First and last latent scores (n, 3) of panel members by group (unclipped)."""
-    spec = p.config["panel"]["countries"][iso]
+def _centred(z: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Person noise with mean 0 within each cell (so group means are the planted ones exactly)."""
+    out = z.copy()
+    for c in np.unique(cells):
+        m = cells == c
+        if m.sum() > 1:
+            out[m] -= out[m].mean(0)
+        else:
+            out[m] = 0.0
+    return out
+
+
+def panel_latent(
+    p: Params, iso: str, mentored: np.ndarray, rng: np.random.Generator, programmes=None
+):
+    """First and last latent scores (n, 3) of panel members by group (unclipped).
+
+    first = group mean + person noise (SD ``first_sd``, correlation ``first_correlation``);
+    last = first + group mean change + programme change effects (``change_programmes``, e.g.
+    training on psychosocial change) + person noise (SD ``change_sd``, correlation
+    ``change_correlation``). Person noise is centred within cells of mentoring group x programme
+    profile, so the group means and programme contrasts are planted exactly in the sample.
+    """
+    cfg = p.config["panel"]
+    spec = cfg["countries"][iso]
     n = len(mentored)
+    programmes = np.full(n, "", dtype=object) if programmes is None else np.asarray(programmes)
     first_m = np.where(
         mentored[:, None], spec["first_mean"]["mentored"], spec["first_mean"]["control"]
     )
     change_m = np.where(
         mentored[:, None], spec["change_mean"]["mentored"], spec["change_mean"]["control"]
     )
-    sd = p.config["panel"]["first_sd"]
-    corr = np.full((3, 3), 0.5) + np.eye(3) * 0.5
-    first = first_m + rng.multivariate_normal(np.zeros(3), corr * sd**2, size=n, method="cholesky")
-    csd = np.array([p.config["panel"]["change_sd"][d] for d in DIMENSIONS])
-    change = change_m + rng.normal(size=(n, 3)) * csd
+    effects = np.zeros((n, 3))
+    has = {}
+    for g, eff in cfg["change_programmes"].items():
+        has[g] = np.array([g in str(x).split("+") for x in programmes])
+        effects[has[g]] += np.asarray(eff, dtype=float)
+    cells = np.array(
+        [
+            f"{int(m)}" + "".join(str(int(h[i])) for h in has.values())
+            for i, m in enumerate(mentored)
+        ]
+    )
+    sd = cfg["first_sd"]
+    r1 = cfg["first_correlation"]
+    corr = np.full((3, 3), r1) + np.eye(3) * (1 - r1)
+    z1 = rng.multivariate_normal(np.zeros(3), corr * sd**2, size=n, method="cholesky")
+    first = first_m + _centred(z1, mentored.astype(int).astype(str))
+    csd = np.array([cfg["change_sd"][d] for d in DIMENSIONS])
+    r2 = cfg["change_correlation"]
+    ccorr = (np.full((3, 3), r2) + np.eye(3) * (1 - r2)) * np.outer(csd, csd)
+    z2 = rng.multivariate_normal(np.zeros(3), ccorr, size=n, method="cholesky")
+    # programme effects are contrasts: re-centred within mentoring group so the group means stay
+    for m in (True, False):
+        sel = mentored == m
+        if sel.any():
+            effects[sel] -= effects[sel].mean(0)
+    change = change_m + effects + _centred(z2, cells)
     return first, first + change
 
 

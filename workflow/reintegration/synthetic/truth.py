@@ -114,6 +114,33 @@ def parameters_json(p: P.Params, counts: dict) -> dict:
         "reference_countries": [c for c in p.countries if c not in P.PRINTED and c != P.MOROCCO],
         "residual_sd": cfg["model"]["residual_sd"],
         "residual_correlation": cfg["model"]["residual_correlation"],
+        "mean_preserving_clip": cfg["model"]["mean_preserving_clip"],
+        "answer_model": {
+            "item_latent": (
+                "clip(dimension latent + item offset + c, 0, cap) with c per record and dimension such that the "
+                "weighted mean of the item latents over the items of the record's format equals the dimension "
+                "latent; targeted items (country_targets on Chapter II records, panel_targets on panel first/last "
+                "records) get a group offset solved so that their group mean equals the target"
+            ),
+            "rounding": (
+                "stochastic rounding to neighbouring scale points (E[score] = item latent), Bernoulli choices "
+                "balanced by systematic sampling within strata of record role (and mentoring in the panel)"
+            ),
+            "two_part": (
+                "items in `shares`: answer in the upper part U of the scale with probability s (record-level, "
+                "inside its feasible interval, at a relative position solved so that the group's mean s is the "
+                "target share), then rounding within the part to means y, z with s*y + (1-s)*z = item latent"
+            ),
+            "country_targets": cfg["items"]["country_targets"],
+            "panel_targets": cfg["items"]["panel_targets"],
+            "shares": cfg["items"]["shares"],
+        },
+        "panel_change": {
+            "first_correlation": cfg["panel"]["first_correlation"],
+            "change_correlation": cfg["panel"]["change_correlation"],
+            "change_programmes": cfg["panel"]["change_programmes"],
+            "note": "person noise centred within mentoring group x programme cells: group means exact",
+        },
         "implied_composite": P.implied_composite(p),
         "expected_country_means": {
             c: {k: round(float(v), 4) for k, v in m.items()} for c, m in p.expected.items()
