@@ -367,7 +367,9 @@ def clean_wave(
             "UNKNOWN_COUNTRY",
             unknown_country,
             "country "
-            + rec["country"].astype("string").map(lambda v: v if len(v) <= CLIP else clip(v), na_action="ignore")
+            + rec["country"]
+            .astype("string")
+            .map(lambda v: v if len(v) <= CLIP else clip(v), na_action="ignore")
             + " is not in the countries list",
         )
     )

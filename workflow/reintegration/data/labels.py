@@ -11,6 +11,7 @@ import pandas as pd
 from reintegration.codebook import Codebook
 from reintegration.text import normalise, split_variants
 
+
 def map_values(values: pd.Series, mapping: dict) -> pd.Series:
     """``values.map(mapping)`` as an object Series (``None`` where missing or unmapped).
 

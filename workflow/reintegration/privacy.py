@@ -1,0 +1,338 @@
+"""Privacy scan of a release: no identifier, pseudonym or key in any file (STUDY.md §8).
+
+:func:`scan_release` reads every file under ``results/releases/<release>/`` as text (parquet:
+every column name and distinct cell value; csv, json, md, html, svg, ipynb and other text
+files as text, with embedded base64 images left out; png: its text chunks) and looks for:
+
+- ``phone_number``: anything shaped like an international phone number (``+224 620 11 22 33``);
+- ``case_id``: anything matching the configured raw case-id pattern (``extract.case_id_pattern``,
+  unanchored);
+- ``raw_identifier``: a value of a raw export's direct-identifier columns (names, phone numbers,
+  addresses, GPS, notes) or case-id column, in any spelling differing only in case, accents,
+  spacing or punctuation (matched as whole word sequences);
+- ``wave_pseudonym``: a wave pseudonym (``person_id`` of the waves' records);
+- ``pseudonym_key``: the pseudonymisation key itself.
+
+**Where the raw identifiers come from.** They are read from the raw exports at scan time with
+the extraction's own readers and held in memory only (normalised word sequences in a set), never
+written anywhere, not even hashed. The alternative, extraction writing keyed hashes of identifier
+values to a wave-level file for the scan to compare against hashed tokens of release text, was
+rejected: it would add a file derived from direct identifiers to the outputs (hashes of names and
+phone numbers from a small space can be brute-forced by anyone holding the key), it only finds
+whole values cut at the same token boundaries, and it would tie extraction to the scan. Reading
+the raw files again costs about as much as extraction and happens once per release.
+
+The result holds counts only: which file, which kind of finding, how many; never a matched value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import struct
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reintegration.text import normalise
+
+KINDS = ("phone_number", "case_id", "raw_identifier", "wave_pseudonym", "pseudonym_key")
+#: International phone numbers: ``+`` country code, then 7-12 digits with optional separators.
+PHONE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\d){7,12}(?!\d)")
+HEX16 = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16}(?![0-9a-fA-F])")
+DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
+TOKEN = re.compile(r"[0-9a-z]+")
+TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst", ".tsv", ".yaml"}
+#: Identifier values shorter than this (letters and digits) as a single word are not searched:
+#: too short to be identifying, too likely to be an ordinary word.
+MIN_SINGLE_WORD = 6
+SCAN_FILE = "privacy_scan.json"
+#: A key shorter than this is not searched for (it would match ordinary text); such keys are
+#: weak anyway (the key file holds 64 hex characters).
+MIN_KEY_LENGTH = 8
+
+
+@dataclass
+class ScanResult:
+    release_dir: str
+    files_scanned: int = 0
+    findings: list[dict] = field(default_factory=list)  # {"file", "kind", "count"}
+    checked: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    def by_kind(self) -> dict[str, int]:
+        counts = Counter()
+        for f in self.findings:
+            counts[f["kind"]] += f["count"]
+        return {k: int(counts.get(k, 0)) for k in KINDS}
+
+    def to_dict(self) -> dict:
+        return {
+            "files_scanned": self.files_scanned,
+            "files_with_findings": len({f["file"] for f in self.findings}),
+            "findings_by_kind": self.by_kind(),
+            "findings": self.findings,
+            "checked": self.checked,
+            "passed": self.passed,
+        }
+
+    def message(self) -> str:
+        lines = [
+            f"  - {f['file']}: {f['count']} {f['kind'].replace('_', ' ')} finding(s)"
+            for f in self.findings
+        ]
+        return (
+            f"privacy scan of {self.release_dir} failed: {len(self.findings)} finding(s) "
+            "(values not shown)\n" + "\n".join(lines)
+        )
+
+
+class PrivacyError(RuntimeError):
+    """Identifiers, pseudonyms or the key found in a release."""
+
+
+# --- what to look for -------------------------------------------------------------------------
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(normalise(text))
+
+
+def identifier_sequences(values: Iterable[object]) -> set[tuple[str, ...]]:
+    """Normalised word sequences of identifier values (case ids: also their canonical form)."""
+    out: set[tuple[str, ...]] = set()
+    for value in values:
+        if value is None or (isinstance(value, float) and value != value):
+            continue
+        seq = tuple(tokens(str(value)))
+        if not seq:
+            continue
+        if len(seq) == 1 and len(seq[0]) < MIN_SINGLE_WORD:
+            continue
+        out.add(seq)
+        joined = "".join(seq)
+        if len(seq) > 1 and len(joined) >= MIN_SINGLE_WORD and any(c.isdigit() for c in joined):
+            out.add((joined,))  # GIN-2019-000123 -> gin2019000123, +224 620 11 -> 22462011
+    return out
+
+
+def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str, ...]]:
+    """Word sequences of every direct identifier and case id in the raw exports of the waves.
+
+    Read with the extraction's readers and header mapping; held in memory only. Files that
+    cannot be read are passed over (extraction has already refused or skipped them).
+    """
+    from reintegration.data.formats import FormatIndex
+    from reintegration.data.readers import BadFileError, read_file
+
+    index = FormatIndex(codebook)
+    v = codebook.variables
+    wanted = set(v.loc[(v["identifier"] == "yes") | (v["type"] == "case_id"), "name"])
+    values: set[str] = set()
+    for wave_dir in wave_dirs:
+        folder = Path(wave_dir)
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in (".csv", ".xlsx"):
+                continue
+            try:
+                content = read_file(path, index)
+            except (BadFileError, ValueError):
+                continue
+            for table in content.tables:
+                match = index.match(table.headers)
+                if match is None:
+                    continue
+                cols = [pos for pos, var in match.columns.items() if var in wanted]
+                for row in table.rows:
+                    values.update(row[pos] for pos in cols if row[pos].strip())
+    return identifier_sequences(values)
+
+
+def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
+    """The ``person_id`` values of wave tables (records.parquet / scores.parquet)."""
+    out: set[str] = set()
+    for path in paths:
+        if Path(path).is_file():
+            ids = pd.read_parquet(path, columns=["person_id"])["person_id"]
+            out.update(str(x) for x in ids.dropna().unique())
+    return out
+
+
+# --- reading release files as text ------------------------------------------------------------
+
+
+def _png_text(data: bytes) -> str:
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG file."""
+    out, pos = [], 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"tEXt":
+            out.append(body.decode("latin-1"))
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\x00")
+            try:
+                out.append(
+                    key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1")
+                )
+            except zlib.error:
+                out.append(key.decode("latin-1"))
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\x00")
+            compressed = rest[:1] == b"\x01"
+            rest = rest[2:]
+            _, _, rest = rest.partition(b"\x00")  # language tag
+            _, _, text = rest.partition(b"\x00")  # translated keyword
+            with contextlib.suppress(zlib.error):
+                text = zlib.decompress(text) if compressed else text
+            out.append(key.decode("latin-1") + " " + text.decode("utf-8", "replace"))
+        pos += 12 + length
+    return "\n".join(out)
+
+
+def _strip_notebook_images(obj):
+    if isinstance(obj, dict):
+        return {
+            k: _strip_notebook_images(v)
+            for k, v in obj.items()
+            if not (isinstance(k, str) and k.startswith("image/") and k != "image/svg+xml")
+        }
+    if isinstance(obj, list):
+        return [_strip_notebook_images(v) for v in obj]
+    return obj
+
+
+def file_text(path: Path) -> str:
+    """The text of a release file to scan (see the module docstring)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        df = pd.read_parquet(path)
+        parts = [" ".join(map(str, df.columns))]
+        for col in df.columns:
+            values = df[col].dropna()
+            if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
+                parts.append("\n".join(str(v) for v in values.astype("string").unique()))
+            else:
+                parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
+        return "\n".join(parts)
+    data = path.read_bytes()
+    if suffix == ".png":
+        return _png_text(data)
+    text = data.decode("utf-8", errors="replace")
+    if suffix == ".ipynb":
+        with contextlib.suppress(json.JSONDecodeError):
+            text = json.dumps(_strip_notebook_images(json.loads(text)), ensure_ascii=False)
+    return DATA_URI.sub(" ", text)
+
+
+# --- the scan ---------------------------------------------------------------------------------
+
+
+def _sequence_hits(words: list[str], sequences: dict[str, list[tuple[str, ...]]]) -> int:
+    hits = 0
+    for i, word in enumerate(words):
+        for seq in sequences.get(word, ()):
+            if tuple(words[i : i + len(seq)]) == seq:
+                hits += 1
+                break
+    return hits
+
+
+def scan_text(
+    text: str,
+    *,
+    case_id: re.Pattern | None,
+    sequences: dict[str, list[tuple[str, ...]]],
+    pseudonyms: set[str],
+    key: str | None,
+) -> dict[str, int]:
+    """Counts of each kind of finding in ``text``."""
+    counts = {
+        "phone_number": len(PHONE.findall(text)),
+        "case_id": len(case_id.findall(text)) if case_id else 0,
+        "raw_identifier": _sequence_hits(tokens(text), sequences) if sequences else 0,
+        "wave_pseudonym": (
+            sum(1 for h in HEX16.findall(text) if h in pseudonyms) if pseudonyms else 0
+        ),
+        "pseudonym_key": text.count(key) if key else 0,
+    }
+    return counts
+
+
+def unanchored(pattern: str) -> re.Pattern:
+    """A case-id pattern (``^...$``) as a search pattern bounded by non-alphanumerics."""
+    core = pattern.removeprefix("^").removesuffix("$")
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{core})(?![A-Za-z0-9])")
+
+
+def scan_release(
+    release_dir: str | Path,
+    *,
+    case_id_pattern: str | None = None,
+    identifiers: set[tuple[str, ...]] | Iterable[str] = (),
+    pseudonyms: Iterable[str] = (),
+    key: bytes | str | None = None,
+    exclude: Iterable[str] = (SCAN_FILE,),
+) -> ScanResult:
+    """Scan every file under ``release_dir``; see the module docstring.
+
+    Args:
+        case_id_pattern: the configured raw case-id pattern (anchors allowed).
+        identifiers: raw identifier values, or word sequences from :func:`raw_identifiers`.
+        pseudonyms: the wave pseudonyms (``person_id``) of the release's waves.
+        key: the pseudonymisation key.
+        exclude: file names (relative to ``release_dir``) not scanned: the scan's own output.
+    """
+    release_dir = Path(release_dir)
+    identifiers = list(identifiers)
+    if identifiers and not isinstance(identifiers[0], tuple):
+        identifiers = identifier_sequences(identifiers)
+    sequences: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sorted(set(identifiers)):
+        sequences.setdefault(seq[0], []).append(seq)
+    pseudonyms = set(pseudonyms)
+    key_text = key.decode("utf-8") if isinstance(key, bytes) else key
+    if key_text and len(key_text) < MIN_KEY_LENGTH:
+        key_text = None  # too short to search without matching ordinary text
+    case_id = unanchored(case_id_pattern) if case_id_pattern else None
+    result = ScanResult(
+        str(release_dir),
+        checked={
+            "phone_number_pattern": PHONE.pattern,
+            "case_id_pattern": case_id_pattern or "",
+            "raw_identifier_values": len(identifiers),
+            "wave_pseudonyms": len(pseudonyms),
+            "pseudonym_key": bool(key_text),
+        },
+    )
+    skip = set(exclude)
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(release_dir).as_posix()
+        if relative in skip:
+            continue
+        result.files_scanned += 1
+        try:
+            text = file_text(path)
+        except Exception as error:  # unreadable parquet etc.: scan its bytes as text instead
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            result.checked.setdefault("read_as_bytes", []).append(
+                f"{relative} ({type(error).__name__})"
+            )
+        counts = scan_text(
+            text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
+        )
+        for kind in KINDS:
+            if counts[kind]:
+                result.findings.append({"file": relative, "kind": kind, "count": counts[kind]})
+    return result
