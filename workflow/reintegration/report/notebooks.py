@@ -1,0 +1,129 @@
+"""Run one report chapter: jupytext source -> papermill execution -> normalised ipynb -> HTML.
+
+The executed notebook and its HTML page must be byte-identical on a rerun (STUDY.md §9), so
+everything papermill and Jupyter record about the run itself is removed: timestamps and durations
+(papermill and ``execution`` cell metadata), execution counts, random cell ids (replaced by
+``cell-000``, ``cell-001``, ...). Figures shown with ``IPython.display.Image`` are stored in the
+notebook as base64 PNG and embedded as data URIs in the HTML page, so the page opens from disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "reintegration"
+
+#: Metadata keys that record the run rather than the content.
+_VOLATILE_NOTEBOOK_METADATA = ("papermill", "widgets")
+_VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+
+
+def read_source(path: str | Path) -> nbformat.NotebookNode:
+    """Read a jupytext ``py:percent`` notebook as an nbformat v4 notebook."""
+    return jupytext.read(str(path), fmt="py:percent")
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` without anything that varies between two identical runs."""
+    nb = copy.deepcopy(nb)
+    for key in _VOLATILE_NOTEBOOK_METADATA:
+        nb.metadata.pop(key, None)
+    # jupytext records its own version and the source format; neither is content.
+    nb.metadata.pop("jupytext", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+        for key in _VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell["execution_count"] = None
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = None
+    return nb
+
+
+def check_errors(nb: nbformat.NotebookNode, name: str) -> None:
+    """Raise if a cell produced an error output (papermill raises too; this is a backstop)."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise RuntimeError(
+                    f"notebook {name}, cell {index}: {output.get('ename')}: {output.get('evalue')}"
+                )
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: str | Path) -> None:
+    """Write ``nb`` as ipynb with stable formatting (sorted keys, LF, trailing newline)."""
+    from reintegration.io import write_text
+
+    nbformat.validate(nb)
+    text = nbformat.writes(nb, version=4)
+    write_text(text if text.endswith("\n") else text + "\n", path)
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as a self-contained HTML page without code cells."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body if body.endswith("\n") else body + "\n"
+
+
+def run_chapter(
+    source: str | Path,
+    notebook_out: str | Path,
+    html_out: str | Path,
+    *,
+    parameters: dict,
+    title: str,
+    cwd: str | Path = ".",
+    kernel_name: str = "python3",
+) -> None:
+    """Execute the chapter notebook ``source`` with ``parameters``; write ipynb and HTML.
+
+    Paths in ``parameters`` are relative to ``cwd`` (the workflow's working directory), which is
+    where the kernel runs, so nothing machine-specific ends up in the outputs.
+    """
+    import papermill
+
+    from reintegration.io import write_text
+
+    nb = read_source(source)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": kernel_name,
+    }
+    with tempfile.TemporaryDirectory(prefix="report-notebook-") as tmp:
+        unexecuted = Path(tmp) / "input.ipynb"
+        nbformat.write(nb, unexecuted)
+        executed = papermill.execute_notebook(
+            str(unexecuted),
+            None,
+            parameters=parameters,
+            kernel_name=kernel_name,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+        )
+    check_errors(executed, str(source))
+    executed = normalise(executed)
+    write_notebook(executed, notebook_out)
+    write_text(to_html(executed, title), html_out)

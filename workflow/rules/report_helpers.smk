@@ -1,0 +1,138 @@
+# Helpers of report.smk (kept apart so that report.smk holds only rules). Paths of the
+# release record, the release guard (run at parse time), and the input/parameter functions.
+import json
+import shlex
+
+from snakemake.exceptions import WorkflowError
+
+from reintegration.report import manifest as release_manifest
+from reintegration.report.compare import section_of
+from reintegration.report.exhibits import (
+    CHAPTERS,
+    chapter_of_stem,
+    normalise_entries,
+    unregistered_entries,
+)
+
+REPORT_DIR = f"{RELEASE_DIR}/report"
+MANIFEST = f"{RELEASE_DIR}/manifest.json"
+# Written by privacy.smk after every other release file (so neither hashed nor listed here).
+PRIVACY_SCAN = f"{RELEASE_DIR}/privacy_scan.json"
+REPORT_INDEX = f"{REPORT_DIR}/index.html"
+COMPARISON = f"{RELEASE_DIR}/tables/release_comparison.csv"
+NOTEBOOKS = Path(workflow.basedir) / "notebooks"
+PREVIOUS = config["release"]["previous"]
+PREVIOUS_DIR = f"results/releases/{PREVIOUS}" if PREVIOUS else None
+REPORT_CHAPTERS = [key for key in CHAPTERS if key != "release_comparison" or PREVIOUS]
+REPORT_RAW_DIR = Path(config["data"]["raw_dir"])
+SYNTHETIC_CONFIG = (
+    config["data"]["synthetic_config"] if config["data"]["source"] == "synthetic" else None
+)
+REPORT_CODE = package_files("report/", "io") + sorted(
+    str(p) for p in (PACKAGE / "report" / "templates").rglob("*") if p.is_file()
+)
+
+
+# A release never overwrites another: stop before any job runs when the release folder holds a
+# manifest recording other inputs (config, codebook, raw files). A rerun with the same inputs,
+# forced or not, passes.
+RELEASE_FINGERPRINT = release_manifest.fingerprint(
+    config,
+    CODEBOOK_FILES,
+    release_manifest.raw_files(REPORT_RAW_DIR, WAVES),
+    synthetic_config=SYNTHETIC_CONFIG,
+)
+try:
+    release_manifest.check_release(
+        MANIFEST,
+        RELEASE_FINGERPRINT,
+        raw_waves_present=[w for w in WAVES if (REPORT_RAW_DIR / w).is_dir()],
+    )
+except release_manifest.ReleaseConflict as err:
+    raise WorkflowError(str(err)) from None
+if PREVIOUS:
+    if PREVIOUS == RELEASE:
+        raise WorkflowError(
+            f"release.previous is the release itself ({RELEASE}); name an earlier release"
+        )
+    if not Path(PREVIOUS_DIR, "manifest.json").is_file():
+        raise WorkflowError(
+            f"release.previous = {PREVIOUS}: {PREVIOUS_DIR}/manifest.json does not exist; "
+            "build that release first or set release.previous: null"
+        )
+
+
+def exhibit_table():
+    """EXHIBITS as a table; the rule of each file is the rule declaring it as an output.
+
+    Final tables and figures of the release that no module registered are listed too (named
+    after their file), so that exhibits.csv covers every one of them.
+    """
+    rule_of_file = {}
+    for r in workflow.rules:
+        for f in r.output:
+            rule_of_file.setdefault(str(f), r.name)
+    finals = [
+        str(f)
+        for f in FINAL_TARGETS
+        if str(f).startswith((f"{RELEASE_DIR}/tables/", f"{RELEASE_DIR}/figures/"))
+    ]
+    extra = unregistered_entries(finals, [e["file"] if isinstance(e, dict) else e[1] for e in EXHIBITS])
+    return normalise_entries(list(EXHIBITS) + extra, rule_of_file)
+
+
+def chapter_exhibit_files(wildcards):
+    key = chapter_of_stem(wildcards.stem)
+    files = exhibit_table().query("chapter == @key")["file"].tolist()
+    return files + ([COMPARISON] if key == "release_comparison" else [])
+
+
+def chapter_parameters(wildcards):
+    """Papermill parameters: explicit paths, relative to the working directory."""
+    key = chapter_of_stem(wildcards.stem)
+    parameters = {
+        "release": RELEASE,
+        "release_dir": RELEASE_DIR,
+        "report_dir": REPORT_DIR,
+        "exhibits_csv": f"{RELEASE_DIR}/exhibits.csv",
+        "chapter": key,
+        "waves": list(WAVES),
+        "data_source": config["data"]["source"],
+    }
+    if key == "release_comparison":
+        parameters.update(previous=PREVIOUS, comparison_csv=COMPARISON)
+    return shlex.quote(json.dumps(parameters, sort_keys=True))
+
+
+def release_outputs(wildcards=None):
+    """Every file of the release the manifest hashes (all but the manifest and the index)."""
+    files = {str(f) for f in FINAL_TARGETS if str(f).startswith(f"{RELEASE_DIR}/")}
+    files |= {f"{RELEASE_DIR}/exhibits.csv", f"{REPORT_DIR}/data_dictionary.html"}
+    for key in REPORT_CHAPTERS:
+        stem = CHAPTERS[key][0]
+        files |= {f"{REPORT_DIR}/notebooks/{stem}.ipynb", f"{REPORT_DIR}/{stem}.html"}
+    return sorted(files - {MANIFEST, REPORT_INDEX, PRIVACY_SCAN})
+
+
+def wave_outputs(wildcards=None):
+    """The per-wave files the release used (shared between releases)."""
+    prefixes = tuple(f"results/waves/{w}/" for w in WAVES)
+    return sorted({str(f) for f in FINAL_TARGETS if str(f).startswith(prefixes)})
+
+
+def key_tables(paths):
+    return sorted(p for p in paths if p.endswith(".csv") and section_of(Path(p).name))
+
+
+def current_key_tables(wildcards):
+    return key_tables(
+        [str(f) for f in FINAL_TARGETS if str(f).startswith(f"{RELEASE_DIR}/tables/")]
+    )
+
+
+def previous_key_tables(wildcards):
+    return key_tables([str(p) for p in Path(PREVIOUS_DIR, "tables").glob("*.csv")])
+
+
+def option_list(option, files):
+    return " ".join(f"{option} {shlex.quote(str(f))}" for f in files)
