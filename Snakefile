@@ -16,9 +16,22 @@ configfile: "config/config.yaml"
 # the validated copy carries the schema's defaults for keys left out.
 config.update(validate_config(config))
 
+# Description of the workflow in `snakemake --report` (captions of results: workflow/report/).
+report: "workflow/report/workflow.rst"
+
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/codebook.smk"
+include: "workflow/rules/synthetic.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/chapter2.smk"
+include: "workflow/rules/chapter3.smk"
+# Release-level tables combining the chapters' parts (tables/reproduction.csv).
+include: "workflow/rules/release.smk"
+# The release record and the report: keep this include last (it lists every module's outputs).
+include: "workflow/rules/report.smk"
+# The privacy scan of every release file: after the report (it reads all of the release).
+include: "workflow/rules/privacy.smk"
 
 
 rule all:
@@ -28,7 +41,5 @@ rule all:
 
 
 onsuccess:
-    print(
-        "Done. Data dictionary: results/codebook/data_dictionary.html "
-        f"(release {config['release']['name']})"
-    )
+    if Path(REPORT_INDEX).exists():
+        print(f"Done. Report of release {RELEASE}: {Path(REPORT_INDEX).resolve()}")

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 import yaml
-from reintegration.config import ConfigError, load_config, validate_config
+from reintegration.config import ConfigError, load_config, load_schema, validate_config
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_defaults_are_filled(shipped):
         ),
         (
             lambda c: c.update(extra=1),
-            "unknown key 'extra'; allowed keys: codebook, data, release, scoring",
+            "unknown key 'extra'; allowed keys: " + ", ".join(sorted(load_schema()["properties"])),
         ),
         (
             lambda c: c["data"].update(source="real"),

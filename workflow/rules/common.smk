@@ -13,6 +13,10 @@ RELEASE_DIR = f"results/releases/{RELEASE}"
 # Every stage module appends its final outputs here; the Snakefile's `all` rule asks for them.
 FINAL_TARGETS = []
 
+# Each chapter appends its part of the reproduction check (a csv with the standard columns of
+# reintegration.reproduction); release.smk combines them into tables/reproduction.csv.
+REPRODUCTION_PARTS = []
+
 
 def package_files(*modules):
     """Source files of package modules a rule uses, so that editing them reruns the rule.
@@ -28,3 +32,41 @@ def package_files(*modules):
         else:
             files.append(str(PACKAGE / f"{module}.py"))
     return files
+
+# Report exhibits (every final table and figure a reader sees): each stage module registers its
+# own, e.g. `EXHIBITS.append(("Figure 1", f"{RELEASE_DIR}/figures/figure_01_country_means.png",
+# "figure_01"))` -- (exhibit, file, rule) -- or uses `exhibit(...)` in a rule's output, which also
+# flags the file for `snakemake --report`. report.smk turns the list into exhibits.csv and the
+# report's chapter pages (README: "The report").
+EXHIBITS = []
+
+# Report chapters: key -> category shown by `snakemake --report` (notebooks/<NN>_<key>.py).
+REPORT_CATEGORIES = {
+    "data_audit": "1 Data and cleaning audit",
+    "chapter2": "2 Chapter II: 17 countries",
+    "chapter3": "3 Chapter III: ORION mentoring panel",
+    "retrospective_morocco": "4 Retrospective and Morocco",
+    "reproduction": "5 Reproduction check",
+    "release_comparison": "6 Release comparison",
+}
+
+
+def exhibit(path, name, chapter, caption=None):
+    """Register an output as a report exhibit and flag it for `snakemake --report`.
+
+    Use inside a rule's `output:`, e.g.
+    `fig=exhibit(f"{RELEASE_DIR}/figures/figure_01_country_means.png", "Figure 1", "chapter2",
+    caption="../report/figure_01.rst")`. The caption is an .rst file relative to the rule module
+    (default: the chapter's caption, workflow/report/<chapter>.rst). The rule column of
+    exhibits.csv is filled in from the rule that declares the file.
+    """
+    if chapter not in REPORT_CATEGORIES:
+        raise ValueError(
+            f"exhibit {name!r}: unknown chapter {chapter!r}; allowed: {', '.join(REPORT_CATEGORIES)}"
+        )
+    EXHIBITS.append({"exhibit": name, "file": str(path), "chapter": chapter})
+    return report(
+        path,
+        caption=caption or f"../report/{chapter}.rst",
+        category=REPORT_CATEGORIES[chapter],
+    )
