@@ -53,3 +53,10 @@ def test_figures_are_byte_stable(tmp_path):
     assert digest(tmp_path / "one.png") == digest(tmp_path / "two.png")
     assert digest(tmp_path / "one.svg") == digest(tmp_path / "two.svg")
     assert b"<dc:date>" not in (tmp_path / "one.svg").read_bytes()
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    write_csv(pd.DataFrame({"x": [1]}), tmp_path / "t.csv")
+    write_parquet(pd.DataFrame({"x": [1]}), tmp_path / "t.parquet")
+    for name in ("t.csv", "t.parquet"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644

@@ -9,41 +9,47 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+#: Permissions of every output: readable by the team, as a plain ``open()`` would make them
+#: (mkstemp's temporary files are 0600). The pseudonym key file is the one exception (0600).
+OUTPUT_MODE = 0o644
 
 
-def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
-    """Write a DataFrame as parquet without the pandas index and with fixed writer metadata."""
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
+    """Call ``write(temporary path)`` in the target's folder, then rename it onto ``path``.
+
+    An interrupted job (killed, out of memory, disk full) never leaves a partial file under the
+    output's name.
+    """
     path = Path(path)
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
-    # pandas metadata embeds library versions only; drop it for byte-stable files across runs.
-    table = table.replace_schema_metadata(None)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        write(tmp)
+        os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a DataFrame as parquet without the pandas index and with fixed writer metadata."""
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    # pandas metadata embeds library versions only; drop it for byte-stable files across runs.
+    table = table.replace_schema_metadata(None)
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, *, float_format: str = "%.6g") -> None:

@@ -148,21 +148,50 @@ def selection_adjusted_did(
             }
         )
         for method in methods:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RowsDroppedWarning)
-                res = did_ipw(
-                    long,
-                    outcome="score",
-                    unit="panel_id",
-                    treated="treated",
-                    post="post",
-                    covariates=covariates,
-                    categorical=categorical,
-                    method=method,
-                    seed=ipw_seed,
-                    B=ipw_B,
-                    conf_level=conf_level,
-                ).iloc[0]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RowsDroppedWarning)
+                    res = did_ipw(
+                        long,
+                        outcome="score",
+                        unit="panel_id",
+                        treated="treated",
+                        post="post",
+                        covariates=covariates,
+                        categorical=categorical,
+                        method=method,
+                        seed=ipw_seed,
+                        B=ipw_B,
+                        conf_level=conf_level,
+                    ).iloc[0]
+            except ValueError as error:
+                # Too few persons for the propensity model (e.g. perfect separation in a small
+                # panel): say so in the table instead of stopping the release.
+                warnings.warn(
+                    f"selection-adjusted DiD ({dim}, {method}) not estimable: {error}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                rows.append(
+                    {
+                        **base,
+                        "method": method,
+                        **dict.fromkeys(
+                            (
+                                "estimate",
+                                "std_error",
+                                "statistic",
+                                "p_value",
+                                "conf_low",
+                                "conf_high",
+                            ),
+                            float("nan"),
+                        ),
+                        "B": int(ipw_B),
+                        "inference": f"not estimable: {error}",
+                    }
+                )
+                continue
             rows.append(
                 {
                     **base,

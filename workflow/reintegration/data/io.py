@@ -8,34 +8,19 @@ under the output's name (README: "Reliability and privacy").
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
-def _atomic(path: str | Path, write: Callable[[str], None]) -> None:
-    """Call ``write(temporary path)``, then rename the temporary file onto ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from reintegration.io import atomic_write
 
 
 def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
     """Write ``df`` with pyarrow (no index; the schema metadata holds no time or path)."""
     table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
-    _atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def read_parquet(path: str | Path) -> pd.DataFrame:
@@ -44,7 +29,7 @@ def read_parquet(path: str | Path) -> pd.DataFrame:
 
 def write_json(obj: object, path: str | Path) -> None:
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def read_json(path: str | Path) -> object:
@@ -52,4 +37,6 @@ def read_json(path: str | Path) -> object:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    _atomic(path, lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+    atomic_write(
+        path, lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    )

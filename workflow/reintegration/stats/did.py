@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._design import build_design, least_squares
+from ._design import build_design
 from ._validation import (
     RowsDroppedWarning,
     check_choice,
@@ -265,7 +265,9 @@ def _att(dy: np.ndarray, d: np.ndarray, X: np.ndarray, method: str) -> float:
         raise ValueError("need treated and control units")
     resid = dy
     if method == "dr":
-        gamma = least_squares(dy[control], X[control]).beta
+        # Minimum-norm least squares: a bootstrap resample can leave a covariate constant among
+        # the controls; a plain QR solve then returns huge coefficients and absurd SEs.
+        gamma = np.linalg.lstsq(X[control], dy[control], rcond=None)[0]
         resid = dy - X @ gamma
     w0 = np.where(control, ps / (1.0 - ps), 0.0)
     return float(resid[treated].mean() - np.sum(w0 * resid) / np.sum(w0))
