@@ -91,7 +91,12 @@ rule chapter2_regression:
             "chapter2",
             caption="../report/chapter2_regression.rst",
         ),
-        published_glance=f"{C2_TABLES}/chapter2_regression_published_glance.csv",
+        published_glance=exhibit(
+            f"{C2_TABLES}/chapter2_regression_published_glance.csv",
+            "Annex 3 (reproduced): fit statistics",
+            "chapter2",
+            caption="../report/chapter2_regression.rst",
+        ),
         published_vs_annex=exhibit(
             f"{C2_TABLES}/chapter2_regression_published_vs_annex3.csv",
             "Annex 3 beside this run",
@@ -105,7 +110,12 @@ rule chapter2_regression:
             "chapter2",
             caption="../report/chapter2_regression.rst",
         ),
-        full_glance=f"{C2_TABLES}/chapter2_regression_full_glance.csv",
+        full_glance=exhibit(
+            f"{C2_TABLES}/chapter2_regression_full_glance.csv",
+            "Full regression: fit statistics",
+            "chapter2",
+            caption="../report/chapter2_regression.rst",
+        ),
     log:
         "logs/chapter2/regression.log",
     params:
@@ -139,7 +149,12 @@ rule chapter2_trends:
             "chapter2",
             caption="../report/chapter2_tables.rst",
         ),
-        bands=f"{C2_TABLES}/chapter2_trend_bands.csv",
+        bands=exhibit(
+            f"{C2_TABLES}/chapter2_trend_bands.csv",
+            "Trend bands (Figure 2)",
+            "chapter2",
+            caption="../report/chapter2_tables.rst",
+        ),
     log:
         "logs/chapter2/trends.log",
     params:
@@ -198,7 +213,12 @@ rule chapter2_reproduction:
         code=C2_CODE,
         script=SCRIPTS / "chapter2_reproduction.py",
     output:
-        table=f"{C2_TABLES}/reproduction_chapter2.csv",
+        table=exhibit(
+            f"{C2_TABLES}/reproduction_chapter2.csv",
+            "Reproduction check: Chapter II part",
+            "reproduction",
+            caption="../report/reproduction.rst",
+        ),
     log:
         "logs/chapter2/reproduction.log",
     params:

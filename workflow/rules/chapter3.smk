@@ -50,7 +50,7 @@ rule chapter3_panel:
     output:
         panel=f"{RELEASE_DIR}/data/panel.parquet",
         table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
-        match=f"{C3_TABLES}/chapter3_phone_match.csv",
+        match=exhibit(f"{C3_TABLES}/chapter3_phone_match.csv", "Phone survey match (Table 3)", "chapter3"),
     log:
         "logs/chapter3/panel.log",
     params:
@@ -75,7 +75,10 @@ rule chapter3_panel_tables:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_panel_tables.py",
     output:
-        **{t: f"{C3_TABLES}/chapter3_{t}.csv" for t in C3_PANEL_TABLES},
+        **{
+            t: exhibit(f"{C3_TABLES}/chapter3_{t}.csv", f"Panel table: {t.replace('_', ' ')}", "chapter3")
+            for t in C3_PANEL_TABLES
+        },
     log:
         "logs/chapter3/panel_tables.log",
     params:
@@ -125,7 +128,11 @@ rule chapter3_retrospective:
         tests=exhibit(
             f"{C3_TABLES}/chapter3_retrospective_tests.csv", "Retrospective tests", "retrospective_morocco"
         ),
-        distributions=f"{C3_TABLES}/chapter3_retrospective_distributions.csv",
+        distributions=exhibit(
+            f"{C3_TABLES}/chapter3_retrospective_distributions.csv",
+            "Retrospective distributions",
+            "retrospective_morocco",
+        ),
     log:
         "logs/chapter3/retrospective.log",
     params:
@@ -148,8 +155,8 @@ rule chapter3_morocco:
         summary=exhibit(
             f"{C3_TABLES}/chapter3_morocco_summary.csv", "Morocco snapshot", "retrospective_morocco"
         ),
-        answers=f"{C3_TABLES}/chapter3_morocco_answers.csv",
-        change=f"{C3_TABLES}/chapter3_morocco_change.csv",
+        answers=exhibit(f"{C3_TABLES}/chapter3_morocco_answers.csv", "Morocco answers", "retrospective_morocco"),
+        change=exhibit(f"{C3_TABLES}/chapter3_morocco_change.csv", "Morocco indicative change", "retrospective_morocco"),
     log:
         "logs/chapter3/morocco.log",
     params:
@@ -213,7 +220,7 @@ rule chapter3_reproduction:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",
     output:
-        table=f"{C3_TABLES}/reproduction_chapter3.csv",
+        table=exhibit(f"{C3_TABLES}/reproduction_chapter3.csv", "Reproduction check: Chapter III part", "reproduction"),
     log:
         "logs/chapter3/reproduction.log",
     shell:

@@ -16,7 +16,12 @@ rule reproduction:
             "reproduction",
             caption="../report/reproduction.rst",
         ),
-        summary=f"{RELEASE_DIR}/tables/reproduction_summary.csv",
+        summary=exhibit(
+            f"{RELEASE_DIR}/tables/reproduction_summary.csv",
+            "Reproduction check: summary",
+            "reproduction",
+            caption="../report/reproduction.rst",
+        ),
     log:
         "logs/release/reproduction.log",
     shell:
