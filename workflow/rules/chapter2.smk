@@ -67,7 +67,7 @@ rule chapter2_descriptives:
         min_cell=C2_MIN_CELL,
         a_above=C2["tiers"]["a_above"],
         c_at_or_below=C2["tiers"]["c_at_or_below"],
-        out_dir=C2_TABLES,
+        out_dir=folder_of(next(iter(C2_DESCRIPTIVES))),
     shell:
         "python {input.script} --data {input.data} --programmes {input.programmes}"
         " --codebook {params.codebook} --min-cell {params.min_cell}"
@@ -191,8 +191,8 @@ rule chapter2_figures:
         "logs/chapter2/figures.log",
     params:
         codebook=CODEBOOK_DIR,
-        tables=C2_TABLES,
-        out_dir=C2_FIGURE_DIR,
+        tables=folder_of("descriptives", of="input"),
+        out_dir=folder_of(next(iter(C2_FIGURES))),
         min_cell=C2_MIN_CELL,
     shell:
         "python {input.script} --tables-dir {params.tables} --codebook {params.codebook}"
@@ -223,7 +223,7 @@ rule chapter2_reproduction:
         "logs/chapter2/reproduction.log",
     params:
         codebook=CODEBOOK_DIR,
-        tables=C2_TABLES,
+        tables=folder_of("published", of="input"),
     shell:
         "python {input.script} --data {input.data} --counts {input.counts}"
         " --tables-dir {params.tables} --published {input.published}"

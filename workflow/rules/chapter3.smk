@@ -191,7 +191,7 @@ rule chapter3_figures:
     log:
         "logs/chapter3/figures.log",
     params:
-        out_dir=C3_FIGURES,
+        out_dir=folder_of(C3_FIGURE_STEMS[0][0]),
         min_cell=C3_MIN_CELL,
     shell:
         "python {input.script} --panel {input.panel} --means {input.means}"

@@ -70,3 +70,18 @@ def exhibit(path, name, chapter, caption=None):
         caption=caption or f"../report/{chapter}.rst",
         category=REPORT_CATEGORIES[chapter],
     )
+
+
+def folder_of(name, of="output"):
+    """A `params:` function giving the folder of one named input or output file.
+
+    Scripts that write (or read) a whole folder of files get the folder from a declared path,
+    so the path is written once, in `input:` or `output:`.
+    """
+
+    def folder(wildcards, input, output):
+        files = (input if of == "input" else output)[name]
+        first = files if isinstance(files, str) else files[0]
+        return str(Path(first).parent)
+
+    return folder

@@ -1,51 +1,6 @@
 # The data stages, per wave: extract -> clean (+ ledger) -> score; per release: pooled records.
 # Outputs under results/waves/<wave>/ and results/releases/<release>/data/ (STUDY.md §6).
-from snakemake.exceptions import WorkflowError
-
-RAW_DIR = Path(config["data"]["raw_dir"])
-SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
-EXTRACT_CFG = config["extract"]
-CLEANING_CFG = config["cleaning"]
-CASE_ID_LINKS = EXTRACT_CFG["case_id_links"]
-PSEUDONYM_KEY_FILE = EXTRACT_CFG["pseudonym_key_file"]
-
-
-def release_waves():
-    """The release's waves: config release.waves, or every sub-folder of data.raw_dir."""
-    waves = config["release"]["waves"]
-    if waves != "discover":
-        return list(waves)
-    found = sorted(p.name for p in RAW_DIR.glob("*") if p.is_dir() and not p.name.startswith("."))
-    if not found:
-        raise WorkflowError(
-            f"release.waves is 'discover' but {RAW_DIR}/ holds no wave folder; "
-            "list the waves in config release.waves (needed before synthetic data exist)"
-        )
-    return found
-
-
-WAVES = release_waves()
-
-
-def wave_raw_inputs(wildcards):
-    """What extraction of a wave reads: the generator's manifest (synthetic data), or the
-    sorted csv/xlsx files of the wave folder (raw data; a missing or empty folder fails here)."""
-    if config["data"]["source"] == "synthetic":
-        return [SYNTHETIC_MANIFEST]
-    folder = RAW_DIR / wildcards.wave
-    if not folder.is_dir():
-        raise WorkflowError(f"wave {wildcards.wave}: raw folder {folder} does not exist")
-    files = sorted(
-        str(p) for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")
-    )
-    if not files:
-        raise WorkflowError(f"wave {wildcards.wave}: raw folder {folder} holds no .csv or .xlsx file")
-    return files
-
-
-def case_id_links_input(wildcards):
-    return [CASE_ID_LINKS] if CASE_ID_LINKS and Path(CASE_ID_LINKS).is_file() else []
-
+# Wave list and raw inputs: data_helpers.smk.
 
 wildcard_constraints:
     wave=r"[A-Za-z0-9][A-Za-z0-9._-]*",
@@ -146,8 +101,9 @@ rule pool_records:
     params:
         waves=" ".join(f"--wave {w} results/waves/{w}/scores.parquet" for w in WAVES),
         key_file=PSEUDONYM_KEY_FILE,
+        release=RELEASE,
     shell:
-        "python {input.script} --release {RELEASE} {params.waves} --key-file {params.key_file}"
+        "python {input.script} --release {params.release} {params.waves} --key-file {params.key_file}"
         " --out {output.records} --summary {output.summary} > {log} 2>&1"
 
 

@@ -29,7 +29,7 @@ rule privacy_scan:
         codebook=CODEBOOK_DIR,
         key_file=PSEUDONYM_KEY_FILE,
         pattern=lambda wc: EXTRACT_CFG["case_id_pattern"],
-        release_dir=RELEASE_DIR,
+        release_dir=folder_of("manifest", of="input"),
     shell:
         "python {input.script} --release-dir {params.release_dir} {params.waves}"
         " --raw-dir {params.raw_dir} --codebook {params.codebook} --key-file {params.key_file}"

@@ -155,7 +155,7 @@ rule release_manifest:
         wave_outputs=lambda wc, input: option_list("--wave-output", input.wave_outputs),
         raw_dir=REPORT_RAW_DIR,
         release=RELEASE,
-        release_dir=RELEASE_DIR,
+        release_dir=folder_of("manifest"),
     shell:
         "python {input.script} --release {params.release} {params.waves} --previous {params.previous}"
         " --config-json {params.config} {params.codebook} --raw-dir {params.raw_dir}"
@@ -183,7 +183,7 @@ rule report_index:
         previous=f"--previous {PREVIOUS} --comparison {COMPARISON}" if PREVIOUS else "",
         source=config["data"]["source"],
         release=RELEASE,
-        release_dir=RELEASE_DIR,
+        release_dir=folder_of("manifest", of="input"),
     shell:
         "python {input.script} --release {params.release} {params.waves}"
         " --data-source {params.source} {params.chapters} --exhibits {input.exhibits}"

@@ -22,7 +22,7 @@ if config["data"]["source"] == "synthetic":
         params:
             codebook=CODEBOOK_DIR,
             raw_dir=config["data"]["raw_dir"],
-            truth_dir="resources/synthetic/truth",
+            truth_dir=folder_of("parameters"),
         shell:
             "python {input.script} --config {input.config} --codebook {params.codebook}"
             " --raw-dir {params.raw_dir} --truth-dir {params.truth_dir}"
