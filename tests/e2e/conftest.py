@@ -29,9 +29,10 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
         str(workdir / "config" / "config.yaml"),
         "--cores",
         "1",
+        *args,
+        # last: --quiet takes several values and would swallow targets given after it
         "--quiet",
         "rules",
-        *args,
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     if check and result.returncode != 0:
