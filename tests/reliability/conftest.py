@@ -9,16 +9,15 @@ release file that could be built if a stage unrelated to privacy fails.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import snakemake_runner as runner
 from data.fixtures import RECORD_A, write_csv
-from e2e.conftest import REPO
+from snakemake_runner import REPO
 
 TINY = REPO / "tests" / "config" / "tiny"
 RELEASE = "study-2020"
@@ -35,22 +34,11 @@ PLANTED = {
 
 
 def snakemake_env() -> dict:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["REINTEGRATION_PSEUDONYM_KEY"] = KEY
-    return env
+    return runner.snakemake_env(REINTEGRATION_PSEUDONYM_KEY=KEY)
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-        "--directory", str(workdir), "--configfile", str(workdir / "config" / "config.yaml"),
-        *args,
-    ]  # fmt: skip
-    result = subprocess.run(cmd, capture_output=True, text=True, env=snakemake_env(), timeout=900)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+    return runner.run_snakemake(workdir, *args, check=check, env=snakemake_env())
 
 
 def planted_records() -> list[dict]:
@@ -78,9 +66,7 @@ def planted_records() -> list[dict]:
 def seeded_release(tmp_path_factory) -> dict:
     """Workdir, release dir and the pipeline's exit status of the seeded tiny release."""
     workdir = tmp_path_factory.mktemp("seeded")
-    shutil.copytree(REPO / "config", workdir / "config")
-    shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
-    shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
+    runner.tiny_workdir(workdir)
     snakemake(workdir, "--cores", "2", "resources/synthetic/manifest.json")
     shutil.rmtree(workdir / "resources" / "synthetic")
     config = workdir / "config" / "config.yaml"

@@ -19,12 +19,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from e2e.conftest import REPO
+import snakemake_runner as runner
+from snakemake_runner import REPO
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -52,41 +52,20 @@ KILL_WHEN = "logs/clean/2020-01.log"
 
 
 def _env() -> dict:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["REINTEGRATION_PSEUDONYM_KEY"] = KEY
-    return env
+    return runner.snakemake_env(REINTEGRATION_PSEUDONYM_KEY=KEY)
 
 
 def _cmd(workdir: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config" / "config.yaml"),
-        *args,
-    ]
+    return runner.snakemake_command(workdir, *args)
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        _cmd(workdir, *args), capture_output=True, text=True, env=_env(), timeout=600
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+    return runner.run_snakemake(workdir, *args, check=check, env=_env(), timeout=600)
 
 
 def make_workdir(root: Path, raw_from: Path | None) -> Path:
     workdir = root
-    shutil.copytree(REPO / "config", workdir / "config")
-    shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
-    shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
+    runner.tiny_workdir(workdir)
     if raw_from is not None:
         shutil.copytree(raw_from / "resources", workdir / "resources")
     return workdir

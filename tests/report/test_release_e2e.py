@@ -17,23 +17,26 @@ ones' state and are written to run top to bottom, which is pytest's order):
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from e2e.conftest import REPO, run_snakemake
+from snakemake_runner import (
+    TINY,
+    run_snakemake,
+    snakemake_command,
+    snakemake_env,
+    tiny_workdir,
+)
 
 from report.browser import check_pages, chromium_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TINY = REPO / "tests" / "config" / "tiny"
 FIRST_WAVES = ["2019-07", "2020-01", "2020-07"]
 NEW_WAVE = "2020-08"
 #: Exports of 2020-07 held back and delivered later as wave 2020-08: the countries of Chapter II
@@ -59,27 +62,13 @@ if not (TINY / "config.yaml").exists():  # pragma: no cover - depends on the tin
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True):
-    return run_snakemake(workdir, "--cores", CORES, *args, check=check)
+    return run_snakemake(workdir, "--cores", CORES, *args, "--quiet", "rules", check=check)
 
 
 def dry_run_jobs(workdir: Path) -> list[dict]:
     """The jobs a dry run schedules: rule, wildcards and outputs of each (not quiet)."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config" / "config.yaml"),
-        "--cores",
-        "1",
-        "--dry-run",
-    ]
+    cmd = snakemake_command(workdir, "--cores", "1", "--dry-run")
+    env = snakemake_env()
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     jobs = []
@@ -118,9 +107,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def site(tmp_path_factory):
     """Working directory with the tiny exports as raw data and release r1 built."""
     workdir = tmp_path_factory.mktemp("release")
-    shutil.copytree(REPO / "config", workdir / "config")
-    shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
-    shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
+    tiny_workdir(workdir)
     # The tiny synthetic exports, generated once.
     snakemake(workdir, "resources/synthetic/manifest.json")
     raw = workdir / "resources" / "raw"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from reintegration.published import load_targets
 from reintegration.synthetic.generate import generate
 
 REPO = Path(__file__).resolve().parents[2]
-TARGETS = REPO.parent / "shared" / "study" / "targets.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +38,9 @@ def study(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def targets() -> dict:
-    """targets.yaml when the shared study folder is beside the repository."""
-    if not TARGETS.exists():
-        pytest.skip("../shared/study/targets.yaml not available")
-    return yaml.safe_load(TARGETS.read_text(encoding="utf-8"))
+    """The published numbers: the repository's copy config/published/targets.yaml (a test in
+    tests/test_reproduction_helpers.py checks it equals shared/study/targets.yaml)."""
+    return load_targets()
 
 
 @pytest.fixture(scope="session")
