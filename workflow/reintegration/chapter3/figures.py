@@ -261,6 +261,8 @@ def figure_did(panel: pd.DataFrame, did: pd.DataFrame):
             transform=ax.transAxes,
             va="top",
             fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
+            zorder=5,
         )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -268,7 +270,7 @@ def figure_did(panel: pd.DataFrame, did: pd.DataFrame):
     ax.set_xlabel("composite score, first RSS")
     ax.set_ylabel("composite score, last RSS")
     ax.set_title("Difference in differences, composite score (Guinea and Senegal)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower right", markerscale=2.5, framealpha=0.85)
     _note(
         fig,
         "dashed: group means at first RSS; solid: at last RSS; shaded: DiD (mentees' last mean minus their counterfactual)",
@@ -367,9 +369,11 @@ def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: 
             ax.set_title(f"{COUNTRY_NAMES.get(country, country)}: {ind.replace('_', ' ')}")
             if j == 0:
                 ax.set_ylabel("share")
-    axes[0, 0].legend(loc="upper left", fontsize=8)
+    # one legend for the figure, below the panels, so it never covers a bar label
+    handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(GROUPS), fontsize=8)
     if sub["suppressed"].any():
         _note(fig, SUPPRESSED_NOTE.format(k=min_cell))
     return fig
