@@ -310,7 +310,7 @@ def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell:
             for a, c in zip(order, colours, strict=True):
                 s = g.loc[a, "share"]
                 if pd.notna(s) and s > 0:
-                    ax.barh(y, s, left=left, color=c, label=a.replace("_", " ") if y == 0 else None)
+                    ax.barh(y, s, left=left, color=c)
                     if s > 0.06:
                         ax.text(left + s / 2, y, f"{s:.0%}", ha="center", va="center", fontsize=7)
                     left += s
@@ -324,7 +324,19 @@ def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of cases")
     ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(order), fontsize=8)
+    # every answer in the legend, whichever rows it is drawn in (not only the first row's)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=c, label=a.replace("_", " ")) for a, c in zip(order, colours, strict=True)
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=len(order),
+        fontsize=8,
+    )
     if sub["suppressed"].any():
         _note(fig, SUPPRESSED_NOTE.format(k=min_cell) + "; bars then sum to less than 100%")
     return fig
