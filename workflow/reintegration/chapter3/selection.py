@@ -50,6 +50,10 @@ SELECTION_COLUMNS = [
 ]
 
 
+#: The estimate columns every row of the table carries (plain, IPW and DR alike).
+ESTIMATE_KEYS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
+
+
 def selection_adjusted_did(
     panel: pd.DataFrame,
     *,
@@ -131,17 +135,7 @@ def selection_adjusted_did(
             {
                 **base,
                 "method": "plain",
-                **{
-                    k: float(plain[k])
-                    for k in (
-                        "estimate",
-                        "std_error",
-                        "statistic",
-                        "p_value",
-                        "conf_low",
-                        "conf_high",
-                    )
-                },
+                **{k: float(plain[k]) for k in ESTIMATE_KEYS},
                 "B": pd.NA,
                 "covariates": "",
                 "inference": "HC1 t; randomisation p permuting mentoring within country",
@@ -177,14 +171,7 @@ def selection_adjusted_did(
                         **base,
                         "method": method,
                         **dict.fromkeys(
-                            (
-                                "estimate",
-                                "std_error",
-                                "statistic",
-                                "p_value",
-                                "conf_low",
-                                "conf_high",
-                            ),
+                            ESTIMATE_KEYS,
                             float("nan"),
                         ),
                         "B": int(ipw_B),
@@ -196,17 +183,7 @@ def selection_adjusted_did(
                 {
                     **base,
                     "method": method,
-                    **{
-                        k: float(res[k])
-                        for k in (
-                            "estimate",
-                            "std_error",
-                            "statistic",
-                            "p_value",
-                            "conf_low",
-                            "conf_high",
-                        )
-                    },
+                    **{k: float(res[k]) for k in ESTIMATE_KEYS},
                     "B": int(ipw_B),
                     "inference": f"bootstrap over persons (B = {ipw_B}), normal interval",
                 }
