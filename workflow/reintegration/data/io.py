@@ -1,4 +1,8 @@
-"""Deterministic writers: parquet without index, sorted JSON, csv with ``\\n`` line ends.
+"""Writers of the wave and pooled data files (atomic, deterministic).
+
+They differ from :mod:`reintegration.io` on purpose where data, not tables, are written: parquet
+keeps pandas' schema metadata (nullable dtypes survive a round trip) and csv keeps full float
+precision. JSON is the same writer.
 
 Every writer is atomic: it writes a temporary file in the target's folder and renames it onto
 the target, so an interrupted job (killed, out of memory, disk full) never leaves a partial file
@@ -14,7 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reintegration.io import atomic_write
+from reintegration.io import atomic_write, write_json
+
+__all__ = ["read_json", "read_parquet", "write_csv", "write_json", "write_parquet"]
 
 
 def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
@@ -25,11 +31,6 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
 
 def read_parquet(path: str | Path) -> pd.DataFrame:
     return pd.read_parquet(path)
-
-
-def write_json(obj: object, path: str | Path) -> None:
-    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def read_json(path: str | Path) -> object:
