@@ -5,6 +5,7 @@ values for a bad option, and warns (:class:`RowsDroppedWarning`) with counts whe
 are dropped. Random procedures take a ``seed`` and use their own ``numpy`` Generator.
 """
 
+from ._design import QR_TOL, AliasedTermsWarning, LeverageOneWarning
 from ._validation import (
     CellsSuppressedWarning,
     RowsDroppedWarning,
@@ -13,7 +14,14 @@ from ._validation import (
     drop_incomplete,
 )
 from .descriptives import group_means, standardised_differences
-from .did import change_scores, did_2x2, did_change, did_ipw, did_randomisation_inference
+from .did import (
+    FewClustersWarning,
+    change_scores,
+    did_2x2,
+    did_change,
+    did_ipw,
+    did_randomisation_inference,
+)
 from .disclosure import suppress_small_cells
 from .effect_sizes import (
     cohen_d_ci,
@@ -28,7 +36,11 @@ from .regression import RegressionResult, ols
 from .wild_bootstrap import WildBootstrap, wild_cluster_bootstrap, wild_cluster_bootstrap_terms
 
 __all__ = [
+    "QR_TOL",
+    "AliasedTermsWarning",
+    "LeverageOneWarning",
     "CellsSuppressedWarning",
+    "FewClustersWarning",
     "RegressionResult",
     "RowsDroppedWarning",
     "WildBootstrap",

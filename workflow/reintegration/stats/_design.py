@@ -12,6 +12,7 @@ Term syntax (no formula parsing of user strings beyond this):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,19 @@ from ._validation import check_choice, check_columns, drop_incomplete
 
 INTERCEPT = "(Intercept)"
 VCOV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
+#: R's ``lm`` tolerance (``qr(..., tol = 1e-07)``): a column whose part orthogonal to the columns
+#: kept before it has norm below ``QR_TOL`` times its own norm is aliased.
+QR_TOL = 1e-7
+#: leverages this close to one are treated as one (R's sandwich: hatvalues 1 -> NaN weights).
+LEVERAGE_ONE_TOL = 1e-10
+
+
+class AliasedTermsWarning(UserWarning):
+    """Terms were left out of a fit as linear combinations of earlier terms (R: NA, aliased)."""
+
+
+class LeverageOneWarning(UserWarning):
+    """Rows with leverage one make HC2/HC3 standard errors undefined (NaN, as R's sandwich)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +50,8 @@ class Design:
     n_groups: int | None
     intercept: bool
     data: pd.DataFrame  # the rows used, with the original index
+    aliased: tuple[str, ...] = ()  # terms left out (R's NA coefficients), in term order
+    all_names: tuple[str, ...] = ()  # every term, aliased ones included, in output order
 
 
 def _split_term(term: str, df: pd.DataFrame) -> list[str]:
@@ -142,28 +158,50 @@ def build_design(
     n, k = X.shape
     if k == 0:
         raise ValueError(f"{context}: the model has no terms and no intercept")
-    if n <= k:
-        raise ValueError(f"{context}: {n} complete rows for {k} coefficients")
-    check_rank(X, names, context=context)
-    return Design(y, X, names, w, groups, n_groups, intercept, data)
-
-
-def check_rank(X: np.ndarray, names: Sequence[str], *, context: str) -> None:
-    """Raise ``ValueError`` naming the terms that make ``X`` rank deficient."""
-    if np.linalg.matrix_rank(X) == X.shape[1]:
-        return
-    redundant, kept = [], []
-    for j in range(X.shape[1]):
-        trial = kept + [j]
-        if np.linalg.matrix_rank(X[:, trial]) == len(trial):
-            kept = trial
-        else:
-            redundant.append(names[j])
-    raise ValueError(
-        f"{context}: the design matrix is rank deficient; term(s) {redundant!r} are linear "
-        "combinations of earlier terms (a constant column, a level with no variation, or "
-        "collinear regressors)"
+    keep = identified_columns(X if w is None else X * np.sqrt(w)[:, None])
+    aliased = tuple(names[j] for j in range(k) if j not in set(keep))
+    if aliased:
+        warnings.warn(
+            f"{context}: {len(aliased)} coefficient(s) not defined because of singularities "
+            f"(aliased, as R's lm: NA): {list(aliased)!r} are linear combinations of earlier "
+            f"terms (QR tolerance {QR_TOL:g})",
+            AliasedTermsWarning,
+            stacklevel=3,
+        )
+    if not keep:
+        raise ValueError(f"{context}: every regressor is zero; nothing to fit")
+    if n <= len(keep):
+        raise ValueError(f"{context}: {n} complete rows for {len(keep)} coefficients")
+    kept_names = [names[j] for j in keep]
+    return Design(
+        y, X[:, keep], kept_names, w, groups, n_groups, intercept, data, aliased, tuple(names)
     )
+
+
+def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
+    """Indices of the columns R's ``lm`` keeps: a rank-revealing QR with limited pivoting.
+
+    As LINPACK ``dqrdc2`` (R's ``qr(tol = 1e-07)``): columns are taken in order; one whose
+    component orthogonal to the columns already kept has norm below ``tol`` times its own norm
+    is aliased (moved to the end, coefficient NA). Gram-Schmidt applied twice keeps the basis
+    orthonormal to machine precision.
+    """
+    n, k = X.shape
+    basis = np.empty((n, 0))
+    keep: list[int] = []
+    for j in range(k):
+        x = X[:, j]
+        norm = float(np.linalg.norm(x))
+        if norm == 0.0:
+            continue
+        v = x - basis @ (basis.T @ x)
+        v = v - basis @ (basis.T @ v)
+        rest = float(np.linalg.norm(v))
+        if rest < tol * norm:
+            continue
+        keep.append(j)
+        basis = np.column_stack([basis, v / rest])
+    return keep
 
 
 def group_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -203,6 +241,23 @@ def least_squares(y: np.ndarray, X: np.ndarray, w: np.ndarray | None = None) -> 
     return LeastSquares(beta, bread, Xt, yt, yt - Xt @ beta)
 
 
+def leverage_one_rows(fit: LeastSquares) -> np.ndarray:
+    """Positions of rows with leverage h_ii = 1 (to ``LEVERAGE_ONE_TOL``): fitted exactly."""
+    h = np.einsum("ij,jk,ik->i", fit.Xt, fit.bread, fit.Xt)
+    return np.flatnonzero(h > 1.0 - LEVERAGE_ONE_TOL)
+
+
+def rows_only_terms(X: np.ndarray, names: Sequence[str], rows: np.ndarray) -> list[str]:
+    """Terms whose column is non-zero only in ``rows`` (e.g. a factor level observed once)."""
+    other = np.ones(X.shape[0], dtype=bool)
+    other[rows] = False
+    return [
+        name
+        for j, name in enumerate(names)
+        if np.any(X[rows, j] != 0) and not np.any(X[other, j] != 0)
+    ]
+
+
 def vcov_matrix(
     fit: LeastSquares,
     vcov: str,
@@ -234,6 +289,9 @@ def vcov_matrix(
         return factor * bread @ meat @ bread
     omega = e**2
     if vcov in ("HC2", "HC3"):
+        if len(leverage_one_rows(fit)):
+            # R (sandwich::vcovHC): 0/0 for these rows, so every standard error is NaN.
+            return np.full_like(bread, np.nan)
         h = np.einsum("ij,jk,ik->i", Xt, bread, Xt)
         omega = omega / (1.0 - h) ** (1 if vcov == "HC2" else 2)
     meat = (Xt * omega[:, None]).T @ Xt

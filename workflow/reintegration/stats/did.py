@@ -30,6 +30,10 @@ __all__ = [
 IPW_METHODS = ("ipw", "dr")
 
 
+class FewClustersWarning(UserWarning):
+    """A clustered p-value rests on fewer treated or comparison clusters than configured."""
+
+
 def _check_binary(df: pd.DataFrame, column: str, context: str) -> None:
     values = pd.unique(df[column].dropna())
     bad = [v for v in values if v not in (0, 1)]
@@ -65,13 +69,7 @@ def _changes(
     check_columns(df, [outcome, unit, post, *carry])
     data = drop_incomplete(df, [outcome, unit, post], context=context)
     _check_binary(data, post, context)
-    dup = data.duplicated([unit, post])
-    if dup.any():
-        example = data.loc[dup, unit].iloc[0]
-        raise ValueError(
-            f"{context}: {int(dup.sum())} duplicate ({unit!r}, {post!r}) record(s), e.g. unit "
-            f"{example!r}; keep one first (post=0) and one last (post=1) record per unit"
-        )
+    _reject_duplicates(data, unit, post, context)
     is_post = data[post].astype(bool)
     pre = data.loc[~is_post].set_index(unit)
     after = data.loc[is_post].set_index(unit)
@@ -132,6 +130,7 @@ def did_2x2(
     cluster: str | None = None,
     vcov: str = "cluster",
     conf_level: float = 0.95,
+    min_clusters: int = 10,
 ) -> pd.DataFrame:
     """Two-period difference-in-differences regression on long data.
 
@@ -155,12 +154,19 @@ def did_2x2(
         Covariance estimator as in :func:`ols` (default CR1 clustered by unit, t with
         G - 1 degrees of freedom).
     conf_level : float
+    min_clusters : int
+        With ``vcov="cluster"``, a :class:`FewClustersWarning` when fewer than this many
+        clusters hold treated (or comparison) units: the CR1 t test then over-rejects badly
+        (MacKinnon & Webb 2017); prefer the wild cluster bootstrap. Default 10.
 
     Returns
     -------
     DataFrame
         Tidy rows ``(Intercept)``, ``treated``, ``post``, ``treated:post`` with the
-        :func:`ols` columns plus ``n_obs``, ``n_units``, ``vcov_type``, ``n_clusters``.
+        :func:`ols` columns plus ``n_obs``, ``n_units``, ``vcov_type``, ``n_clusters``,
+        ``n_clusters_treated``, ``n_clusters_control`` (missing unless clustered).
+
+    Duplicate (unit, period) rows are rejected, as in :func:`did_change`.
     """
     check_choice("vcov", vcov, ("cluster", "classical", "HC0", "HC1", "HC2", "HC3"))
     conf_level = check_conf_level(conf_level)
@@ -173,6 +179,17 @@ def did_2x2(
     for c in (treated, post):
         _check_binary(data, c, "did_2x2")
     _check_constant_within(data, treated, unit, "did_2x2")
+    _reject_duplicates(data, unit, post, "did_2x2")
+    min_clusters = check_positive_int("min_clusters", min_clusters, minimum=1)
+    arms = _cluster_counts(data, treated, cl) if cl else (pd.NA, pd.NA)
+    if cl and min(arms) < min_clusters:
+        warnings.warn(
+            f"did_2x2: the clustered p-value rests on {arms[0]} treated and {arms[1]} comparison "
+            f"cluster(s) of {cl!r}, fewer than min_clusters={min_clusters}; CR1 t tests "
+            "over-reject with few treated clusters (use the wild cluster bootstrap)",
+            FewClustersWarning,
+            stacklevel=2,
+        )
     fit = ols(
         data,
         outcome=outcome,
@@ -186,7 +203,26 @@ def did_2x2(
     out["n_units"] = int(data[unit].nunique())
     out["vcov_type"] = vcov
     out["n_clusters"] = fit.glance["n_clusters"].iloc[0]
+    out["n_clusters_treated"] = pd.array([arms[0]] * len(out), dtype="Int64")
+    out["n_clusters_control"] = pd.array([arms[1]] * len(out), dtype="Int64")
     return out
+
+
+def _cluster_counts(data: pd.DataFrame, treated: str, cluster: str) -> tuple[int, int]:
+    """Clusters holding treated units, and clusters holding comparison units."""
+    d = data[treated].astype(bool)
+    return int(data.loc[d, cluster].nunique()), int(data.loc[~d, cluster].nunique())
+
+
+def _reject_duplicates(data: pd.DataFrame, unit: str, post: str, context: str) -> None:
+    dup = data.duplicated([unit, post])
+    if dup.any():
+        example = data.loc[dup, unit].iloc[0]
+        example = example.item() if isinstance(example, np.generic) else example
+        raise ValueError(
+            f"{context}: {int(dup.sum())} duplicate ({unit!r}, {post!r}) record(s), e.g. unit "
+            f"{example!r}; keep one first (post=0) and one last (post=1) record per unit"
+        )
 
 
 def did_change(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._design import VCOV_TYPES, build_design, least_squares, vcov_matrix
+from ._design import (
+    VCOV_TYPES,
+    LeverageOneWarning,
+    build_design,
+    least_squares,
+    leverage_one_rows,
+    rows_only_terms,
+    vcov_matrix,
+)
 from ._validation import check_choice, check_conf_level
 
 __all__ = ["TIDY_COLUMNS", "GLANCE_COLUMNS", "RegressionResult", "ols"]
@@ -103,8 +112,13 @@ def ols(
     -------
     RegressionResult
         ``tidy``, ``glance``, ``vcov`` and ``bootstrap`` tables. Statistics are t ratios;
-        p-values and intervals use a t distribution with ``n - k`` degrees of freedom, or
-        ``G - 1`` for ``vcov="cluster"``.
+        p-values and intervals use a t distribution with ``n - k`` degrees of freedom
+        (``k`` the rank), or ``G - 1`` for ``vcov="cluster"``.
+
+    Edge cases follow R: a term that is a linear combination of earlier ones (rank-revealing
+    QR, tolerance 1e-7, as ``lm``) keeps its row with NA estimate and an
+    :class:`AliasedTermsWarning`; with rows of leverage one, HC2/HC3 standard errors are NaN
+    (``sandwich::vcovHC``) with a :class:`LeverageOneWarning` naming the rows and terms.
     """
     check_choice("vcov", vcov, VCOV_TYPES)
     conf_level = check_conf_level(conf_level)
@@ -127,10 +141,17 @@ def ols(
     )
     fit = least_squares(design.y, design.X, design.weights)
     cov = vcov_matrix(fit, vcov, groups=design.groups, n_groups=design.n_groups)
-    n, k = design.X.shape
+    if vcov in ("HC2", "HC3"):
+        _warn_leverage_one(design, fit, vcov)
+    n, k = design.X.shape  # k: the rank (aliased terms are not columns of design.X)
     df_resid = n - k
     df_inf = design.n_groups - 1 if vcov == "cluster" else df_resid
     tidy = tidy_table(design.names, fit.beta, cov, df_inf, conf_level)
+    names = list(design.all_names) or design.names
+    if design.aliased:
+        tidy = tidy.set_index("term").reindex(names).rename_axis("term").reset_index()
+        cov = pd.DataFrame(cov, index=design.names, columns=design.names)
+        cov = cov.reindex(index=names, columns=names).to_numpy()
 
     # R^2 on the weighted scale; centred when the model has an intercept.
     w = np.ones(n) if design.weights is None else design.weights
@@ -161,8 +182,23 @@ def ols(
     return RegressionResult(
         tidy=tidy,
         glance=glance,
-        vcov=pd.DataFrame(cov, index=design.names, columns=design.names),
+        vcov=pd.DataFrame(cov, index=names, columns=names),
         bootstrap=boot,
+    )
+
+
+def _warn_leverage_one(design, fit, vcov: str) -> None:
+    rows = leverage_one_rows(fit)
+    if not len(rows):
+        return
+    terms = rows_only_terms(design.X, design.names, rows)
+    labels = [getattr(lab, "item", lambda lab=lab: lab)() for lab in design.data.index[rows[:10]]]
+    warnings.warn(
+        f"ols: {len(rows)} observation(s) with leverage one (rows {labels!r}"
+        f"{', ...' if len(rows) > 10 else ''}; term(s) observed only there: {terms!r}); "
+        f"{vcov} standard errors are NaN, as R's sandwich::vcovHC",
+        LeverageOneWarning,
+        stacklevel=3,
     )
 
 

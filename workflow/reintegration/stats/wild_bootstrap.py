@@ -110,7 +110,7 @@ def bootstrap_design(design: Design, options: WildBootstrap) -> pd.DataFrame:
         raise ValueError(f"`bootstrap` must be a WildBootstrap(...) instance; got {options!r}")
     terms = options.terms
     if terms is None:
-        terms = [t for t in design.names if t != "(Intercept)"]
+        terms = [t for t in (design.all_names or design.names) if t != "(Intercept)"]
     return _run(design, list(terms), options)
 
 
@@ -119,7 +119,7 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
     B = check_positive_int("B", options.B, minimum=9)
     if design.groups is None or design.n_groups is None or design.n_groups < 2:
         raise ValueError("the wild cluster bootstrap needs at least 2 clusters")
-    unknown = [t for t in test_terms if t not in design.names]
+    unknown = [t for t in test_terms if t not in design.names and t not in design.aliased]
     if unknown:
         raise ValueError(f"term(s) {unknown!r} not in the model; terms are {design.names!r}")
     V = _draw_weights(design.n_groups, B, options.weights_type, options.seed)
@@ -127,6 +127,11 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
     score_e = group_sums(fit.Xt * fit.resid[:, None], design.groups, design.n_groups)
     rows = []
     for term in test_terms:
+        if term in design.aliased:  # R: NA coefficient, nothing to test
+            rows.append(
+                (term, np.nan, np.nan, np.nan, V.shape[1], options.weights_type, design.n_groups)
+            )
+            continue
         j = design.names.index(term)
         est, t_obs, p = _wild_t(
             fit, design.groups, design.n_groups, j, V, options.impose_null, score_e
