@@ -27,7 +27,7 @@ def test_parquet_is_byte_stable_and_round_trips(tmp_path):
 
 def test_csv_and_json_writers(tmp_path):
     write_csv(pd.DataFrame({"x": [1 / 3]}), tmp_path / "t.csv")
-    assert (tmp_path / "t.csv").read_bytes() == b"x\n0.333333\n"
+    assert (tmp_path / "t.csv").read_bytes() == b"x\n0.3333333333333333\n"  # full precision
     write_json({"b": 1, "a": "é"}, tmp_path / "t.json")
     assert (tmp_path / "t.json").read_text(encoding="utf-8") == '{\n  "a": "é",\n  "b": 1\n}\n'
 

@@ -2,12 +2,16 @@
 
 Outputs are compared byte for byte between runs (STUDY.md §9), so every writer fixes what
 libraries would otherwise vary: no index, no timestamps, stable float formatting, sorted keys.
+CSV tables hold floats at full precision (shortest round-trip repr) and no string a spreadsheet
+would run as a formula.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -52,10 +56,98 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
     atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, *, float_format: str = "%.6g") -> None:
-    """Write a tidy table as UTF-8 CSV, no index, LF line ends, fixed float format."""
-    text = df.to_csv(index=False, lineterminator="\n", float_format=float_format)
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)
+
+
+def _needs_quote(text: str) -> bool:
+    """A formula start, or an apostrophe before one (so that :func:`unneutralise` inverts)."""
+    if not text or _NUMBER.fullmatch(text):
+        return False
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return text.startswith("'") and _needs_quote(text[1:])
+
+
+def neutralise(value: object) -> object:
+    """``value`` with a ``'`` prefix if it is a string a spreadsheet would run as a formula.
+
+    Per OWASP: a cell starting with ``= + - @``, tab or carriage return gets a leading ``'``.
+    Strings that are plain numbers (``-0.5``, ``+3``, ``-1e-05``) are left alone, and so is
+    everything that is not a string (numbers are never touched).
+    """
+    if isinstance(value, str) and _needs_quote(value):
+        return "'" + value
+    return value
+
+
+def unneutralise(value: object) -> object:
+    """Invert :func:`neutralise` (for tables read back by the pipeline)."""
+    if isinstance(value, str) and value.startswith("'") and _needs_quote(value[1:]):
+        return value[1:]
+    return value
+
+
+def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [neutralise(str(c)) for c in df.columns]
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if col.dtype == "float32":
+            out.isetitem(j, col.astype("float64"))  # write the value held, not a float32 repr
+        elif not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                col = col.astype(object)
+            out.isetitem(j, col.map(neutralise, na_action="ignore"))
+    return out
+
+
+def _has_carriage_return(df: pd.DataFrame) -> bool:
+    cells = [c for c in df.columns] + [
+        v
+        for j in range(df.shape[1])
+        if not pd.api.types.is_numeric_dtype(df.iloc[:, j])
+        for v in df.iloc[:, j]
+    ]
+    return any(isinstance(v, str) and "\r" in v for v in cells)
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> None:
+    """Write a tidy table as UTF-8 CSV, no index, LF line ends, floats at full precision.
+
+    Floats are written as the shortest string that reads back to the same double (Python's
+    ``repr``, pandas' default with ``float_format=None``), so a table can be checked against
+    another implementation to the last bit; rounding belongs to the report's display. Every
+    string cell and header is passed through :func:`neutralise` (CSV formula injection).
+    ``float_format`` (e.g. ``"%.10g"``) is for files meant to be read by people only.
+    """
+    table = _neutralise_frame(df)
+    # Python's csv module quotes a field only for the characters of the line terminator ("\n"),
+    # so a bare carriage return would split the record for readers: quote every string then.
+    quoting = csv.QUOTE_NONNUMERIC if _has_carriage_return(table) else csv.QUOTE_MINIMAL
+    text = table.to_csv(
+        index=False, lineterminator="\n", float_format=float_format, quoting=quoting
+    )
     _atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def read_csv(path: str | Path, **kwargs: object) -> pd.DataFrame:
+    """Read a table written by :func:`write_csv`: floats exactly, strings un-neutralised.
+
+    Missing cells are the empty string only (``"NA"`` stays a label, as ISO3 codes may be).
+    """
+    # pandas >= 3 parses floats exactly by default ("float_precision" is deprecated); the
+    # round-trip test in tests/stats/test_io_tables.py checks it.
+    options = {"keep_default_na": False, "na_values": [""]}
+    df = pd.read_csv(path, **{**options, **kwargs})
+    df.columns = [unneutralise(c) for c in df.columns]
+    for j in range(df.shape[1]):
+        if pd.api.types.is_object_dtype(df.iloc[:, j]) or pd.api.types.is_string_dtype(
+            df.iloc[:, j]
+        ):
+            df.isetitem(j, df.iloc[:, j].map(unneutralise, na_action="ignore"))
+    return df
 
 
 def write_json(obj: object, path: str | Path) -> None:
@@ -66,3 +158,56 @@ def write_json(obj: object, path: str | Path) -> None:
 
 def write_text(text: str, path: str | Path) -> None:
     _atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def csv_float_problems(path: str | Path) -> list[str]:
+    """Cells of a CSV whose number text is not the shortest round-trip form of its double.
+
+    Empty when every float was written at full precision (``repr(float(text)) == text`` for
+    each cell holding a decimal point or exponent); each problem names file, row and column.
+    """
+    problems = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for row_no, row in enumerate(reader, start=2):
+            for col, text in zip(header, row, strict=False):
+                is_float = _NUMBER.fullmatch(text) and any(c in text for c in ".eE")
+                if is_float and repr(float(text)) != text.lstrip("+"):
+                    problems.append(f"{path}: row {row_no}, column {col!r}: {text!r}")
+    return problems
+
+
+def csv_differences(df: pd.DataFrame, path: str | Path) -> list[str]:
+    """Where a CSV written by :func:`write_csv` differs from the in-memory table ``df``.
+
+    Floats must be equal bit for bit (NaN equals NaN), other cells equal as text; an empty list
+    means the table round-trips exactly.
+    """
+    back = read_csv(path)
+    if list(back.columns) != [str(c) for c in df.columns] or len(back) != len(df):
+        return [f"{path}: shape/columns {list(back.columns)} x {len(back)} differ"]
+    problems = []
+    for j, name in enumerate(back.columns):
+        mine, theirs = df.iloc[:, j].reset_index(drop=True), back.iloc[:, j]
+        if pd.api.types.is_float_dtype(mine):
+            a = mine.to_numpy(dtype="float64", na_value=float("nan"))
+            b = pd.to_numeric(theirs, errors="coerce").to_numpy(dtype="float64")
+            bad = ~((a == b) | (pd.isna(a) & pd.isna(b)))
+        else:
+            a = (
+                mine.astype(object)
+                .where(mine.notna(), None)
+                .map(lambda v: None if v is None else str(v))
+            )
+            b = (
+                theirs.astype(object)
+                .where(theirs.notna(), None)
+                .map(lambda v: None if v is None else str(v))
+            )
+            bad = (a != b).to_numpy()
+        for i in list(bad.nonzero()[0][:5]):
+            problems.append(
+                f"{path}: row {i + 2}, column {name!r}: {mine.iloc[i]!r} != {theirs.iloc[i]!r}"
+            )
+    return problems

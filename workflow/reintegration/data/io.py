@@ -2,7 +2,7 @@
 
 They differ from :mod:`reintegration.io` on purpose where data, not tables, are written: parquet
 keeps pandas' schema metadata (nullable dtypes survive a round trip) and csv keeps full float
-precision. JSON is the same writer.
+precision (now the same writer as tables). JSON is the same writer.
 
 Every writer is atomic: it writes a temporary file in the target's folder and renames it onto
 the target, so an interrupted job (killed, out of memory, disk full) never leaves a partial file
@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reintegration.io import atomic_write, write_json
+from reintegration.io import write_csv as write_table_csv
 
 __all__ = ["read_json", "read_parquet", "write_csv", "write_json", "write_parquet"]
 
@@ -38,6 +39,5 @@ def read_json(path: str | Path) -> object:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    atomic_write(
-        path, lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-    )
+    """The table writer (full precision, formula injection neutralised: raw values land here)."""
+    write_table_csv(df, path)
