@@ -34,6 +34,7 @@ def paired_ordinal_test(
     after: str,
     zero_method: str = "pratt",
     method: str = "auto",
+    correction: bool = False,
 ) -> pd.DataFrame:
     """Wilcoxon signed-rank test of paired ordinal scores (after vs before).
 
@@ -56,6 +57,10 @@ def paired_ordinal_test(
         Numeric scores or ordered categoricals (compared by category code).
     zero_method : {"pratt", "wilcox", "zsplit"}
     method : {"auto", "exact", "asymptotic"}
+    correction : bool
+        Continuity correction of the normal approximation (R's ``correct``; default False).
+        ``wilcox.test(after, before, paired = TRUE, exact = FALSE, correct = c)`` is
+        ``zero_method="wilcox", method="asymptotic", correction=c`` (tests/reference/).
 
     Returns
     -------
@@ -78,7 +83,7 @@ def paired_ordinal_test(
     if n_changed == 0:
         statistic, p_value = 0.0, 1.0
     else:
-        res = stats.wilcoxon(x1, x0, zero_method=zero_method, method=method)
+        res = stats.wilcoxon(x1, x0, zero_method=zero_method, method=method, correction=correction)
         statistic, p_value = float(res.statistic), float(res.pvalue)
     return pd.DataFrame(
         [
@@ -102,6 +107,7 @@ def mcnemar_test(
     before: str,
     after: str,
     method: str = "auto",
+    correct: bool = True,
 ) -> pd.DataFrame:
     """McNemar's test of paired binary outcomes (after vs before).
 
@@ -118,6 +124,9 @@ def mcnemar_test(
         dropped with a :class:`RowsDroppedWarning`.
     before, after : str
     method : {"auto", "exact", "chi2"}
+    correct : bool
+        Continuity correction of the chi-squared test (R's ``mcnemar.test(correct = TRUE)``,
+        the default); False gives ``(b - c)^2 / (b + c)``.
 
     Returns
     -------
@@ -151,9 +160,11 @@ def mcnemar_test(
         statistic = float(b)
         p_value = min(1.0, 2.0 * float(stats.binom.cdf(min(b, c), n_disc, 0.5)))
     else:
-        statistic = (abs(b - c) - 1.0) ** 2 / n_disc
+        statistic = (abs(b - c) - float(correct)) ** 2 / n_disc
         p_value = float(stats.chi2.sf(statistic, 1))
-    label = "exact binomial" if use == "exact" else "chi-squared with continuity correction"
+    label = "exact binomial" if use == "exact" else "chi-squared"
+    if use != "exact":
+        label += " with continuity correction" if correct else " without continuity correction"
     return pd.DataFrame(
         [
             {
