@@ -207,7 +207,7 @@ def test_ipw_bootstrap_is_seeded():
     c = did_ipw(df, seed=12, **kw)
     pd.testing.assert_frame_equal(a, b)
     assert a["std_error"].iloc[0] != c["std_error"].iloc[0]
-    with pytest.raises(ValueError, match=r"`method` must be one of \['ipw', 'dr'\]"):
+    with pytest.raises(ValueError, match=r"`method` must be one of \['ra', 'ipw', 'dr'\]"):
         did_ipw(df, seed=1, method="aipw", **kw)
 
 

@@ -19,10 +19,10 @@ from .did import (
     change_scores,
     did_2x2,
     did_change,
-    did_ipw,
     did_randomisation_inference,
 )
 from .disclosure import suppress_small_cells
+from .drdid import att_fit, did_ipw
 from .effect_sizes import (
     cohen_d_ci,
     effect_size_magnitude,
@@ -47,6 +47,8 @@ __all__ = [
     "change_scores",
     "check_choice",
     "check_columns",
+    "att_fit",
+    "att_fit",
     "cohen_d_ci",
     "did_2x2",
     "did_change",

@@ -1,14 +1,16 @@
-"""Difference-in-differences on two periods: 2x2 regression, change score, IPW/DR, permutation."""
+"""Difference-in-differences on two periods: 2x2 regression, change score, permutation.
+
+The selection-adjusted (RA/IPW/DR) estimators are in :mod:`reintegration.stats.drdid`.
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._design import build_design
 from ._validation import (
     RowsDroppedWarning,
     check_choice,
@@ -17,17 +19,15 @@ from ._validation import (
     check_positive_int,
     drop_incomplete,
 )
-from .regression import TIDY_COLUMNS, ols
+from .regression import ols
 
 __all__ = [
+    "FewClustersWarning",
     "change_scores",
     "did_2x2",
     "did_change",
-    "did_ipw",
     "did_randomisation_inference",
 ]
-
-IPW_METHODS = ("ipw", "dr")
 
 
 class FewClustersWarning(UserWarning):
@@ -273,165 +273,6 @@ def did_change(
     out["n_units"] = len(changes)
     out["vcov_type"] = vcov
     return out
-
-
-def _logit(X: np.ndarray, d: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> np.ndarray:
-    """Logistic regression by Newton-Raphson; raises LinAlgError/ValueError on failure."""
-    from scipy.special import expit
-
-    beta = np.zeros(X.shape[1])
-    for _ in range(max_iter):
-        p = expit(X @ beta)
-        hess = (X * (p * (1.0 - p))[:, None]).T @ X
-        step = np.linalg.solve(hess, X.T @ (d - p))
-        beta = beta + step
-        if np.max(np.abs(step)) < tol:
-            return beta
-    raise ValueError("propensity model did not converge (perfect separation?)")
-
-
-def _att(dy: np.ndarray, d: np.ndarray, X: np.ndarray, method: str) -> float:
-    """Normalised IPW (Abadie 2005) or DR (Sant'Anna & Zhao 2020) ATT of the change."""
-    from scipy.special import expit
-
-    ps = expit(X @ _logit(X, d))
-    treated = d == 1
-    control = ~treated
-    if not treated.any() or not control.any():
-        raise ValueError("need treated and control units")
-    resid = dy
-    if method == "dr":
-        # Minimum-norm least squares: a bootstrap resample can leave a covariate constant among
-        # the controls; a plain QR solve then returns huge coefficients and absurd SEs.
-        gamma = np.linalg.lstsq(X[control], dy[control], rcond=None)[0]
-        resid = dy - X @ gamma
-    w0 = np.where(control, ps / (1.0 - ps), 0.0)
-    return float(resid[treated].mean() - np.sum(w0 * resid) / np.sum(w0))
-
-
-def did_ipw(
-    df: pd.DataFrame,
-    *,
-    outcome: str,
-    unit: str,
-    treated: str,
-    post: str,
-    covariates: Sequence[str],
-    seed: int,
-    categorical: Mapping[str, object] | None = None,
-    method: str = "ipw",
-    B: int = 999,
-    conf_level: float = 0.95,
-) -> pd.DataFrame:
-    """Selection-adjusted DiD (ATT) by inverse probability weighting or doubly robust.
-
-    With change ``dY_i = y_i1 - y_i0``, treatment ``D_i`` and baseline covariates ``X_i``
-    (taken from each unit's pre-period record, so listing ``outcome`` among the covariates
-    means the baseline outcome), the propensity ``p(X) = P(D = 1 | X)`` is a logistic
-    regression of D on an intercept and X. With ATT weights ``w_i = p(X_i)/(1 - p(X_i))``
-    for controls::
-
-        ipw:  ATT = mean_{D=1}(dY) - sum_{D=0} w_i dY_i / sum_{D=0} w_i
-        dr:   ATT = mean_{D=1}(dY - m(X)) - sum_{D=0} w_i (dY_i - m(X_i)) / sum_{D=0} w_i
-
-    where ``m(X)`` is the OLS regression of dY on X among controls (Sant'Anna & Zhao 2020,
-    panel DR-DiD, as ``DRDID::drdid_panel``; the ipw form is ``DRDID::std_ipw_did_panel``).
-    Standard errors: seeded nonparametric bootstrap over units (B resamples with
-    replacement, refitting the propensity and outcome models each time); the statistic is
-    ATT/SE with a normal p-value and a normal interval ATT +/- z SE.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Long two-period data as for :func:`did_2x2`.
-    outcome, unit, treated, post : str
-    covariates : sequence of str
-        Baseline covariates (numeric, or listed in ``categorical``).
-    seed : int
-        Seed of the bootstrap (``numpy.random.default_rng``).
-    categorical : dict, optional
-        ``{column: reference level}`` for categorical covariates.
-    method : {"ipw", "dr"}
-    B : int
-        Bootstrap resamples.
-    conf_level : float
-
-    Returns
-    -------
-    DataFrame
-        One row: ``term`` (``f"{treated}:{post}"``), estimate, std_error, statistic,
-        p_value, conf_low, conf_high, method, n_units, n_treated, n_control, B.
-    """
-    from scipy import stats
-
-    check_choice("method", method, IPW_METHODS)
-    conf_level = check_conf_level(conf_level)
-    B = check_positive_int("B", B, minimum=2)
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    if not covariates:
-        raise ValueError("`covariates` must name at least one column")
-    check_columns(df, [treated, *covariates])
-    changes = _changes(
-        df,
-        outcome=outcome,
-        unit=unit,
-        post=post,
-        carry=[treated, *covariates],
-        context="did_ipw",
-    )
-    changes = drop_incomplete(changes, [treated], context="did_ipw")
-    _check_binary(changes, treated, "did_ipw")
-    _check_constant_within(df.loc[df[unit].isin(changes[unit])], treated, unit, "did_ipw")
-    design = build_design(
-        changes, outcome="change", terms=covariates, categorical=categorical, context="did_ipw"
-    )
-    data, X = design.data, design.X
-    # standardise covariates (not the intercept) for a well-conditioned Newton fit
-    sd = X.std(axis=0)
-    scale = np.where(sd > 0, sd, 1.0)
-    X = (X - np.where(sd > 0, X.mean(axis=0), 0.0)) / scale
-    dy = data["change"].to_numpy(dtype=float)
-    d = data[treated].to_numpy(dtype=float)
-    try:
-        att = _att(dy, d, X, method)
-    except np.linalg.LinAlgError:
-        raise ValueError("did_ipw: propensity model failed (perfect separation?)") from None
-
-    rng = np.random.default_rng(seed)
-    n = len(dy)
-    draws = np.full(B, np.nan)
-    for b in range(B):
-        idx = rng.integers(0, n, n)
-        try:
-            draws[b] = _att(dy[idx], d[idx], X[idx], method)
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-    failed = int(np.isnan(draws).sum())
-    if failed:
-        warnings.warn(
-            f"did_ipw: {failed} of {B} bootstrap resamples could not be fitted "
-            "(no treated or no control units, or separation) and were left out",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    se = float(np.nanstd(draws, ddof=1))
-    z = att / se if se > 0 else np.nan
-    q = stats.norm.ppf(0.5 + conf_level / 2.0)
-    row = {
-        "term": f"{treated}:{post}",
-        "estimate": att,
-        "std_error": se,
-        "statistic": z,
-        "p_value": float(2.0 * stats.norm.sf(abs(z))),
-        "conf_low": att - q * se,
-        "conf_high": att + q * se,
-        "method": method,
-        "n_units": n,
-        "n_treated": int(d.sum()),
-        "n_control": int(n - d.sum()),
-        "B": B,
-    }
-    return pd.DataFrame([row], columns=[*TIDY_COLUMNS, *list(row)[7:]])
 
 
 def did_randomisation_inference(

@@ -1,0 +1,135 @@
+"""Bootstrap accounting: how many resamples were asked for, used, redrawn, and why any failed.
+
+A resample that cannot be fitted is never dropped silently. Resampling is stratified within
+treatment group (and an optional stratum column such as country), so every resample keeps both
+groups; a covariate aliased or separating in a resample is dropped for that resample (the rule
+of :func:`reintegration.stats.drdid.att_fit`, counted as ``n_reduced``); a fit that still fails
+is redrawn up to ``max_redraws`` times (counted as ``n_redrawn``). Resamples still failing are
+counted by cause; when their share exceeds ``max_failure_share`` the bootstrap is "not
+estimable" and says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "FAILURE_CAUSES",
+    "BootstrapAccount",
+    "accounted_bootstrap",
+    "stratified_indices",
+]
+
+#: Causes a resample can fail for (columns ``failures_<cause>`` of the tables).
+FAILURE_CAUSES = ("separation", "singular", "one_group", "nonfinite")
+
+
+@dataclass
+class BootstrapAccount:
+    """Draws and their accounting. ``status`` is ``"ok"`` or ``"not estimable"``."""
+
+    draws: np.ndarray
+    B_requested: int
+    n_redrawn: int = 0
+    n_reduced: int = 0
+    failures: Counter = field(default_factory=Counter)
+    max_failure_share: float = 0.01
+    config_key: str = ""
+
+    @property
+    def B_used(self) -> int:
+        return int(np.isfinite(self.draws).sum())
+
+    @property
+    def failure_share(self) -> float:
+        return (self.B_requested - self.B_used) / self.B_requested
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.failure_share <= self.max_failure_share else "not estimable"
+
+    @property
+    def reason(self) -> str:
+        if self.status == "ok":
+            return ""
+        causes = ", ".join(f"{c}: {k}" for c, k in sorted(self.failures.items()))
+        key = f" (config `{self.config_key}`)" if self.config_key else ""
+        return (
+            f"{self.B_requested - self.B_used} of {self.B_requested} bootstrap resamples could "
+            f"not be fitted ({causes}), more than the allowed share {self.max_failure_share:g}"
+            f"{key}"
+        )
+
+    @property
+    def se(self) -> float:
+        if self.status != "ok" or self.B_used < 2:
+            return float("nan")
+        return float(np.nanstd(self.draws, ddof=1))
+
+    def columns(self) -> dict[str, object]:
+        """The accounting columns every resampling table carries."""
+        return {
+            "B_requested": self.B_requested,
+            "B_used": self.B_used,
+            "n_redrawn": self.n_redrawn,
+            "n_reduced": self.n_reduced,
+            **{f"failures_{c}": int(self.failures.get(c, 0)) for c in FAILURE_CAUSES},
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+def stratified_indices(cells: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """One resample: within each cell (index array), as many draws with replacement as it holds."""
+    return np.concatenate([cell[rng.integers(0, len(cell), len(cell))] for cell in cells])
+
+
+def strata_cells(d: np.ndarray, strata: np.ndarray | None) -> list[np.ndarray]:
+    """Index arrays of the (treatment group x stratum) cells, in a fixed order."""
+    keys = d.astype(int) if strata is None else np.char.add(d.astype(int).astype(str), strata)
+    _, codes = np.unique(keys, return_inverse=True)
+    return [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
+
+
+def accounted_bootstrap(
+    fit: Callable[[np.ndarray], tuple[float, bool]],
+    cells: list[np.ndarray],
+    *,
+    B: int,
+    seed: int,
+    max_failure_share: float = 0.01,
+    max_redraws: int = 10,
+    config_key: str = "",
+) -> BootstrapAccount:
+    """Run ``fit(indices) -> (estimate, reduced)`` on B stratified resamples, with accounting.
+
+    ``fit`` raises an exception with a ``cause`` attribute (one of :data:`FAILURE_CAUSES`) when
+    a resample cannot be fitted; ``reduced`` says the covariate set was reduced for it.
+    """
+    if not 0.0 <= max_failure_share < 1.0:
+        raise ValueError(f"`max_failure_share` must be in [0, 1); got {max_failure_share!r}")
+    rng = np.random.default_rng(seed)
+    account = BootstrapAccount(
+        np.full(B, np.nan), B, max_failure_share=max_failure_share, config_key=config_key
+    )
+    for b in range(B):
+        for attempt in range(max_redraws + 1):
+            idx = stratified_indices(cells, rng)
+            try:
+                value, reduced = fit(idx)
+            except (ValueError, np.linalg.LinAlgError) as error:
+                cause = getattr(error, "cause", "singular")
+            else:
+                if np.isfinite(value):
+                    account.draws[b] = value
+                    account.n_reduced += int(reduced)
+                    account.n_redrawn += int(attempt > 0)
+                    break
+                cause = "nonfinite"
+            if attempt == max_redraws:
+                account.failures[cause] += 1
+    return account
