@@ -319,3 +319,14 @@ def test_change_score_equals_interaction_for_any_balanced_panel(data):
     fd = did_change(long, outcome="y", unit="id", treated="t", post="post", vcov="classical")
     assert did["estimate"].iloc[3] == pytest.approx(expected, abs=1e-8)
     assert fd["estimate"].iloc[1] == pytest.approx(expected, abs=1e-8)
+
+
+def test_randomisation_inference_reports_accounting():
+    rng = np.random.default_rng(12)
+    n = 30
+    wide = pd.DataFrame({"u": np.arange(n), "d": np.arange(n) % 2, "c": rng.normal(size=n)})
+    long = pd.concat([wide.assign(t=0, y=0.0), wide.assign(t=1, y=wide["c"])])
+    out = did_randomisation_inference(
+        long, outcome="y", unit="u", treated="d", post="t", seed=1, B=99
+    ).iloc[0]
+    assert (out["B_requested"], out["B_used"], out["status"]) == (99, 99, "ok")

@@ -185,3 +185,22 @@ def test_bad_options():
         wild_cluster_bootstrap(df, term="w", **kw)
     with pytest.raises(ValueError, match="needs vcov='cluster'"):
         ols(df, outcome="y", terms=["x"], bootstrap=WildBootstrap(seed=1))
+
+
+def test_accounting_columns_say_when_draws_were_enumerated():
+    df = _clustered_data(np.random.default_rng(4), n_clusters=5, beta=0.0)
+    out = wild_cluster_bootstrap(df, outcome="y", terms=["x"], cluster="g", term="x", seed=1)
+    row = out.iloc[0]
+    # 2**5 = 32 <= 999: every sign vector enumerated, so 32 draws were made and used
+    assert (row["B_requested"], row["B"], row["B_used"]) == (999, 32, 32)
+    assert row["status"] == "ok" and row["reason"] == ""
+    big = wild_cluster_bootstrap(
+        _clustered_data(np.random.default_rng(5), n_clusters=17, beta=0.0),
+        outcome="y",
+        terms=["x"],
+        cluster="g",
+        term="x",
+        seed=1,
+        B=199,
+    ).iloc[0]
+    assert (big["B_requested"], big["B"], big["B_used"]) == (199, 199, 199)

@@ -349,6 +349,11 @@ def did_randomisation_inference(
                 "n_control": int(n0),
                 "strata": strata,
                 "n_strata": len(blocks),
+                # accounting as every resampling table: a relabelling cannot fail to compute
+                "B_requested": B,
+                "B_used": B,
+                "status": "ok",
+                "reason": "",
             }
         ]
     )

@@ -26,6 +26,9 @@ __all__ = [
 
 WEIGHT_TYPES = ("rademacher", "webb")
 BOOT_COLUMNS = ["term", "estimate", "statistic", "p_value_boot", "B", "weights_type", "n_clusters"]
+#: Accounting columns after BOOT_COLUMNS: ``B`` is the number of draws made (2**G when all sign
+#: vectors are enumerated), ``B_requested`` the option, ``B_used`` the draws with a finite t.
+ACCOUNT_COLUMNS = ["B_requested", "B_used", "status", "reason"]
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
@@ -41,6 +44,7 @@ class WildBootstrap:
     weights_type: str = "rademacher"
     impose_null: bool = True
     terms: tuple[str, ...] | None = None
+    max_failure_share: float = 0.01
 
 
 def _draw_weights(n_clusters: int, B: int, weights_type: str, seed: int) -> np.ndarray:
@@ -100,8 +104,9 @@ def _wild_t(
     with np.errstate(divide="ignore", invalid="ignore"):
         t_boot = num / den
     tol = 1e-10 * max(1.0, abs(t_obs))
-    p = float(np.mean(np.abs(t_boot) >= abs(t_obs) - tol))
-    return float(beta[j]), float(t_obs), p
+    finite = np.isfinite(t_boot)  # a draw with a zero bootstrap SE has no t statistic
+    p = float(np.mean(np.abs(t_boot[finite]) >= abs(t_obs) - tol)) if finite.any() else np.nan
+    return float(beta[j]), float(t_obs), p, int(finite.sum())
 
 
 def bootstrap_design(design: Design, options: WildBootstrap) -> pd.DataFrame:
@@ -126,18 +131,26 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
     fit = least_squares(design.y, design.X, design.weights)
     score_e = group_sums(fit.Xt * fit.resid[:, None], design.groups, design.n_groups)
     rows = []
+    used_B = V.shape[1]  # 2**G when every sign vector is enumerated
     for term in test_terms:
+        common = (used_B, options.weights_type, design.n_groups)
         if term in design.aliased:  # R: NA coefficient, nothing to test
-            rows.append(
-                (term, np.nan, np.nan, np.nan, V.shape[1], options.weights_type, design.n_groups)
-            )
+            rows.append((term, np.nan, np.nan, np.nan, *common, B, 0, "not estimable", "aliased"))
             continue
         j = design.names.index(term)
-        est, t_obs, p = _wild_t(
+        est, t_obs, p, finite = _wild_t(
             fit, design.groups, design.n_groups, j, V, options.impose_null, score_e
         )
-        rows.append((term, est, t_obs, p, V.shape[1], options.weights_type, design.n_groups))
-    return pd.DataFrame(rows, columns=BOOT_COLUMNS)
+        share = (used_B - finite) / used_B
+        status, reason = "ok", ""
+        if share > options.max_failure_share:
+            status, p = "not estimable", np.nan
+            reason = (
+                f"{used_B - finite} of {used_B} wild bootstrap draws gave no t statistic "
+                f"(zero bootstrap SE), more than the allowed share {options.max_failure_share:g}"
+            )
+        rows.append((term, est, t_obs, p, *common, B, finite, status, reason))
+    return pd.DataFrame(rows, columns=[*BOOT_COLUMNS, *ACCOUNT_COLUMNS])
 
 
 def wild_cluster_bootstrap_terms(
@@ -154,11 +167,14 @@ def wild_cluster_bootstrap_terms(
     B: int = 999,
     impose_null: bool = True,
     intercept: bool = True,
+    max_failure_share: float = 0.01,
 ) -> pd.DataFrame:
     """Wild cluster bootstrap p-values for several coefficients of one regression.
 
     Same model and options as :func:`wild_cluster_bootstrap`; ``test_terms=None`` tests
-    every coefficient except the intercept. All terms share the same draws.
+    every coefficient except the intercept. All terms share the same draws. Each row also
+    carries ``B_requested, B_used, status, reason``: draws without a finite t statistic are
+    counted, and above ``max_failure_share`` of them the p-value is "not estimable".
     """
     check_choice("weights_type", weights_type, WEIGHT_TYPES)
     design = build_design(
@@ -177,6 +193,7 @@ def wild_cluster_bootstrap_terms(
         weights_type=weights_type,
         impose_null=impose_null,
         terms=None if test_terms is None else tuple(test_terms),
+        max_failure_share=max_failure_share,
     )
     return bootstrap_design(design, options)
 
@@ -195,6 +212,7 @@ def wild_cluster_bootstrap(
     B: int = 999,
     impose_null: bool = True,
     intercept: bool = True,
+    max_failure_share: float = 0.01,
 ) -> pd.DataFrame:
     """Wild cluster bootstrap-t p-value for H0: b_term = 0 in y_i = b0 + b'x_i + e_i.
 
@@ -245,4 +263,5 @@ def wild_cluster_bootstrap(
         B=B,
         impose_null=impose_null,
         intercept=intercept,
+        max_failure_share=max_failure_share,
     )
