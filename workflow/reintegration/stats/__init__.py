@@ -31,6 +31,7 @@ from .effect_sizes import (
     hedges_g_ci,
     hedges_j,
 )
+from .identification import blank_unidentified, unidentified_terms
 from .paired import mcnemar_test, paired_ordinal_test
 from .regression import RegressionResult, ols
 from .wild_bootstrap import WildBootstrap, wild_cluster_bootstrap, wild_cluster_bootstrap_terms
@@ -49,6 +50,7 @@ __all__ = [
     "check_columns",
     "att_fit",
     "att_fit",
+    "blank_unidentified",
     "cohen_d_ci",
     "did_2x2",
     "did_change",
@@ -66,6 +68,7 @@ __all__ = [
     "paired_ordinal_test",
     "standardised_differences",
     "suppress_small_cells",
+    "unidentified_terms",
     "wild_cluster_bootstrap",
     "wild_cluster_bootstrap_terms",
 ]
