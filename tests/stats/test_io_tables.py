@@ -100,3 +100,20 @@ def test_headers_categoricals_and_non_strings(tmp_path):
 def test_neutralise_is_invertible_on_apostrophes():
     for text in ["'", "''", "'=", "''=", "'abc", "=", "'-3"]:
         assert unneutralise(neutralise(text)) == text
+
+
+def test_integers_with_missing_cells_and_booleans_read_back_as_written(tmp_path):
+    df = pd.DataFrame(
+        {
+            "n": pd.array([7, None, 4], dtype="Int64"),
+            "ok": [True, False, True],
+            "x": [0.5, None, 2.0],
+            "iso": ["NA", "GIN", None],
+        }
+    )
+    write_csv(df, tmp_path / "t.csv")
+    back = read_csv(tmp_path / "t.csv")
+    assert str(back["n"].dtype) == "Int64" and back["n"].tolist()[::2] == [7, 4]
+    assert back["ok"].tolist() == [True, False, True] and back["iso"].tolist()[:2] == ["NA", "GIN"]
+    write_csv(back, tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "t.csv").read_bytes()

@@ -132,22 +132,34 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, float_format: str | None = 
     _atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 
-def read_csv(path: str | Path, **kwargs: object) -> pd.DataFrame:
-    """Read a table written by :func:`write_csv`: floats exactly, strings un-neutralised.
+_INTEGER = re.compile(r"[+-]?\d+")
 
-    Missing cells are the empty string only (``"NA"`` stays a label, as ISO3 codes may be).
+
+def _typed(col: pd.Series) -> pd.Series:
+    """A text column as written by :func:`write_csv`: Int64, float (parsed exactly), bool, text."""
+    present = col.dropna()
+    if len(present) and present.map(_INTEGER.fullmatch).notna().all():
+        return col.map(int, na_action="ignore").astype("Int64")
+    if len(present) and present.map(_NUMBER.fullmatch).notna().all():
+        return col.map(float, na_action="ignore").astype("float64")
+    if len(present) and present.isin(["True", "False"]).all():
+        return col.map({"True": True, "False": False}).astype(
+            "boolean" if col.isna().any() else bool
+        )
+    return col.map(unneutralise, na_action="ignore")
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`write_csv` back into the dtypes it was written from.
+
+    Integers (with missing cells) come back as ``Int64``, floats parsed by Python's exact
+    ``float()``, ``True``/``False`` as booleans, other text un-neutralised; a missing cell is
+    the empty string only (``"NA"`` stays a label, as ISO3 codes may be).
     """
-    # pandas >= 3 parses floats exactly by default ("float_precision" is deprecated); the
-    # round-trip test in tests/stats/test_io_tables.py checks it.
-    options = {"keep_default_na": False, "na_values": [""]}
-    df = pd.read_csv(path, **{**options, **kwargs})
-    df.columns = [unneutralise(c) for c in df.columns]
-    for j in range(df.shape[1]):
-        if pd.api.types.is_object_dtype(df.iloc[:, j]) or pd.api.types.is_string_dtype(
-            df.iloc[:, j]
-        ):
-            df.isetitem(j, df.iloc[:, j].map(unneutralise, na_action="ignore"))
-    return df
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    out = pd.DataFrame({j: _typed(raw.iloc[:, j].astype(object)) for j in range(raw.shape[1])})
+    out.columns = [unneutralise(c) for c in raw.columns]
+    return out
 
 
 def write_json(obj: object, path: str | Path) -> None:
