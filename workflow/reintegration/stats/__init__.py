@@ -23,6 +23,7 @@ from .did import (
 )
 from .disclosure import suppress_small_cells
 from .drdid import att_fit, did_ipw
+from .drdid_diagnostics import drdid_diagnostics
 from .effect_sizes import (
     cohen_d_ci,
     effect_size_magnitude,
@@ -55,6 +56,7 @@ __all__ = [
     "did_2x2",
     "did_change",
     "did_ipw",
+    "drdid_diagnostics",
     "did_randomisation_inference",
     "drop_incomplete",
     "effect_size_magnitude",
