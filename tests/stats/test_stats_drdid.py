@@ -163,3 +163,19 @@ def test_failures_above_the_limit_make_the_bootstrap_not_estimable(monkeypatch):
     calls["n"] = 0
     lenient = did_ipw(long, max_redraws=0, max_failure_share=0.2, **kw).iloc[0]
     assert lenient["status"] == "ok" and np.isfinite(lenient["std_error"])
+
+
+def test_stratified_resamples_keep_every_group_and_stratum_size():
+    from reintegration.stats.resampling import strata_cells, stratified_indices
+
+    d = np.array([1, 1, 0, 0, 0, 1, 0, 1, 0, 0])
+    country = np.array(["GIN", "SEN", "GIN", "GIN", "SEN", "GIN", "SEN", "GIN", "SEN", "SEN"])
+    cells = strata_cells(d, country)
+    assert sorted(len(c) for c in cells) == [1, 2, 3, 4]
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        idx = stratified_indices(cells, rng)
+        assert len(idx) == len(d)
+        for cell in cells:  # each (group, country) cell keeps its size
+            key = (d[cell[0]], country[cell[0]])
+            assert sum((d[i], country[i]) == key for i in idx) == len(cell)
