@@ -179,3 +179,16 @@ def test_stratified_resamples_keep_every_group_and_stratum_size():
         for cell in cells:  # each (group, country) cell keeps its size
             key = (d[cell[0]], country[cell[0]])
             assert sum((d[i], country[i]) == key for i in idx) == len(cell)
+
+
+def test_covariate_constant_among_the_treated_is_dropped_with_a_warning():
+    rng = np.random.default_rng(1)
+    n = 100
+    wide = pd.DataFrame({"u": np.arange(n), "d": np.arange(n) % 2, "x": rng.normal(size=n)})
+    wide["flag"] = np.where(wide["d"] == 1, 0.0, (np.arange(n) % 4 == 0) * 1.0)
+    long = pd.concat([wide.assign(t=0, y=0.0), wide.assign(t=1, y=rng.normal(size=n))])
+    kw = dict(outcome="y", unit="u", treated="d", post="t", seed=1, B=20)
+    with pytest.warns(RuntimeWarning, match=r"\['flag'\] dropped"):
+        out = did_ipw(long, covariates=["x", "flag"], **kw).iloc[0]
+    ref = did_ipw(long, covariates=["x"], **kw).iloc[0]
+    assert out["estimate"] == pytest.approx(ref["estimate"], rel=1e-12)

@@ -17,6 +17,7 @@ checked here by hand and against a numerical derivative of the estimator, tests/
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -268,7 +269,7 @@ def did_ipw(
     check_choice("se", se, SE_TYPES)
     conf_level = check_conf_level(conf_level)
     B = check_positive_int("B", B, minimum=2)
-    data, dy, d, X, _ = prepare_att_data(
+    data, dy, d, X, names = prepare_att_data(
         df,
         outcome=outcome,
         unit=unit,
@@ -283,6 +284,14 @@ def did_ipw(
         full = att_fit(dy, d, X, method)
     except (FitFailure, np.linalg.LinAlgError) as error:
         raise ValueError(f"did_ipw: {error}") from None
+    dropped = [names[j] for j in range(X.shape[1]) if j not in full.columns]
+    if dropped:
+        warnings.warn(
+            f"did_ipw: covariate term(s) {dropped!r} dropped: aliased, or constant within the "
+            "treated or within the controls (they would separate the propensity model)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
     def refit(idx: np.ndarray) -> tuple[float, bool]:
         res = att_fit(dy[idx], d[idx], X[idx], method)
