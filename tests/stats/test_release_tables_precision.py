@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 def tiny_release(tmp_path_factory) -> Path:
     workdir = runner.tiny_workdir(tmp_path_factory.mktemp("precision"))
     env = runner.snakemake_env(REINTEGRATION_PSEUDONYM_KEY="stats-precision-key-0123456789")
-    runner.run_snakemake(workdir, "--cores", "2", env=env, timeout=1500)
+    runner.run_snakemake(workdir, "--cores", "2", env=env, timeout=3600)
     return workdir / "results" / "releases" / "study-2020"
 
 

@@ -130,6 +130,10 @@ def test_deterministic_given_seed_and_several_terms():
         "B",
         "weights_type",
         "n_clusters",
+        "B_requested",
+        "B_used",
+        "status",
+        "reason",
     ]
     single = wild_cluster_bootstrap(df, term="z", seed=42, **kw)
     assert single["p_value_boot"].iloc[0] == a["p_value_boot"].iloc[1]
