@@ -5,7 +5,7 @@
 # Chapter III part of the reproduction check (tables/reproduction_chapter3.csv).
 
 PANEL_CFG = config["panel"]
-C3_MIN_CELL = config.get("disclosure", {}).get("min_cell_size", 5)
+C3_MIN_CELL = config["disclosure"]["min_cell_size"]
 C3_RECORDS = f"{RELEASE_DIR}/data/records.parquet"
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
@@ -110,10 +110,12 @@ rule chapter3_selection:
         ipw_seed=PANEL_CFG["ipw"]["seed"],
         ri_B=PANEL_CFG["randomisation"]["B"],
         ri_seed=PANEL_CFG["randomisation"]["seed"],
+        min_cell=C3_MIN_CELL,
     shell:
         "python {input.script} --panel {input.panel} --out {output.table}"
         " --ipw-methods {params.methods} --ipw-B {params.ipw_B} --ipw-seed {params.ipw_seed}"
-        " --ri-B {params.ri_B} --ri-seed {params.ri_seed} > {log} 2>&1"
+        " --ri-B {params.ri_B} --ri-seed {params.ri_seed} --min-cell {params.min_cell}"
+        " > {log} 2>&1"
 
 
 rule chapter3_retrospective:

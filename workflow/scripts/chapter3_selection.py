@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ipw-seed", type=int, required=True)
     p.add_argument("--ri-B", type=int, required=True)
     p.add_argument("--ri-seed", type=int, required=True)
+    p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
     run_selection(
         panel=a.panel,
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         ipw_seed=a.ipw_seed,
         ri_B=a.ri_B,
         ri_seed=a.ri_seed,
+        min_cell=a.min_cell,
     )
     return 0
 

@@ -8,6 +8,7 @@ map; labels come from the codebook.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
+from reintegration.estimable import figure_reason, reason_figure
 from reintegration.figures.style import (
     DIMENSION_COLOURS,
     OKABE_ITO,
@@ -29,6 +31,22 @@ from .labels import OUTCOMES, Labels
 from .outputs import FIGURES
 
 __all__ = ["FIGURES", "make_figures"]
+
+
+def _or_reason(draw):
+    """Draw the figure, or, when an input table is not estimable, a figure giving the reason."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        reason = figure_reason(*args, *kwargs.values())
+        if reason is None:
+            return draw(*args, **kwargs)
+        path = Path(kwargs.get("path", args[-1]))
+        save_figure(reason_figure(FIGURES.get(path.stem, path.stem), reason), path)
+        return None
+
+    return wrapper
+
 
 OUTCOME_TITLE = {
     "economic": "Economic",
@@ -65,6 +83,7 @@ def _suppressed_label(label: str, min_cell: int) -> str:
     return f"{label} (suppressed, n < {min_cell})"
 
 
+@_or_reason
 def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool, path) -> None:
     sub = means[(means["outcome"] == outcome) & (means["country"] != ALL)].copy()
     sub["_key"] = sub["mean"].fillna(-1)
@@ -109,6 +128,7 @@ def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: 
     save_figure(fig, path)
 
 
+@_or_reason
 def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame, path) -> None:
     countries = list(dict.fromkeys(slopes["country"]))
     label_of = dict(zip(slopes["country"], slopes["country_label"], strict=False))
@@ -146,6 +166,7 @@ def _term_label(term: str) -> str:
     )
 
 
+@_or_reason
 def _coefficients(
     table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str, path
 ) -> None:
@@ -188,6 +209,7 @@ def _coefficients(
     save_figure(fig, path)
 
 
+@_or_reason
 def _heatmap(
     table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None, path
 ) -> None:
@@ -255,6 +277,7 @@ def _heatmap(
     save_figure(fig, path)
 
 
+@_or_reason
 def _stacked(
     dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total, path
 ) -> None:
@@ -314,6 +337,7 @@ def _stacked(
     save_figure(fig, path)
 
 
+@_or_reason
 def _by_sex(by_sex: pd.DataFrame, *, min_cell: int, path) -> None:
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.8, 4.2))
     sexes = list(dict.fromkeys(by_sex["sex"]))
@@ -377,8 +401,9 @@ def make_figures(
     dist = read(DESCRIPTIVE_TABLES["distributions"])
     prog = read(DESCRIPTIVE_TABLES["programme_shares"])
     fns = read(DESCRIPTIVE_TABLES["figure_ns"])
-    ns = dict(zip(fns["quantity"], fns["n"], strict=True))
-    ns_prog = dict(zip(fns["quantity"], fns["n_with_programme"], strict=True))
+    estimable = figure_reason(fns) is None
+    ns = dict(zip(fns["quantity"], fns["n"], strict=True)) if estimable else {}
+    ns_prog = dict(zip(fns["quantity"], fns["n_with_programme"], strict=True)) if estimable else {}
     paths = []
 
     def p(stem):
@@ -392,9 +417,11 @@ def make_figures(
         read("chapter2_trend_bands.csv"), read("chapter2_trends.csv"), p("figure_02_trendlines")
     )
     pub = read("chapter2_regression_published.csv")
-    pub["label"] = pub["term"].map(_term_label)
+    if figure_reason(pub) is None:
+        pub["label"] = pub["term"].map(_term_label)
+        pub = pub[pub["term"] != "(Intercept)"]
     _coefficients(
-        pub[pub["term"] != "(Intercept)"],
+        pub,
         label_col="label",
         p_col="p_value",
         title="Annex 3 specification: OLS coefficients with 95% CI",
@@ -403,11 +430,12 @@ def make_figures(
         path=p("figure_03_regression_published"),
     )
     full = read("chapter2_regression_full.csv")
-    full = full[
-        (full["vcov"] == "cluster")
-        & (full["term"] != "(Intercept)")
-        & ~full["term"].str.startswith("country")
-    ]
+    if figure_reason(full) is None:
+        full = full[
+            (full["vcov"] == "cluster")
+            & (full["term"] != "(Intercept)")
+            & ~full["term"].str.startswith("country")
+        ]
     _coefficients(
         full,
         label_col="label",

@@ -19,7 +19,8 @@ import math
 
 import pandas as pd
 
-from reintegration.reproduction import check_row, numeric_row, to_table
+from reintegration.estimable import reason_of
+from reintegration.reproduction import check_row, not_computed, numeric_row, to_table
 
 from .descriptives import ALL
 from .labels import OUTCOMES, Labels
@@ -94,6 +95,29 @@ def coefficient_rows(published: dict, tidy: pd.DataFrame) -> list[dict]:
     return rows
 
 
+#: Columns each input table must have for the row builders; a not-estimable input is replaced
+#: by an empty table of these columns, and its rows then read "not computed: <reason>".
+INPUT_COLUMNS = {
+    "means": ["outcome", "country", "country_label", "mean", "rank", "tier"],
+    "assistance": ["country", "quantity", "share", "n"],
+    "shares": ["indicator", "country", "share", "n"],
+    "figure_ns": ["quantity", "n", "items", "n_with_programme"],
+    "published_tidy": ["type", "term", "estimate"],
+    "published_glance": ["n"],
+    "slopes": ["country", "outcome", "slope", "intercept", "suppressed"],
+}
+
+
+def blank_not_estimable(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, str]]:
+    """Inputs with each not-estimable table replaced by an empty one; the reasons by name."""
+    reasons = {k: r for k, t in tables.items() if (r := reason_of(t)) is not None}
+    blank = {
+        k: (pd.DataFrame(columns=INPUT_COLUMNS[k]) if k in reasons else t)
+        for k, t in tables.items()
+    }
+    return blank, reasons
+
+
 def _value(table, **match):
     mask = pd.Series(True, index=table.index)
     for k, v in match.items():
@@ -120,7 +144,22 @@ def chapter2_rows(
     """Every Chapter II number of ``targets`` beside this run's value (see module doc).
 
     ``stranded`` is (share of stranded migrants, n) in the sample, or None to skip that row.
+    A not-estimable input table gives its rows as "not computed: <reason>".
     """
+    tables, why = blank_not_estimable(
+        {
+            "means": means,
+            "assistance": assistance,
+            "shares": shares,
+            "figure_ns": figure_ns,
+            "published_tidy": published_tidy,
+            "published_glance": published_glance,
+            "slopes": slopes,
+        }
+    )
+    means, assistance, shares = tables["means"], tables["assistance"], tables["shares"]
+    figure_ns, slopes = tables["figure_ns"], tables["slopes"]
+    published_tidy, published_glance = tables["published_tidy"], tables["published_glance"]
     cc = targets["cross_country"]
     iso = {label: code for code, label in labels.choices["countries"].items()}
     rows: list[dict] = []
@@ -168,6 +207,21 @@ def chapter2_rows(
     )
 
     # --- tiers ------------------------------------------------------------------------
+    rows += not_computed(_tier_rows(cc, means, iso), why.get("means"))
+    rows += not_computed(_assistance_rows(cc, assistance, iso, stranded), why.get("assistance"))
+    rows += not_computed(_ns_rows(cc, figure_ns), why.get("figure_ns"))
+    reg = targets["regression"]
+    rows += not_computed(
+        _annex_rows(reg, published_tidy, published_glance), why.get("published_tidy")
+    )
+    rows += not_computed(_trend_finding_rows(slopes), why.get("slopes"))
+    profile_reason = why.get("means") or why.get("shares")
+    rows += not_computed(_profile_finding_rows(means=means, shares=shares), profile_reason)
+    return to_table(rows)
+
+
+def _tier_rows(cc, means, iso) -> list[dict]:
+    rows = []
     comp = means[(means["outcome"] == "composite") & (means["country"] != ALL)]
     tier_of = dict(zip(comp["country"], comp["tier"], strict=True))
     mean_of = dict(zip(comp["country"], comp["mean"], strict=True))
@@ -189,7 +243,9 @@ def chapter2_rows(
                 )
             )
     ordered = comp.sort_values("mean")
-    for key, pick in (("lowest", ordered.iloc[0]), ("highest", ordered.iloc[-1])):
+    blank = pd.Series({"country": None, "country_label": "none", "mean": float("nan")})
+    for key, at in (("lowest", 0), ("highest", -1)):
+        pick = ordered.iloc[at] if len(ordered) else blank
         published = cc["composite_tiers"][key]
         rows.append(
             check_row(
@@ -201,8 +257,11 @@ def chapter2_rows(
                 rule=f"rank check: {key} country by composite mean",
             )
         )
+    return rows
 
-    # --- assistance ---------------------------------------------------------------------
+
+def _assistance_rows(cc, assistance, iso, stranded) -> list[dict]:
+    rows = []
     a = assistance
     mapping = {
         "any_support": "any_support",
@@ -243,7 +302,11 @@ def chapter2_rows(
             )
         )
 
-    # --- figure Ns ----------------------------------------------------------------------
+    return rows
+
+
+def _ns_rows(cc, figure_ns) -> list[dict]:
+    rows = []
     ns = dict(zip(figure_ns["quantity"], figure_ns["n"], strict=True))
     items = dict(zip(figure_ns["quantity"], figure_ns["items"], strict=True))
     with_prog = dict(zip(figure_ns["quantity"], figure_ns["n_with_programme"], strict=True))
@@ -269,10 +332,13 @@ def chapter2_rows(
             )
         )
 
-    # --- Annex 3 --------------------------------------------------------------------------
-    reg = targets["regression"]
+    return rows
+
+
+def _annex_rows(reg, published_tidy, published_glance) -> list[dict]:
+    rows = []
     n_pub = reg["n"]
-    n_rep = float(published_glance["n"].iloc[0])
+    n_rep = float(published_glance["n"].iloc[0]) if len(published_glance) else float("nan")
     rows.append(
         numeric_row(
             S_ANNEX,
@@ -284,38 +350,26 @@ def chapter2_rows(
         )
     )
     rows += coefficient_rows(reg["coefficients"], published_tidy)
-
-    # --- qualitative findings -----------------------------------------------------------
-    rows += _finding_rows(means=means, shares=shares, slopes=slopes, iso=iso)
-    return to_table(rows)
+    return rows
 
 
-def _finding_rows(*, means, shares, slopes, iso) -> list[dict]:
+def _fmt(d) -> str:
+    return "; ".join(f"{k} {v:.3f}" for k, v in d.items())
+
+
+def _trend_finding_rows(slopes) -> list[dict]:
     rows = []
-    mean = {
-        (o, c): m
-        for o, c, m in zip(means["outcome"], means["country"], means["mean"], strict=True)
-        if c != ALL
-    }
-    rank = {
-        (o, c): int(r)
-        for o, c, r in zip(means["outcome"], means["country"], means["rank"], strict=True)
-        if c != ALL and pd.notna(r)
-    }
-    n_countries = len({c for _, c in mean})
-    sl = slopes[~slopes["suppressed"]]
+    sl = slopes[~slopes["suppressed"].astype(bool)]
     slope = {(c, o): s for c, o, s in zip(sl["country"], sl["outcome"], sl["slope"], strict=True)}
     icpt = {
         (c, o): s for c, o, s in zip(sl["country"], sl["outcome"], sl["intercept"], strict=True)
     }
     trend = sorted(set(sl["country"]))
-
-    def fmt(d):
-        return "; ".join(f"{k} {v:.3f}" for k, v in d.items())
+    fmt = _fmt
 
     # trendlines
     eco = {c: slope.get((c, "economic"), float("nan")) for c in trend}
-    top = max(eco, key=lambda c: eco[c])
+    top = max(eco, key=lambda c: eco[c]) if eco else None
     rows.append(
         check_row(
             S_FIND,
@@ -327,7 +381,7 @@ def _finding_rows(*, means, shares, slopes, iso) -> list[dict]:
         )
     )
     start = {c: icpt.get((c, "economic"), float("nan")) for c in trend}
-    low = min(start, key=lambda c: start[c])
+    low = min(start, key=lambda c: start[c]) if start else None
     rows.append(
         check_row(
             S_FIND,
@@ -382,6 +436,23 @@ def _finding_rows(*, means, shares, slopes, iso) -> list[dict]:
             rule="sign check",
         )
     )
+    return rows
+
+
+def _profile_finding_rows(*, means, shares) -> list[dict]:
+    rows = []
+    fmt = _fmt
+    mean = {
+        (o, c): m
+        for o, c, m in zip(means["outcome"], means["country"], means["mean"], strict=True)
+        if c != ALL
+    }
+    rank = {
+        (o, c): int(r)
+        for o, c, r in zip(means["outcome"], means["country"], means["rank"], strict=True)
+        if c != ALL and pd.notna(r)
+    }
+    n_countries = len({c for _, c in mean})
     # country profiles
     sen = rank.get(("psychosocial", "SEN"))
     gin = rank.get(("psychosocial", "GIN"))
@@ -459,7 +530,7 @@ def _finding_rows(*, means, shares, slopes, iso) -> list[dict]:
         )
     )
     food = {c: s for (i, c), (s, _) in share.items() if i == "food_reduced" and c != ALL}
-    top_food = max(food, key=lambda c: food[c])
+    top_food = max(food, key=lambda c: food[c]) if food else None
     rows.append(
         check_row(
             S_FIND,

@@ -5,6 +5,7 @@ selection-adjusted DiD. Every function takes the chapter's tables and returns a 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.chapter3.panel import DIMENSIONS, score_column
+from reintegration.estimable import figure_reason, reason_figure
 from reintegration.figures.style import (
     DIMENSION_COLOURS,
     GROUP_COLOURS,
@@ -64,10 +66,25 @@ FIGURE_FILES = {
 SUPPRESSED_NOTE = "cells of fewer than {k} returnees suppressed (not drawn)"
 
 
+def _or_reason(draw):
+    """The figure, or, when an input table is not estimable, a figure giving the reason."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        reason = figure_reason(*args, *kwargs.values())
+        if reason is None:
+            return draw(*args, **kwargs)
+        title = kwargs.get("title") or (draw.__doc__ or draw.__name__).strip().splitlines()[0]
+        return reason_figure(title.rstrip("."), reason)
+
+    return wrapper
+
+
 def _note(fig, text: str) -> None:
     fig.text(0.01, -0.02, text, fontsize=8, color=OKABE_ITO["grey"], ha="left", va="top")
 
 
+@_or_reason
 def figure_country_composite(means: pd.DataFrame, *, country: str, min_cell: int = 5):
     """Figures 15/16: mean composite at the first and last RSS, mentored vs not."""
     sub = means[(means["country"] == country) & (means["dimension"] == "composite")]
@@ -104,6 +121,7 @@ def figure_country_composite(means: pd.DataFrame, *, country: str, min_cell: int
     return fig
 
 
+@_or_reason
 def figure_country_dimensions(means: pd.DataFrame, *, country: str, min_cell: int = 5):
     """Figures 17/18: mean score per dimension, first vs last, mentored vs not."""
     sub = means[means["country"] == country]
@@ -135,6 +153,7 @@ def figure_country_dimensions(means: pd.DataFrame, *, country: str, min_cell: in
     return fig
 
 
+@_or_reason
 def figure_boxplots(panel: pd.DataFrame):
     """Figure 19: box plots of the scores at first and last RSS by group, country x dimension."""
     countries = sorted(panel["country"].unique())
@@ -187,6 +206,7 @@ TERM_LABELS = {
 }
 
 
+@_or_reason
 def figure_change_regression(tidy: pd.DataFrame):
     """Figure 20: coefficients of the change regression with 95% CIs, one panel per dimension;
     filled markers p < 0.05."""
@@ -216,6 +236,7 @@ def figure_change_regression(tidy: pd.DataFrame):
     return fig
 
 
+@_or_reason
 def figure_did(panel: pd.DataFrame, did: pd.DataFrame):
     """Figure 21: first vs last composite per person, coloured by group, diagonal, group means
     (vertical: first, horizontal: last) and the DiD shaded between the mentees' counterfactual
@@ -284,6 +305,7 @@ ANSWER_ORDER = {
 }
 
 
+@_or_reason
 def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell: int = 5):
     """Figures 22/23: answer distribution before migration vs first RSS after return, per
     country (stacked shares)."""
@@ -342,6 +364,7 @@ def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell:
     return fig
 
 
+@_or_reason
 def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: int = 5):
     """Figures 24-28: share with an indicator at first and last RSS, by group, per country."""
     indicators = [indicators] if isinstance(indicators, str) else list(indicators)
@@ -391,6 +414,7 @@ def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: 
     return fig
 
 
+@_or_reason
 def figure_morocco_change(change: pd.DataFrame):
     """Figure 29: indicative mean scores at first and last survey in Morocco."""
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.6, 3.4))
@@ -415,6 +439,7 @@ def figure_morocco_change(change: pd.DataFrame):
     return fig
 
 
+@_or_reason
 def figure_morocco_answers(answers: pd.DataFrame, *, item: str, title: str):
     """Figures 30/31: answer shares in Morocco."""
     sub = answers[answers["item"] == item]
@@ -435,6 +460,7 @@ def figure_morocco_answers(answers: pd.DataFrame, *, item: str, title: str):
 METHOD_LABELS = {"plain": "plain DiD", "ipw": "IPW DiD", "dr": "doubly robust DiD"}
 
 
+@_or_reason
 def figure_selection(table: pd.DataFrame):
     """Plain vs selection-adjusted DiD (95% CIs) per dimension, randomisation p annotated."""
     methods = list(dict.fromkeys(table["method"]))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reintegration.reproduction import check_row, numeric_row, to_table
+from reintegration.estimable import reason_of
+from reintegration.reproduction import check_row, not_computed, numeric_row, to_table
 
 __all__ = ["ISO3", "chapter3_reproduction"]
 
@@ -16,7 +17,19 @@ D_TOL = 0.12  # issue 6: each Annex 4 d within 0.12 of the published value
 SLIGHT = 0.05  # "slight"/"almost unchanged": |change| below 0.05 on the 0-1 scale
 
 
+#: Columns the row builders read directly; a not-estimable input is replaced by an empty
+#: table of these columns and its rows then read "not computed: <reason>".
+INPUT_COLUMNS = {
+    "effect_sizes": ["scope", "dimension", "type", "magnitude"],
+    "retrospective": ["country"],
+    "retrospective_tests": ["country", "item", "dimension", "mean_change", "p_value"],
+    "morocco_change": ["change_cases"],
+}
+
+
 def _get(df: pd.DataFrame, value: str, **where) -> float:
+    if value not in df.columns or not set(where) <= set(df.columns):
+        return float("nan")
     mask = pd.Series(True, index=df.index)
     for k, v in where.items():
         mask &= df[k] == v
@@ -539,17 +552,53 @@ def chapter3_reproduction(
     morocco_change: pd.DataFrame,
     phone_match: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The Chapter III part of tables/reproduction.csv (standard columns)."""
-    rows = _panel_rows(
-        targets["panel"],
-        table4=table4,
-        means=means,
-        did=did,
-        effect=effect_sizes,
-        regression=regression,
-        shares=shares,
+    """The Chapter III part of tables/reproduction.csv (standard columns).
+
+    Rows whose input table is not estimable read "not computed: <reason>".
+    """
+    given = {
+        "table4": table4,
+        "means": means,
+        "did": did,
+        "effect_sizes": effect_sizes,
+        "regression": regression,
+        "shares": shares,
+        "retrospective": retrospective,
+        "retrospective_tests": retrospective_tests,
+        "morocco_summary": morocco_summary,
+        "morocco_change": morocco_change,
+    }
+    why = {k: r for k, t in given.items() if (r := reason_of(t)) is not None}
+    x = {
+        k: (pd.DataFrame(columns=INPUT_COLUMNS.get(k, [])) if k in why else t)
+        for k, t in given.items()
+    }
+
+    def reason(*names):
+        return next((why[n] for n in names if n in why), None)
+
+    panel = ("table4", "means", "did", "effect_sizes", "regression", "shares")
+    rows = not_computed(
+        _panel_rows(
+            targets["panel"],
+            table4=x["table4"],
+            means=x["means"],
+            did=x["did"],
+            effect=x["effect_sizes"],
+            regression=x["regression"],
+            shares=x["shares"],
+        ),
+        reason(*panel),
     )
-    rows += _retro_rows(targets["retrospective"], retro=retrospective, tests=retrospective_tests)
-    rows += _morocco_rows(targets["morocco"], summary=morocco_summary, change=morocco_change)
+    rows += not_computed(
+        _retro_rows(
+            targets["retrospective"], retro=x["retrospective"], tests=x["retrospective_tests"]
+        ),
+        reason("retrospective", "retrospective_tests"),
+    )
+    rows += not_computed(
+        _morocco_rows(targets["morocco"], summary=x["morocco_summary"], change=x["morocco_change"]),
+        reason("morocco_summary", "morocco_change"),
+    )
     rows += _phone_rows(targets["phone_survey"], phone=phone_match)
     return to_table(rows)
