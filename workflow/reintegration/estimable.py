@@ -137,7 +137,7 @@ def reason_figure(title: str, reason: str):
 
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = plt.subplots(figsize=(8, 1.6))
     ax.axis("off")
     ax.set_title(f"{title}: not estimable", loc="left")
     ax.text(0.0, 0.9, textwrap.fill(reason, 90), va="top", ha="left", transform=ax.transAxes)
