@@ -30,7 +30,7 @@ rule chapter2_dataset:
             caption="../report/chapter2_tables.rst",
         ),
     log:
-        "logs/chapter2/dataset.log",
+        f"logs/releases/{RELEASE}/chapter2_dataset.log",
     params:
         codebook=CODEBOOK_DIR,
         min_records=C2["min_records"],
@@ -61,7 +61,7 @@ rule chapter2_descriptives:
             for key, name in C2_DESCRIPTIVES.items()
         },
     log:
-        "logs/chapter2/descriptives.log",
+        f"logs/releases/{RELEASE}/chapter2_descriptives.log",
     params:
         codebook=CODEBOOK_DIR,
         min_cell=C2_MIN_CELL,
@@ -81,7 +81,9 @@ rule chapter2_regression:
         data=rules.chapter2_dataset.output.data,
         programmes=rules.chapter2_dataset.output.programmes,
         codebook=CODEBOOK_FILES,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
         code=C2_CODE,
         script=SCRIPTS / "chapter2_regression.py",
     output:
@@ -117,7 +119,7 @@ rule chapter2_regression:
             caption="../report/chapter2_regression.rst",
         ),
     log:
-        "logs/chapter2/regression.log",
+        f"logs/releases/{RELEASE}/chapter2_regression.log",
     params:
         codebook=CODEBOOK_DIR,
         reference=C2["full_reference_country"],
@@ -156,7 +158,7 @@ rule chapter2_trends:
             caption="../report/chapter2_tables.rst",
         ),
     log:
-        "logs/chapter2/trends.log",
+        f"logs/releases/{RELEASE}/chapter2_trends.log",
     params:
         codebook=CODEBOOK_DIR,
         countries=" ".join(C2["trend_countries"]),
@@ -188,7 +190,7 @@ rule chapter2_figures:
         },
         **{f"{stem}_svg": f"{C2_FIGURE_DIR}/{stem}.svg" for stem in C2_FIGURES},
     log:
-        "logs/chapter2/figures.log",
+        f"logs/releases/{RELEASE}/chapter2_figures.log",
     params:
         codebook=CODEBOOK_DIR,
         tables=folder_of("descriptives", of="input"),
@@ -208,7 +210,9 @@ rule chapter2_reproduction:
         published=rules.chapter2_regression.output.published,
         published_glance=rules.chapter2_regression.output.published_glance,
         slopes=rules.chapter2_trends.output.slopes,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
         codebook=CODEBOOK_FILES,
         code=C2_CODE,
         script=SCRIPTS / "chapter2_reproduction.py",
@@ -220,7 +224,7 @@ rule chapter2_reproduction:
             caption="../report/reproduction.rst",
         ),
     log:
-        "logs/chapter2/reproduction.log",
+        f"logs/releases/{RELEASE}/chapter2_reproduction.log",
     params:
         codebook=CODEBOOK_DIR,
         tables=folder_of("published", of="input"),
@@ -228,7 +232,8 @@ rule chapter2_reproduction:
         "python {input.script} --data {input.data} --counts {input.counts}"
         " --tables-dir {params.tables} --published {input.published}"
         " --published-glance {input.published_glance} --slopes {input.slopes}"
-        " --codebook {params.codebook} --targets {input.targets} --out {output.table} > {log} 2>&1"
+        " --codebook {params.codebook} --targets {input.targets} --checks {input.checks}"
+        " --out {output.table} > {log} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter2_reproduction.output.table)

@@ -52,7 +52,7 @@ rule chapter3_panel:
         table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
         match=exhibit(f"{C3_TABLES}/chapter3_phone_match.csv", "Phone survey match (Table 3)", "chapter3"),
     log:
-        "logs/chapter3/panel.log",
+        f"logs/releases/{RELEASE}/chapter3_panel.log",
     params:
         countries=" ".join(PANEL_CFG["countries"]),
         min_records=PANEL_CFG["min_records"],
@@ -80,7 +80,7 @@ rule chapter3_panel_tables:
             for t in C3_PANEL_TABLES
         },
     log:
-        "logs/chapter3/panel_tables.log",
+        f"logs/releases/{RELEASE}/chapter3_panel_tables.log",
     params:
         args=lambda wc, output: " ".join(
             f"--{t.replace('_', '-')} {output[t]}" for t in C3_PANEL_TABLES
@@ -103,7 +103,7 @@ rule chapter3_selection:
             f"{C3_TABLES}/chapter3_did_selection_adjusted.csv", "Selection-adjusted DiD table", "chapter3"
         ),
     log:
-        "logs/chapter3/selection.log",
+        f"logs/releases/{RELEASE}/chapter3_selection.log",
     params:
         methods=" ".join(PANEL_CFG["ipw"]["methods"]),
         ipw_B=PANEL_CFG["ipw"]["B"],
@@ -136,7 +136,7 @@ rule chapter3_retrospective:
             "retrospective_morocco",
         ),
     log:
-        "logs/chapter3/retrospective.log",
+        f"logs/releases/{RELEASE}/chapter3_retrospective.log",
     params:
         codebook=CODEBOOK_DIR,
         countries=" ".join(PANEL_CFG["countries"]),
@@ -160,7 +160,7 @@ rule chapter3_morocco:
         answers=exhibit(f"{C3_TABLES}/chapter3_morocco_answers.csv", "Morocco answers", "retrospective_morocco"),
         change=exhibit(f"{C3_TABLES}/chapter3_morocco_change.csv", "Morocco indicative change", "retrospective_morocco"),
     log:
-        "logs/chapter3/morocco.log",
+        f"logs/releases/{RELEASE}/chapter3_morocco.log",
     params:
         country=PANEL_CFG["morocco_country"],
         min_cell=C3_MIN_CELL,
@@ -191,7 +191,7 @@ rule chapter3_figures:
         },
         **{f"{stem}_svg": f"{C3_FIGURES}/{stem}.svg" for stem, _, _ in C3_FIGURE_STEMS},
     log:
-        "logs/chapter3/figures.log",
+        f"logs/releases/{RELEASE}/chapter3_figures.log",
     params:
         out_dir=folder_of(C3_FIGURE_STEMS[0][0]),
         min_cell=C3_MIN_CELL,
@@ -218,20 +218,23 @@ rule chapter3_reproduction:
         retrospective_tests=rules.chapter3_retrospective.output.tests,
         morocco_summary=rules.chapter3_morocco.output.summary,
         morocco_change=rules.chapter3_morocco.output.change,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",
     output:
         table=exhibit(f"{C3_TABLES}/reproduction_chapter3.csv", "Reproduction check: Chapter III part", "reproduction"),
     log:
-        "logs/chapter3/reproduction.log",
+        f"logs/releases/{RELEASE}/chapter3_reproduction.log",
     shell:
         "python {input.script} --table4 {input.table4} --means {input.means} --did {input.did}"
         " --effect-sizes {input.effect_sizes} --change-regression {input.change_regression}"
         " --indicator-shares {input.indicator_shares} --retrospective {input.retrospective}"
         " --retrospective-tests {input.retrospective_tests}"
         " --morocco-summary {input.morocco_summary} --morocco-change {input.morocco_change}"
-        " --phone-match {input.match} --targets {input.targets} --out {output.table} > {log} 2>&1"
+        " --phone-match {input.match} --targets {input.targets} --checks {input.checks}"
+        " --out {output.table} > {log} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter3_reproduction.output.table)

@@ -27,9 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in INPUTS:
         p.add_argument(f"--{name.replace('_', '-')}", required=True)
     p.add_argument("--targets", required=True, help="config/published/targets.yaml")
+    p.add_argument("--checks", required=True, help="config/published/checks.csv")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
-    run_reproduction(inputs={n: getattr(a, n) for n in INPUTS}, out=a.out, targets=a.targets)
+    run_reproduction(
+        inputs={n: getattr(a, n) for n in INPUTS}, out=a.out, targets=a.targets, checks=a.checks
+    )
     return 0
 
 

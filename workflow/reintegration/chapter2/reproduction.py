@@ -139,6 +139,7 @@ def chapter2_rows(
     published_glance: pd.DataFrame,
     slopes: pd.DataFrame,
     n_returnees: int,
+    checks: dict[str, float],
     stranded: tuple[float, int] | None = None,
 ) -> pd.DataFrame:
     """Every Chapter II number of ``targets`` beside this run's value (see module doc).
@@ -216,7 +217,9 @@ def chapter2_rows(
     )
     rows += not_computed(_trend_finding_rows(slopes), why.get("slopes"))
     profile_reason = why.get("means") or why.get("shares")
-    rows += not_computed(_profile_finding_rows(means=means, shares=shares), profile_reason)
+    rows += not_computed(
+        _profile_finding_rows(means=means, shares=shares, checks=checks), profile_reason
+    )
     return to_table(rows)
 
 
@@ -439,8 +442,9 @@ def _trend_finding_rows(slopes) -> list[dict]:
     return rows
 
 
-def _profile_finding_rows(*, means, shares) -> list[dict]:
+def _profile_finding_rows(*, means, shares, checks: dict[str, float]) -> list[dict]:
     rows = []
+    k = checks
     fmt = _fmt
     mean = {
         (o, c): m
@@ -523,9 +527,10 @@ def _profile_finding_rows(*, means, shares) -> list[dict]:
         check_row(
             S_FIND,
             "Food: close to 60% in Mali reduced food",
-            published="close to 0.60 (checked: 0.50 to 0.70)",
+            published=f"close to 0.60 (checked: {k['c2_food_mali_low']:.2f} to "
+            f"{k['c2_food_mali_high']:.2f})",
             reproduced=f"{mali:.3f} (n = {n_mali})",
-            holds=0.50 <= mali <= 0.70,
+            holds=k["c2_food_mali_low"] <= mali <= k["c2_food_mali_high"],
             rule="threshold: report says 'close to 60%'; any answer except never counts as reduced",
         )
     )
@@ -535,13 +540,17 @@ def _profile_finding_rows(*, means, shares) -> list[dict]:
         check_row(
             S_FIND,
             "Food: Mali highest, Cameroon at similar levels",
-            published="Mali or Cameroon highest; |Mali - Cameroon| <= 0.05",
+            published=f"Mali or Cameroon highest; |Mali - Cameroon| <= {k['c2_food_similar_band']:.2f}",
             reproduced=f"highest {top_food}; Mali {mali:.3f}, Cameroon {food.get('CMR', float('nan')):.3f}",
-            holds=top_food in ("MLI", "CMR") and abs(mali - food.get("CMR", float("nan"))) <= 0.05,
+            holds=top_food in ("MLI", "CMR")
+            and abs(mali - food.get("CMR", float("nan"))) <= k["c2_food_similar_band"],
             rule="rank check and 5 pp band ('similar levels')",
         )
     )
-    for countries, threshold in ((("BGD", "GIN", "NER"), 0.40), (("ETH", "AFG", "NGA"), 0.30)):
+    for countries, threshold in (
+        (("BGD", "GIN", "NER"), k["c2_food_over_40"]),
+        (("ETH", "AFG", "NGA"), k["c2_food_over_30"]),
+    ):
         vals = {c: food.get(c, float("nan")) for c in countries}
         rows.append(
             check_row(
@@ -558,25 +567,28 @@ def _profile_finding_rows(*, means, shares) -> list[dict]:
         check_row(
             S_FIND,
             "Frequent borrowing above 50% in Bangladesh, Mali, Sudan",
-            published="> 0.50 (often or very often, among those answering)",
+            published=f"> {k['c2_borrowing_frequent']:.2f} (often or very often, among those answering)",
             reproduced=fmt(vals),
-            holds=all(v > 0.5 for v in vals.values()),
+            holds=all(v > k["c2_borrowing_frequent"] for v in vals.values()),
             rule="threshold check",
         )
     )
     p, n = sh("able_to_stay", ALL)
-    rows.append(_share_row(S_FIND, "share able to stay (all countries)", 0.88, p, n))
-    for c, value in (("BGD", 0.28), ("SDN", 0.34)):
-        p, n = sh("not_able_to_stay", c)
-        rows.append(_share_row(S_FIND, f"share not able to stay {c}", value, p, n))
+    rows.append(_share_row(S_FIND, "share able to stay (all countries)", k["c2_stay_all"], p, n))
+    for country, value in (("BGD", k["c2_not_stay_bgd"]), ("SDN", k["c2_not_stay_sdn"])):
+        p, n = sh("not_able_to_stay", country)
+        rows.append(_share_row(S_FIND, f"share not able to stay {country}", value, p, n))
     vals = {c: sh("not_able_to_stay", c)[0] for c in ("GIN", "CMR", "CIV")}
     rows.append(
         check_row(
             S_FIND,
             "11-15% not able to stay in Guinea, Cameroon, Côte d'Ivoire",
-            published="0.11 to 0.15 (checked with 0.02 margin: 0.09 to 0.17)",
+            published=f"0.11 to 0.15 (checked with 0.02 margin: {k['c2_stay_range_low']:.2f} to "
+            f"{k['c2_stay_range_high']:.2f})",
             reproduced=fmt(vals),
-            holds=all(0.09 <= v <= 0.17 for v in vals.values()),
+            holds=all(
+                k["c2_stay_range_low"] <= v <= k["c2_stay_range_high"] for v in vals.values()
+            ),
             rule="range check with 2 pp sampling margin",
         )
     )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from reintegration.estimable import reason_of, require, require_inputs, run_stage
 from reintegration.io import write_csv, write_text
-from reintegration.published import load_targets
+from reintegration.published import load_checks, load_targets
 from reintegration.stats import suppress_small_cells
 
 from . import dataset, descriptives, regression, reproduction, trends
@@ -403,7 +403,8 @@ def make_reproduction(
     published_glance: str | Path,
     slopes: str | Path,
     out: str | Path,
-    targets: str | Path | None = None,
+    targets: str | Path,
+    checks: str | Path,
 ) -> pd.DataFrame:
     """``tables/reproduction_chapter2.csv``."""
     labels = load_labels(codebook)
@@ -416,7 +417,8 @@ def make_reproduction(
         rt = df["return_type"].dropna()
         stranded = (float((rt == "stranded").mean()), len(rt))
     table = reproduction.chapter2_rows(
-        targets=load_targets() if targets is None else load_targets(targets),
+        targets=load_targets(targets),
+        checks=load_checks(checks),
         labels=labels,
         counts=pd.read_csv(counts, keep_default_na=False, na_values=[""]),
         means=pd.read_csv(

@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 
 from reintegration.estimable import reason_of
+from reintegration.published import findings
 from reintegration.reproduction import check_row, not_computed, numeric_row, to_table
 
 __all__ = ["ISO3", "chapter3_reproduction"]
 
 ISO3 = {"Guinea": "GIN", "Senegal": "SEN", "Morocco": "MAR"}
-D_TOL = 0.12  # issue 6: each Annex 4 d within 0.12 of the published value
-SLIGHT = 0.05  # "slight"/"almost unchanged": |change| below 0.05 on the 0-1 scale
 
 
 #: Columns the row builders read directly; a not-estimable input is replaced by an empty
@@ -44,7 +43,7 @@ def _fmt(x: float, digits: int = 3) -> str:
     return "NA" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
-def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> list[dict]:
+def _panel_rows(t: dict, *, c: dict, table4, means, did, effect, regression, shares) -> list[dict]:
     rows = []
     sec = "panel"
     for name, iso in ((c, ISO3[c]) for c in t["returnees"]):
@@ -103,8 +102,8 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                     dimension="composite",
                     time="first",
                 ),
-                tolerance=0.03,
-                tolerance_rule="issue 6: within 0.03",
+                tolerance=c["c3_mentee_first_tolerance"],
+                tolerance_rule=f"issue 6: within {c['c3_mentee_first_tolerance']:g}",
             )
         )
 
@@ -114,7 +113,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     def ch(country, group, dim):
         return m(country, group, dim, "last") - m(country, group, dim, "first")
 
-    f = t["findings"]
+    f = findings(t)
     # 1. Senegal first composite almost identical
     diff = m("SEN", "mentored", "composite", "first") - m(
         "SEN", "not mentored", "composite", "first"
@@ -122,11 +121,11 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[0],
+            "finding: " + f["c3_senegal_first_equal"],
             published="almost identical",
             reproduced=f"mentored - not mentored = {_fmt(diff)}",
-            holds=abs(diff) < 0.03,
-            rule="|difference of first-RSS composite means| < 0.03",
+            holds=abs(diff) < c["c3_first_equal"],
+            rule=f"|difference of first-RSS composite means| < {c['c3_first_equal']:g}",
         )
     )
     # 2. Guinea
@@ -141,14 +140,14 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
         and all(overtake[d] > 0 for d in dims)
         and ch_n["economic"] > 0
         and ch_n["social"] > 0
-        and -SLIGHT < ch_n["psychosocial"] < 0
-        and ch_n["economic"] < SLIGHT
-        and ch_n["social"] < SLIGHT
+        and -c["c3_slight"] < ch_n["psychosocial"] < 0
+        and ch_n["economic"] < c["c3_slight"]
+        and ch_n["social"] < c["c3_slight"]
     )
     rows.append(
         check_row(
             sec,
-            "finding: " + f[1],
+            "finding: " + f["c3_guinea_change"],
             published="mentored up in all, ahead at last; non-mentored slight + eco/soc, slight - psy",
             reproduced="mentored change "
             + ", ".join(f"{d[:3]} {_fmt(ch_m[d])}" for d in dims)
@@ -157,14 +156,14 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
             + "; non-mentored change "
             + ", ".join(f"{d[:3]} {_fmt(ch_n[d])}" for d in dims),
             holds=holds,
-            rule=f"signs as stated; 'slight' = |change| < {SLIGHT}",
+            rule=f"signs as stated; 'slight' = |change| < {c['c3_slight']}",
         )
     )
     # 3. Senegal
     sm = {d: ch("SEN", "mentored", d) for d in dims}
     sn = {d: ch("SEN", "not mentored", d) for d in dims}
     holds = (
-        all(abs(sm[d]) < SLIGHT for d in dims)
+        all(abs(sm[d]) < c["c3_slight"] for d in dims)
         and sm["economic"] > 0
         and sm["social"] > 0
         and sm["psychosocial"] < 0
@@ -173,14 +172,14 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[2],
+            "finding: " + f["c3_senegal_change"],
             published="mentored ~unchanged (+eco, +soc, -psy); non-mentored down in all",
             reproduced="mentored "
             + ", ".join(f"{d[:3]} {_fmt(sm[d])}" for d in dims)
             + "; non-mentored "
             + ", ".join(f"{d[:3]} {_fmt(sn[d])}" for d in dims),
             holds=holds,
-            rule=f"signs as stated; 'almost unchanged'/'slight' = |change| < {SLIGHT}",
+            rule=f"signs as stated; 'almost unchanged'/'slight' = |change| < {c['c3_slight']}",
         )
     )
 
@@ -194,17 +193,17 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[3] + " [mentoring]",
+            "finding: " + f["c3_change_regression"] + " [mentoring]",
             published="small significant positive",
             reproduced=f"composite coefficient {_fmt(mc)} (p = {_fmt(mp, 4)})",
-            holds=mc > 0 and mp < 0.05,
-            rule="mentored coefficient > 0 with p < 0.05 (composite, HC3)",
+            holds=mc > 0 and mp < c["c3_regression_p"],
+            rule=f"mentored coefficient > 0 with p < {c['c3_regression_p']:g} (composite, HC3)",
         )
     )
     rows.append(
         check_row(
             sec,
-            "finding: " + f[3] + " [Guinea]",
+            "finding: " + f["c3_change_regression"] + " [Guinea]",
             published="Guinea better in social and psychosocial",
             reproduced=f"countryGIN: social {_fmt(g_soc)}, psychosocial {_fmt(g_psy)}",
             holds=g_soc > 0 and g_psy > 0,
@@ -214,7 +213,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[3] + " [training]",
+            "finding: " + f["c3_change_regression"] + " [training]",
             published="training positive on psychosocial",
             reproduced=f"assist_training on psychosocial change {_fmt(tr)}",
             holds=tr > 0,
@@ -227,11 +226,11 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[4],
-            published="DiD > 0, p < 0.01",
+            "finding: " + f["c3_did"],
+            published=f"DiD > 0, p < {c['c3_did_p']:g}",
             reproduced=f"pooled composite DiD {_fmt(est)} (p = {_fmt(p, 4)})",
-            holds=est > 0 and p < 0.01,
-            rule="pooled 2x2 DiD > 0 with person-clustered p < 0.01",
+            holds=est > 0 and p < c["c3_did_p"],
+            rule=f"pooled 2x2 DiD > 0 with person-clustered p < {c['c3_did_p']:g}",
         )
     )
 
@@ -247,11 +246,15 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[5],
+            "finding: " + f["c3_economic_satisfaction"],
             published="~10% first; <50% GIN, 20% SEN last",
             reproduced=f"first {_fmt(s0)}; last GIN {_fmt(sg)}, SEN {_fmt(ss)}",
-            holds=0.05 <= s0 <= 0.15 and 0.40 <= sg < 0.50 and 0.15 <= ss <= 0.25,
-            rule="first in [0.05, 0.15]; last Guinea in [0.40, 0.50); last Senegal in [0.15, 0.25]",
+            holds=c["c3_sat_first_low"] <= s0 <= c["c3_sat_first_high"]
+            and c["c3_sat_guinea_low"] <= sg < c["c3_sat_guinea_high"]
+            and c["c3_sat_senegal_low"] <= ss <= c["c3_sat_senegal_high"],
+            rule=f"first in [{c['c3_sat_first_low']:.2f}, {c['c3_sat_first_high']:.2f}]; "
+            f"last Guinea in [{c['c3_sat_guinea_low']:.2f}, {c['c3_sat_guinea_high']:.2f}); "
+            f"last Senegal in [{c['c3_sat_senegal_low']:.2f}, {c['c3_sat_senegal_high']:.2f}]",
         )
     )
     # 7. food
@@ -259,11 +262,11 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[6],
+            "finding: " + f["c3_reduced_food"],
             published="over half, worsening",
             reproduced=f"first {_fmt(f0)}, last {_fmt(f1)}",
-            holds=f0 > 0.5 and f1 > f0,
-            rule="share reducing food > 0.5 at first RSS and higher at last",
+            holds=f0 > c["c3_food_over_half"] and f1 > f0,
+            rule=f"share reducing food > {c['c3_food_over_half']:g} at first RSS and higher at last",
         )
     )
     # 8. borrowing
@@ -274,7 +277,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[7],
+            "finding: " + f["c3_borrowing"],
             published="GIN can borrow: low, rising; SEN falling; frequent borrowing rising in both",
             reproduced=f"can borrow GIN {_fmt(bg0)}->{_fmt(bg1)}, SEN {_fmt(bs0)}->{_fmt(bs1)}; frequent GIN {_fmt(fg0)}->{_fmt(fg1)}, SEN {_fmt(fs0)}->{_fmt(fs1)}",
             holds=bg0 < bs0 and bg1 > bg0 and bs1 < bs0 and fg1 > fg0 and fs1 > fs0,
@@ -293,7 +296,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
     rows.append(
         check_row(
             sec,
-            "finding: " + f[8],
+            "finding: " + f["c3_remigration"],
             published="falls in both countries",
             reproduced=f"mentored GIN {_fmt(rg0)}->{_fmt(rg1)}, SEN {_fmt(rs0)}->{_fmt(rs1)}",
             holds=rg1 < rg0 and rs1 < rs0,
@@ -312,7 +315,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 Cohen's d {dim}",
                 published=d,
                 reproduced=_get(e, "estimate", dimension=dim, type="cohen_d"),
-                tolerance=D_TOL,
+                tolerance=c["c3_d_tolerance"],
                 tolerance_rule="issue 6: within 0.12",
             )
         )
@@ -322,8 +325,8 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 pooled SD {dim}",
                 published=sd,
                 reproduced=_get(e, "sd", dimension=dim, type="cohen_d"),
-                tolerance=0.05,
-                tolerance_rule="0.05 on the 0-1 score scale (SD of the synthetic changes)",
+                tolerance=c["c3_sd_tolerance"],
+                tolerance_rule=f"{c['c3_sd_tolerance']:g} on the 0-1 score scale (SD of the synthetic changes)",
             )
         )
         rows.append(
@@ -332,7 +335,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 Cohen's d CI lower {dim}",
                 published=lo,
                 reproduced=_get(e, "lower", dimension=dim, type="cohen_d"),
-                tolerance=D_TOL + 0.03,
+                tolerance=c["c3_d_tolerance"] + c["c3_ci_extra"],
                 tolerance_rule="d tolerance + 0.03 for the group sizes",
             )
         )
@@ -342,7 +345,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 Cohen's d CI upper {dim}",
                 published=hi,
                 reproduced=_get(e, "upper", dimension=dim, type="cohen_d"),
-                tolerance=D_TOL + 0.03,
+                tolerance=c["c3_d_tolerance"] + c["c3_ci_extra"],
                 tolerance_rule="d tolerance + 0.03 for the group sizes",
             )
         )
@@ -376,7 +379,7 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 Hedges' g {dim}",
                 published=g,
                 reproduced=_get(e, "estimate", dimension=dim, type="hedges_g"),
-                tolerance=D_TOL,
+                tolerance=c["c3_d_tolerance"],
                 tolerance_rule="as Cohen's d",
             )
         )
@@ -387,14 +390,14 @@ def _panel_rows(t: dict, *, table4, means, did, effect, regression, shares) -> l
                 f"Annex 4 Glass's delta {dim}",
                 published=value,
                 reproduced=_get(e, "estimate", dimension=dim, type="glass_delta"),
-                tolerance=D_TOL,
+                tolerance=c["c3_d_tolerance"],
                 tolerance_rule="as Cohen's d",
             )
         )
     return rows
 
 
-def _retro_rows(t: dict, *, retro, tests) -> list[dict]:
+def _retro_rows(t: dict, *, c: dict, retro, tests) -> list[dict]:
     sec = "retrospective"
     rows = []
     for name, value in t["cases"].items():
@@ -409,27 +412,27 @@ def _retro_rows(t: dict, *, retro, tests) -> list[dict]:
             )
         )
     a = tests.loc[tests["country"] == "all"].set_index("item")
-    f = t["findings"]
+    f = findings(t)
     ps = "soc_public_services_access"
     eco_psy = a.loc[a["dimension"].isin(["economic", "psychosocial"])]
     if ps in a.index:
-        c = float(a.loc[ps, "mean_change"])
+        change = float(a.loc[ps, "mean_change"])
         smallest = float(eco_psy["mean_change"].abs().min()) if len(eco_psy) else np.nan
         rows.append(
             check_row(
                 sec,
-                "finding: " + f[0],
+                "finding: " + f["retro_public_services"],
                 published="very slightly worse",
-                reproduced=f"mean change {_fmt(c)}; smallest |change| of economic/psychosocial items {_fmt(smallest)}",
-                holds=-SLIGHT < c < 0 and abs(c) < smallest,
-                rule=f"-{SLIGHT} < mean score change < 0 and smaller in size than every economic/psychosocial item's",
+                reproduced=f"mean change {_fmt(change)}; smallest |change| of economic/psychosocial items {_fmt(smallest)}",
+                holds=-c["c3_slight"] < change < 0 and abs(change) < smallest,
+                rule=f"-{c['c3_slight']} < mean score change < 0 and smaller in size than every economic/psychosocial item's",
             )
         )
     else:
         rows.append(
             check_row(
                 sec,
-                "finding: " + f[0],
+                "finding: " + f["retro_public_services"],
                 published="very slightly worse",
                 reproduced="item not in the data",
                 holds=False,
@@ -440,37 +443,40 @@ def _retro_rows(t: dict, *, retro, tests) -> list[dict]:
         f"{i} {_fmt(r.mean_change)} (p {_fmt(r.p_value, 4)})" for i, r in eco_psy.iterrows()
     )
     holds = len(eco_psy) > 0 and bool(
-        ((eco_psy["mean_change"] < 0) & (eco_psy["p_value"] < 0.05)).all()
+        ((eco_psy["mean_change"] < 0) & (eco_psy["p_value"] < c["retro_p"])).all()
     )
     rows.append(
         check_row(
             sec,
-            "finding: " + f[1],
+            "finding: " + f["retro_economic_psychosocial"],
             published="clearly lower after return",
             reproduced=detail,
             holds=holds,
-            rule="every economic and psychosocial pre item: mean score lower after return, paired test p < 0.05",
+            rule="every economic and psychosocial pre item: mean score lower after return, "
+            f"paired test p < {c['retro_p']:g}",
         )
     )
     sub = a.loc[[i for i in ("psy_belonging", "psy_distress") if i in a.index]]
     detail = "; ".join(
         f"{i} {_fmt(r.mean_change)} (p {_fmt(r.p_value, 4)})" for i, r in sub.iterrows()
     )
-    holds = len(sub) == 2 and bool(((sub["mean_change"] < 0) & (sub["p_value"] < 0.05)).all())
+    below = (sub["mean_change"] < 0) & (sub["p_value"] < c["retro_p"])
+    holds = len(sub) == 2 and bool(below.all())
     rows.append(
         check_row(
             sec,
-            "finding: " + f[2],
+            "finding: " + f["retro_belonging_distress"],
             published="worse after return",
             reproduced=detail,
             holds=holds,
-            rule="belonging and distress scores (higher = better) lower after return, Wilcoxon p < 0.05",
+            rule="belonging and distress scores (higher = better) lower after return, "
+            f"Wilcoxon p < {c['retro_p']:g}",
         )
     )
     return rows
 
 
-def _morocco_rows(t: dict, *, summary, change) -> list[dict]:
+def _morocco_rows(t: dict, *, c: dict, summary, change) -> list[dict]:
     sec = "morocco"
     rows = [
         numeric_row(
@@ -490,17 +496,17 @@ def _morocco_rows(t: dict, *, summary, change) -> list[dict]:
             tolerance_rule="exact count",
         ),
     ]
-    f = t["findings"]
+    f = findings(t)
     sat = _get(summary, "value", statistic="share_satisfied_economic")
     idle = _get(summary, "value", statistic="share_not_working_and_looking")
     rows.append(
         check_row(
             sec,
-            "finding: " + f[0],
+            "finding: " + f["mar_work"],
             published="none satisfied; majority unemployed and looking",
             reproduced=f"satisfied {_fmt(sat)}; not working and looking {_fmt(idle)}",
-            holds=sat == 0 and idle > 0.5,
-            rule="share satisfied = 0; share not working and looking for work > 0.5",
+            holds=sat == 0 and idle > c["mar_majority"],
+            rule=f"share satisfied = 0; share not working and looking for work > {c['mar_majority']:g}",
         )
     )
     means = {
@@ -513,7 +519,7 @@ def _morocco_rows(t: dict, *, summary, change) -> list[dict]:
     rows.append(
         check_row(
             sec,
-            "finding: " + f[1],
+            "finding: " + f["mar_profile"],
             published="psychosocial highest, economic lowest",
             reproduced=", ".join(f"{d} {_fmt(v)}" for d, v in means.items()),
             holds=holds,
@@ -540,6 +546,7 @@ def _phone_rows(t: dict, *, phone) -> list[dict]:
 def chapter3_reproduction(
     targets: dict,
     *,
+    checks: dict[str, float],
     table4: pd.DataFrame,
     means: pd.DataFrame,
     did: pd.DataFrame,
@@ -581,6 +588,7 @@ def chapter3_reproduction(
     rows = not_computed(
         _panel_rows(
             targets["panel"],
+            c=checks,
             table4=x["table4"],
             means=x["means"],
             did=x["did"],
@@ -592,12 +600,17 @@ def chapter3_reproduction(
     )
     rows += not_computed(
         _retro_rows(
-            targets["retrospective"], retro=x["retrospective"], tests=x["retrospective_tests"]
+            targets["retrospective"],
+            c=checks,
+            retro=x["retrospective"],
+            tests=x["retrospective_tests"],
         ),
         reason("retrospective", "retrospective_tests"),
     )
     rows += not_computed(
-        _morocco_rows(targets["morocco"], summary=x["morocco_summary"], change=x["morocco_change"]),
+        _morocco_rows(
+            targets["morocco"], c=checks, summary=x["morocco_summary"], change=x["morocco_change"]
+        ),
         reason("morocco_summary", "morocco_change"),
     )
     rows += _phone_rows(targets["phone_survey"], phone=phone_match)

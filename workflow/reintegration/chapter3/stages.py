@@ -284,16 +284,17 @@ def run_figures(*, inputs: dict[str, str | Path], out_dir: str | Path, min_cell:
 
 
 def run_reproduction(
-    *, inputs: dict[str, str | Path], out: str | Path, targets: str | Path | None = None
+    *, inputs: dict[str, str | Path], out: str | Path, targets: str | Path, checks: str | Path
 ) -> pd.DataFrame:
     from reintegration.chapter3.reproduction import chapter3_reproduction
-    from reintegration.published import TARGETS, load_targets
+    from reintegration.published import load_checks, load_targets
 
     def csv(name):
         return pd.read_csv(inputs[name], keep_default_na=True)
 
     table = chapter3_reproduction(
-        load_targets(targets or TARGETS),
+        load_targets(targets),
+        checks=load_checks(checks),
         table4=csv("table4"),
         means=csv("means"),
         did=csv("did"),
