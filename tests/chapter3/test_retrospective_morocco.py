@@ -99,19 +99,18 @@ def test_morocco_disclosure_control_suppresses_small_groups():
         morocco_snapshot(recs, country="TUN")
 
 
-def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, repo):
+def _chapter3_rows(targets, records, panel, retro):
     from reintegration.chapter3 import descriptives, did, effect_sizes
     from reintegration.chapter3.panel import phone_match_report, table4
     from reintegration.chapter3.reproduction import chapter3_reproduction
-    from reintegration.published import load_targets
-    from reintegration.reproduction import COLUMNS
+    from reintegration.published import load_checks
 
-    targets = load_targets()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = morocco_snapshot(records)
-        table = chapter3_reproduction(
+        return chapter3_reproduction(
             targets,
+            checks=load_checks(),
             table4=table4(panel),
             means=descriptives.score_means(panel),
             did=did.did_table(panel),
@@ -126,11 +125,35 @@ def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, re
                 records, countries=["GIN", "SEN", "MAR"], max_unmatched_share=None
             ),
         )
+
+
+def test_reordering_findings_in_targets_changes_nothing(records, panel, retro):
+    """Findings are bound by id: reversing every findings list gives the same rows."""
+    import copy
+
+    from reintegration.published import load_targets
+
+    targets = load_targets()
+    reordered = copy.deepcopy(targets)
+    for section in ("panel", "retrospective", "morocco"):
+        reordered[section]["findings"].reverse()
+    assert reordered["panel"]["findings"] != targets["panel"]["findings"]
+    a = _chapter3_rows(targets, records, panel, retro)
+    b = _chapter3_rows(reordered, records, panel, retro)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, repo):
+    from reintegration.published import load_targets
+    from reintegration.reproduction import COLUMNS
+
+    targets = load_targets()
+    table = _chapter3_rows(targets, records, panel, retro)
     assert list(table.columns) == COLUMNS
     quantities = " | ".join(table["quantity"])
     for section in ("panel", "retrospective", "morocco"):
         for finding in targets[section]["findings"]:
-            assert finding in quantities, finding
+            assert finding["text"] in quantities, finding
     for dim in targets["panel"]["effect_sizes"]["cohen_d"]:
         assert f"Annex 4 Cohen's d {dim}" in quantities
     assert set(table["section"]) == {"panel", "retrospective", "morocco", "phone_survey"}

@@ -21,6 +21,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         max_unmatched_phone_share=0.0,
         morocco_country="MAR",
         min_cell=5,
+        require_follow_up=True,
     )
     names = [
         "means",
@@ -32,7 +33,10 @@ def _run(tmp, records_path, repo, *, figures=False):
         "effect_sizes",
     ]
     stages.run_panel_tables(
-        panel=tmp / "data" / "panel.parquet", out={n: t / f"{n}.csv" for n in names}, min_cell=5
+        panel=tmp / "data" / "panel.parquet",
+        out={n: t / f"{n}.csv" for n in names},
+        min_cell=5,
+        vcov="HC3",
     )
     stages.run_selection(
         panel=tmp / "data" / "panel.parquet",
@@ -42,6 +46,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         ipw_seed=1,
         ri_B=99,
         ri_seed=2,
+        min_cell=5,
     )
     stages.run_retrospective(
         records=records_path,
@@ -75,7 +80,12 @@ def _run(tmp, records_path, repo, *, figures=False):
     inputs.update(
         panel=tmp / "data" / "panel.parquet", retrospective=tmp / "data" / "retrospective.parquet"
     )
-    stages.run_reproduction(inputs=inputs, out=t / "reproduction_chapter3.csv")
+    stages.run_reproduction(
+        inputs=inputs,
+        out=t / "reproduction_chapter3.csv",
+        targets=repo / "config" / "published" / "targets.yaml",
+        checks=repo / "config" / "published" / "checks.csv",
+    )
     if figures:
         stages.run_figures(inputs=inputs, out_dir=tmp / "figures", min_cell=5)
 
