@@ -196,9 +196,11 @@ rule chapter2_figures:
         tables=folder_of("descriptives", of="input"),
         out_dir=folder_of(next(iter(C2_FIGURES))),
         min_cell=C2_MIN_CELL,
+        data_source=config["data"]["source"],
     shell:
-        "python {input.script} --tables-dir {params.tables} --codebook {params.codebook}"
-        " --out-dir {params.out_dir} --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --tables-dir {params.tables:q} --codebook {params.codebook:q}"
+        " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
+        " --data-source {params.data_source:q} > {log:q} 2>&1"
 
 
 rule chapter2_reproduction:

@@ -182,6 +182,7 @@ rule chapter3_figures:
         retrospective_distributions=rules.chapter3_retrospective.output.distributions,
         morocco_change=rules.chapter3_morocco.output.change,
         morocco_answers=rules.chapter3_morocco.output.answers,
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_figures.py",
     output:
@@ -195,13 +196,16 @@ rule chapter3_figures:
     params:
         out_dir=folder_of(C3_FIGURE_STEMS[0][0]),
         min_cell=C3_MIN_CELL,
+        data_source=config["data"]["source"],
+        codebook=CODEBOOK_DIR,
     shell:
         "python {input.script} --panel {input.panel} --means {input.means}"
         " --indicator-shares {input.indicator_shares} --change-regression {input.change_regression}"
         " --did {input.did} --did-selection-adjusted {input.did_selection_adjusted}"
         " --retrospective-distributions {input.retrospective_distributions}"
         " --morocco-change {input.morocco_change} --morocco-answers {input.morocco_answers}"
-        " --out-dir {params.out_dir} --min-cell {params.min_cell} > {log} 2>&1"
+        " --out-dir {params.out_dir} --min-cell {params.min_cell}"
+        " --data-source {params.data_source} --codebook {params.codebook} > {log} 2>&1"
 
 
 rule chapter3_reproduction:
@@ -221,12 +225,15 @@ rule chapter3_reproduction:
         targets=config["published"]["targets"],
         checks=config["published"]["checks"],
         published_ok="results/published/check_published.json",
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",
     output:
         table=exhibit(f"{C3_TABLES}/reproduction_chapter3.csv", "Reproduction check: Chapter III part", "reproduction"),
     log:
         f"logs/releases/{RELEASE}/chapter3_reproduction.log",
+    params:
+        codebook=CODEBOOK_DIR,
     shell:
         "python {input.script} --table4 {input.table4} --means {input.means} --did {input.did}"
         " --effect-sizes {input.effect_sizes} --change-regression {input.change_regression}"
@@ -234,6 +241,7 @@ rule chapter3_reproduction:
         " --retrospective-tests {input.retrospective_tests}"
         " --morocco-summary {input.morocco_summary} --morocco-change {input.morocco_change}"
         " --phone-match {input.match} --targets {input.targets} --checks {input.checks}"
+        " --codebook {params.codebook}"
         " --out {output.table} > {log} 2>&1"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_selection
+from reintegration.chapter3.stage import make_selection
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ri-seed", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
-    run_selection(
+    make_selection(
         panel=a.panel,
         out=a.out,
         ipw_methods=a.ipw_methods,

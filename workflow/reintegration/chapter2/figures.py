@@ -34,16 +34,20 @@ __all__ = ["FIGURES", "make_figures"]
 
 
 def _or_reason(draw):
-    """Draw the figure, or, when an input table is not estimable, a figure giving the reason."""
+    """Draw the figure (or, when an input table is not estimable, one giving the reason) and
+    save it: the one place Chapter II figures are saved. Call with ``path=`` and
+    ``data_source=`` keywords; ``draw`` returns the figure."""
 
     @functools.wraps(draw)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, path, data_source, **kwargs):
         reason = figure_reason(*args, *kwargs.values())
+        path = Path(path)
         if reason is None:
-            return draw(*args, **kwargs)
-        path = Path(kwargs.get("path", args[-1]))
-        save_figure(reason_figure(FIGURES.get(path.stem, path.stem), reason), path)
-        return None
+            fig = draw(*args, **kwargs)
+        else:
+            fig = reason_figure(FIGURES.get(path.stem, path.stem), reason)
+        save_figure(fig, path, data_source=data_source)
+        return path
 
     return wrapper
 
@@ -84,7 +88,7 @@ def _suppressed_label(label: str, min_cell: int) -> str:
 
 
 @_or_reason
-def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool, path) -> None:
+def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool):
     sub = means[(means["outcome"] == outcome) & (means["country"] != ALL)].copy()
     sub["_key"] = sub["mean"].fillna(-1)
     sub = sub.sort_values(["_key", "country_label"], ascending=[True, False])
@@ -125,11 +129,11 @@ def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: 
         ]
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     ax.set_title(f"{OUTCOME_TITLE[outcome]} score by country", pad=28 if tiers else 6)
-    save_figure(fig, path)
+    return fig
 
 
 @_or_reason
-def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame, path) -> None:
+def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame):
     countries = list(dict.fromkeys(slopes["country"]))
     label_of = dict(zip(slopes["country"], slopes["country_label"], strict=False))
     fig, axes = plt.subplots(2, 2, figsize=(REPORT_WIDTH, 7.0), sharex=True, sharey=True)
@@ -153,7 +157,7 @@ def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame, path) -> None:
     )
     fig.suptitle("Fitted score by years since return (line) with 95% confidence band")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
 def _term_label(term: str) -> str:
@@ -167,9 +171,7 @@ def _term_label(term: str) -> str:
 
 
 @_or_reason
-def _coefficients(
-    table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str, path
-) -> None:
+def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str):
     types = list(dict.fromkeys(table["type"]))
     terms = list(dict.fromkeys(table[label_col]))
     fig, axes = plt.subplots(
@@ -206,13 +208,13 @@ def _coefficients(
     fig.suptitle(title)
     fig.text(0.5, 0.045, note, ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
 @_or_reason
 def _heatmap(
-    table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None, path
-) -> None:
+    table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None
+):
     sub = table[table["indicator"] == indicator]
     progs = list(dict.fromkeys(sub.sort_values("programme")["program"]))
     order = [
@@ -274,13 +276,11 @@ def _heatmap(
         fontsize=7.5,
     )
     fig.tight_layout(rect=(0, 0.02, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
 @_or_reason
-def _stacked(
-    dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total, path
-) -> None:
+def _stacked(dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total):
     sub = dist[dist["item"] == item]
     answers = labels.answers(item)
     names = [labels.answer(item, a) for a in answers]
@@ -334,11 +334,11 @@ def _stacked(
     )
     n_text = f" (N = {n_total:,})" if n_total else ""
     ax.set_title(f"{title}{n_text}", pad=40 if len(names) > 3 else 22)
-    save_figure(fig, path)
+    return fig
 
 
 @_or_reason
-def _by_sex(by_sex: pd.DataFrame, *, min_cell: int, path) -> None:
+def _by_sex(by_sex: pd.DataFrame, *, min_cell: int):
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.8, 4.2))
     sexes = list(dict.fromkeys(by_sex["sex"]))
     colours = [OKABE_ITO["orange"], OKABE_ITO["blue"]]
@@ -379,11 +379,16 @@ def _by_sex(by_sex: pd.DataFrame, *, min_cell: int, path) -> None:
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper right", ncol=2)
     ax.set_title("Scores by sex and dimension")
-    save_figure(fig, path)
+    return fig
 
 
 def make_figures(
-    *, tables_dir: str | Path, codebook: str | Path, out_dir: str | Path, min_cell: int
+    *,
+    tables_dir: str | Path,
+    codebook: str | Path,
+    out_dir: str | Path,
+    min_cell: int,
+    data_source: str,
 ) -> list[Path]:
     """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``."""
     from .labels import load_labels
@@ -411,10 +416,18 @@ def make_figures(
         return paths[-1]
 
     _bar_by_country(
-        means, "composite", min_cell=min_cell, tiers=True, path=p("figure_01_composite_by_country")
+        means,
+        "composite",
+        min_cell=min_cell,
+        tiers=True,
+        data_source=data_source,
+        path=p("figure_01_composite_by_country"),
     )
     _trendlines(
-        read("chapter2_trend_bands.csv"), read("chapter2_trends.csv"), p("figure_02_trendlines")
+        read("chapter2_trend_bands.csv"),
+        read("chapter2_trends.csv"),
+        data_source=data_source,
+        path=p("figure_02_trendlines"),
     )
     pub = read("chapter2_regression_published.csv")
     if figure_reason(pub) is None:
@@ -427,6 +440,7 @@ def make_figures(
         title="Annex 3 specification: OLS coefficients with 95% CI",
         note="One row per returnee and programme; reference: men, the 11 countries not shown, "
         "no Annex 3 programme. Classical SEs.",
+        data_source=data_source,
         path=p("figure_03_regression_published"),
     )
     full = read("chapter2_regression_full.csv")
@@ -443,6 +457,7 @@ def make_figures(
         title="Full specification: coefficients with 95% CI (country-clustered)",
         note="One row per returnee; all countries as fixed effects (not shown); shading by wild "
         "cluster bootstrap p-value.",
+        data_source=data_source,
         path=p("figure_03b_regression_full"),
     )
     _heatmap(
@@ -451,10 +466,16 @@ def make_figures(
         min_cell=min_cell,
         title="Satisfied with economic situation, by programme received",
         n_total=ns_prog.get("assistance_vs_economic_perception"),
+        data_source=data_source,
         path=p("figure_04_assistance_vs_economic_satisfaction"),
     )
     _bar_by_country(
-        means, "economic", min_cell=min_cell, tiers=False, path=p("figure_05_economic_by_country")
+        means,
+        "economic",
+        min_cell=min_cell,
+        tiers=False,
+        data_source=data_source,
+        path=p("figure_05_economic_by_country"),
     )
     _stacked(
         dist,
@@ -463,10 +484,16 @@ def make_figures(
         min_cell=min_cell,
         title="Satisfaction with economic situation",
         n_total=ns.get("economic_satisfaction"),
+        data_source=data_source,
         path=p("figure_06_economic_satisfaction"),
     )
     _bar_by_country(
-        means, "social", min_cell=min_cell, tiers=False, path=p("figure_07_social_by_country")
+        means,
+        "social",
+        min_cell=min_cell,
+        tiers=False,
+        data_source=data_source,
+        path=p("figure_07_social_by_country"),
     )
     _heatmap(
         prog,
@@ -474,6 +501,7 @@ def make_figures(
         min_cell=min_cell,
         title="Support network good or very good, by programme received",
         n_total=ns_prog.get("assistance_vs_network_quality"),
+        data_source=data_source,
         path=p("figure_08_assistance_vs_network_quality"),
     )
     _bar_by_country(
@@ -481,6 +509,7 @@ def make_figures(
         "psychosocial",
         min_cell=min_cell,
         tiers=False,
+        data_source=data_source,
         path=p("figure_09_psychosocial_by_country"),
     )
     for stem, item, title in (
@@ -496,17 +525,30 @@ def make_figures(
         ),
         ("figure_12_family_tension", "psy_family_tension", "Family tension or conflict"),
     ):
-        _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=None, path=p(stem))
+        _stacked(
+            dist,
+            item,
+            labels,
+            min_cell=min_cell,
+            title=title,
+            n_total=None,
+            data_source=data_source,
+            path=p(stem),
+        )
     _heatmap(
         prog,
         "wish_psych_support",
         min_cell=min_cell,
         title="Wishes specialised psychological support, by programme received",
         n_total=ns_prog.get("assistance_vs_psych_support_wish"),
+        data_source=data_source,
         path=p("figure_13_assistance_vs_psych_support_wish"),
     )
     _by_sex(
-        read(DESCRIPTIVE_TABLES["by_sex"]), min_cell=min_cell, path=p("figure_14_scores_by_sex")
+        read(DESCRIPTIVE_TABLES["by_sex"]),
+        min_cell=min_cell,
+        data_source=data_source,
+        path=p("figure_14_scores_by_sex"),
     )
     for stem, item, title in (
         (
@@ -522,7 +564,16 @@ def make_figures(
             "Feels able to stay and live in the country",
         ),
     ):
-        _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=None, path=p(stem))
+        _stacked(
+            dist,
+            item,
+            labels,
+            min_cell=min_cell,
+            title=title,
+            n_total=None,
+            data_source=data_source,
+            path=p(stem),
+        )
     if [q.stem for q in paths] != list(FIGURES):
         raise RuntimeError("FIGURES and make_figures disagree")
     return paths

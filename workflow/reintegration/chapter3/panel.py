@@ -331,7 +331,7 @@ def panel_long(
     return long.sort_values(["panel_id", "post"], kind="stable").reset_index(drop=True)
 
 
-def table4(panel: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+def table4(panel: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     """Table 4: returnees, mentored (ORION) count and share, mean days first to last, per
     country and in total. Shares and means of fewer than ``min_cell`` persons are suppressed."""
     from reintegration.stats import suppress_small_cells

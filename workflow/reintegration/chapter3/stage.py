@@ -12,13 +12,13 @@ from reintegration.estimable import count_list, require, require_inputs, run_sta
 from reintegration.io import write_csv
 
 __all__ = [
-    "run_figures",
-    "run_morocco",
-    "run_panel",
-    "run_panel_tables",
-    "run_reproduction",
-    "run_retrospective",
-    "run_selection",
+    "make_figures",
+    "make_morocco",
+    "make_panel",
+    "make_panel_tables",
+    "make_reproduction",
+    "make_retrospective",
+    "make_selection",
 ]
 
 
@@ -31,7 +31,7 @@ def _log_warnings(caught) -> None:
         print(f"warning: {w.category.__name__}: {w.message}")
 
 
-def run_panel(
+def make_panel(
     *,
     records: str | Path,
     panel_out: str | Path,
@@ -127,7 +127,7 @@ def _require_panel(res, match, countries, present, min_cell, limit) -> None:
     )
 
 
-def run_panel_tables(
+def make_panel_tables(
     *, panel: str | Path, out: dict[str, str | Path], min_cell: int, vcov: str
 ) -> None:
     """Means, indicator shares, balance, change regression (+ glance), DiD, effect sizes."""
@@ -157,7 +157,7 @@ def run_panel_tables(
     _log_warnings(caught)
 
 
-def run_selection(
+def make_selection(
     *,
     panel: str | Path,
     out: str | Path,
@@ -193,7 +193,7 @@ def run_selection(
     _log_warnings(caught)
 
 
-def run_retrospective(
+def make_retrospective(
     *,
     records: str | Path,
     codebook: str | Path,
@@ -239,7 +239,7 @@ def run_retrospective(
     _log_warnings(caught)
 
 
-def run_morocco(
+def make_morocco(
     *, records: str | Path, out: dict[str, str | Path], country: str, min_cell: int
 ) -> None:
     from reintegration.chapter3.morocco import morocco_snapshot
@@ -262,7 +262,21 @@ def run_morocco(
     run_stage("chapter3 Morocco", compute, out)
 
 
-def run_figures(*, inputs: dict[str, str | Path], out_dir: str | Path, min_cell: int) -> None:
+def _country_names(codebook: str | Path) -> dict[str, str]:
+    """Code -> English name of every country, from the codebook's countries list."""
+    from reintegration.chapter2.labels import load_labels
+
+    return dict(load_labels(codebook).choices["countries"])
+
+
+def make_figures(
+    *,
+    inputs: dict[str, str | Path],
+    codebook: str | Path,
+    out_dir: str | Path,
+    min_cell: int,
+    data_source: str,
+) -> None:
     from reintegration.chapter3.figures import draw_all
 
     def csv(name):
@@ -280,11 +294,18 @@ def run_figures(*, inputs: dict[str, str | Path], out_dir: str | Path, min_cell:
         morocco_change=csv("morocco_change"),
         morocco_answers=csv("morocco_answers"),
         min_cell=min_cell,
+        data_source=data_source,
+        country_names=_country_names(codebook),
     )
 
 
-def run_reproduction(
-    *, inputs: dict[str, str | Path], out: str | Path, targets: str | Path, checks: str | Path
+def make_reproduction(
+    *,
+    inputs: dict[str, str | Path],
+    codebook: str | Path,
+    out: str | Path,
+    targets: str | Path,
+    checks: str | Path,
 ) -> pd.DataFrame:
     from reintegration.chapter3.reproduction import chapter3_reproduction
     from reintegration.published import load_checks, load_targets
@@ -295,6 +316,7 @@ def run_reproduction(
     table = chapter3_reproduction(
         load_targets(targets),
         checks=load_checks(checks),
+        iso={name: code for code, name in _country_names(codebook).items()},
         table4=csv("table4"),
         means=csv("means"),
         did=csv("did"),
