@@ -182,11 +182,11 @@ rule chapter2_figures:
         **{
             stem: exhibit(
                 f"{C2_FIGURE_DIR}/{stem}.png",
-                title,
+                spec.title,
                 "chapter2",
                 caption=f"../report/chapter2_{stem}.rst",
             )
-            for stem, title in C2_FIGURES.items()
+            for stem, spec in C2_FIGURES.items()
         },
         **{f"{stem}_svg": f"{C2_FIGURE_DIR}/{stem}.svg" for stem in C2_FIGURES},
     log:

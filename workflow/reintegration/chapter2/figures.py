@@ -8,7 +8,7 @@ map; labels come from the codebook.
 
 from __future__ import annotations
 
-import functools
+import inspect
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -31,25 +31,6 @@ from .labels import OUTCOMES, Labels
 from .outputs import FIGURES
 
 __all__ = ["FIGURES", "make_figures"]
-
-
-def _or_reason(draw):
-    """Draw the figure (or, when an input table is not estimable, one giving the reason) and
-    save it: the one place Chapter II figures are saved. Call with ``path=`` and
-    ``data_source=`` keywords; ``draw`` returns the figure."""
-
-    @functools.wraps(draw)
-    def wrapper(*args, path, data_source, **kwargs):
-        reason = figure_reason(*args, *kwargs.values())
-        path = Path(path)
-        if reason is None:
-            fig = draw(*args, **kwargs)
-        else:
-            fig = reason_figure(FIGURES.get(path.stem, path.stem), reason)
-        save_figure(fig, path, data_source=data_source)
-        return path
-
-    return wrapper
 
 
 OUTCOME_TITLE = {
@@ -87,7 +68,6 @@ def _suppressed_label(label: str, min_cell: int) -> str:
     return f"{label} (suppressed, n < {min_cell})"
 
 
-@_or_reason
 def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool):
     sub = means[(means["outcome"] == outcome) & (means["country"] != ALL)].copy()
     sub["_key"] = sub["mean"].fillna(-1)
@@ -132,7 +112,6 @@ def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: 
     return fig
 
 
-@_or_reason
 def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame):
     countries = list(dict.fromkeys(slopes["country"]))
     label_of = dict(zip(slopes["country"], slopes["country_label"], strict=False))
@@ -170,7 +149,6 @@ def _term_label(term: str) -> str:
     )
 
 
-@_or_reason
 def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str):
     types = list(dict.fromkeys(table["type"]))
     terms = list(dict.fromkeys(table[label_col]))
@@ -211,7 +189,6 @@ def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str
     return fig
 
 
-@_or_reason
 def _heatmap(
     table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None
 ):
@@ -279,7 +256,6 @@ def _heatmap(
     return fig
 
 
-@_or_reason
 def _stacked(dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total):
     sub = dist[dist["item"] == item]
     answers = labels.answers(item)
@@ -337,7 +313,6 @@ def _stacked(dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, ti
     return fig
 
 
-@_or_reason
 def _by_sex(by_sex: pd.DataFrame, *, min_cell: int):
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.8, 4.2))
     sexes = list(dict.fromkeys(by_sex["sex"]))
@@ -382,6 +357,51 @@ def _by_sex(by_sex: pd.DataFrame, *, min_cell: int):
     return fig
 
 
+def _coefficients_published(pub: pd.DataFrame, *, title: str, note: str):
+    pub = pub.assign(label=pub["term"].map(_term_label))
+    table = pub[pub["term"] != "(Intercept)"]
+    return _coefficients(table, label_col="label", p_col="p_value", title=title, note=note)
+
+
+def _coefficients_full(full: pd.DataFrame, *, title: str, note: str):
+    keep = (
+        (full["vcov"] == "cluster")
+        & (full["term"] != "(Intercept)")
+        & ~full["term"].str.startswith("country")
+    )
+    return _coefficients(
+        full[keep], label_col="label", p_col="p_value_boot", title=title, note=note
+    )
+
+
+def _n(figure_ns: pd.DataFrame, key: str | None, column: str) -> int | None:
+    if key is None:
+        return None
+    return dict(zip(figure_ns["quantity"], figure_ns[column], strict=True)).get(key)
+
+
+def _heatmap_n(table, figure_ns, *, indicator, min_cell, title, n_key):
+    n_total = _n(figure_ns, n_key, "n_with_programme")
+    return _heatmap(table, indicator, min_cell=min_cell, title=title, n_total=n_total)
+
+
+def _stacked_n(dist, figure_ns, *, item, labels, min_cell, title, n_key=None):
+    n_total = _n(figure_ns, n_key, "n")
+    return _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=n_total)
+
+
+#: Drawing functions by the name a :class:`~reintegration.chapter2.outputs.Figure` gives.
+DRAW = {
+    "bar_by_country": _bar_by_country,
+    "trendlines": _trendlines,
+    "coefficients_published": _coefficients_published,
+    "coefficients_full": _coefficients_full,
+    "heatmap": _heatmap_n,
+    "stacked": _stacked_n,
+    "by_sex": _by_sex,
+}
+
+
 def make_figures(
     *,
     tables_dir: str | Path,
@@ -390,190 +410,31 @@ def make_figures(
     min_cell: int,
     data_source: str,
 ) -> list[Path]:
-    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``."""
+    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``.
+
+    A figure whose input table is not estimable shows the reason instead.
+    """
     from .labels import load_labels
-    from .outputs import DESCRIPTIVE_TABLES
+    from .outputs import FIGURE_TABLES
 
     apply_style()
-    labels = load_labels(codebook)
-    t = Path(tables_dir)
-    out = Path(out_dir)
-
-    def read(name):
-        return pd.read_csv(t / name, keep_default_na=False, na_values=[""])
-
-    means = read(DESCRIPTIVE_TABLES["country_means"])
-    dist = read(DESCRIPTIVE_TABLES["distributions"])
-    prog = read(DESCRIPTIVE_TABLES["programme_shares"])
-    fns = read(DESCRIPTIVE_TABLES["figure_ns"])
-    estimable = figure_reason(fns) is None
-    ns = dict(zip(fns["quantity"], fns["n"], strict=True)) if estimable else {}
-    ns_prog = dict(zip(fns["quantity"], fns["n_with_programme"], strict=True)) if estimable else {}
+    context = {"labels": load_labels(codebook), "min_cell": min_cell}
+    tables: dict[str, pd.DataFrame] = {}
     paths = []
-
-    def p(stem):
-        paths.append(out / f"{stem}.png")
-        return paths[-1]
-
-    _bar_by_country(
-        means,
-        "composite",
-        min_cell=min_cell,
-        tiers=True,
-        data_source=data_source,
-        path=p("figure_01_composite_by_country"),
-    )
-    _trendlines(
-        read("chapter2_trend_bands.csv"),
-        read("chapter2_trends.csv"),
-        data_source=data_source,
-        path=p("figure_02_trendlines"),
-    )
-    pub = read("chapter2_regression_published.csv")
-    if figure_reason(pub) is None:
-        pub["label"] = pub["term"].map(_term_label)
-        pub = pub[pub["term"] != "(Intercept)"]
-    _coefficients(
-        pub,
-        label_col="label",
-        p_col="p_value",
-        title="Annex 3 specification: OLS coefficients with 95% CI",
-        note="One row per returnee and programme; reference: men, the 11 countries not shown, "
-        "no Annex 3 programme. Classical SEs.",
-        data_source=data_source,
-        path=p("figure_03_regression_published"),
-    )
-    full = read("chapter2_regression_full.csv")
-    if figure_reason(full) is None:
-        full = full[
-            (full["vcov"] == "cluster")
-            & (full["term"] != "(Intercept)")
-            & ~full["term"].str.startswith("country")
-        ]
-    _coefficients(
-        full,
-        label_col="label",
-        p_col="p_value_boot",
-        title="Full specification: coefficients with 95% CI (country-clustered)",
-        note="One row per returnee; all countries as fixed effects (not shown); shading by wild "
-        "cluster bootstrap p-value.",
-        data_source=data_source,
-        path=p("figure_03b_regression_full"),
-    )
-    _heatmap(
-        prog,
-        "satisfied_economic",
-        min_cell=min_cell,
-        title="Satisfied with economic situation, by programme received",
-        n_total=ns_prog.get("assistance_vs_economic_perception"),
-        data_source=data_source,
-        path=p("figure_04_assistance_vs_economic_satisfaction"),
-    )
-    _bar_by_country(
-        means,
-        "economic",
-        min_cell=min_cell,
-        tiers=False,
-        data_source=data_source,
-        path=p("figure_05_economic_by_country"),
-    )
-    _stacked(
-        dist,
-        "eco_satisfaction",
-        labels,
-        min_cell=min_cell,
-        title="Satisfaction with economic situation",
-        n_total=ns.get("economic_satisfaction"),
-        data_source=data_source,
-        path=p("figure_06_economic_satisfaction"),
-    )
-    _bar_by_country(
-        means,
-        "social",
-        min_cell=min_cell,
-        tiers=False,
-        data_source=data_source,
-        path=p("figure_07_social_by_country"),
-    )
-    _heatmap(
-        prog,
-        "network_good",
-        min_cell=min_cell,
-        title="Support network good or very good, by programme received",
-        n_total=ns_prog.get("assistance_vs_network_quality"),
-        data_source=data_source,
-        path=p("figure_08_assistance_vs_network_quality"),
-    )
-    _bar_by_country(
-        means,
-        "psychosocial",
-        min_cell=min_cell,
-        tiers=False,
-        data_source=data_source,
-        path=p("figure_09_psychosocial_by_country"),
-    )
-    for stem, item, title in (
-        (
-            "figure_10_discrimination",
-            "psy_discrimination",
-            "Feelings of discrimination since return",
-        ),
-        (
-            "figure_11_safety_outside_home",
-            "psy_physical_security",
-            "Feeling of safety outside the home",
-        ),
-        ("figure_12_family_tension", "psy_family_tension", "Family tension or conflict"),
-    ):
-        _stacked(
-            dist,
-            item,
-            labels,
-            min_cell=min_cell,
-            title=title,
-            n_total=None,
-            data_source=data_source,
-            path=p(stem),
-        )
-    _heatmap(
-        prog,
-        "wish_psych_support",
-        min_cell=min_cell,
-        title="Wishes specialised psychological support, by programme received",
-        n_total=ns_prog.get("assistance_vs_psych_support_wish"),
-        data_source=data_source,
-        path=p("figure_13_assistance_vs_psych_support_wish"),
-    )
-    _by_sex(
-        read(DESCRIPTIVE_TABLES["by_sex"]),
-        min_cell=min_cell,
-        data_source=data_source,
-        path=p("figure_14_scores_by_sex"),
-    )
-    for stem, item, title in (
-        (
-            "figure_s1_food_insecurity",
-            "eco_food_insecurity",
-            "Reduced food quantity or quality in the last month",
-        ),
-        ("figure_s2_borrow_ability", "eco_borrow_ability", "Able to borrow money"),
-        ("figure_s3_borrow_frequency", "eco_borrow_frequency", "How often returnees borrow money"),
-        (
-            "figure_s4_able_to_stay",
-            "psy_able_to_stay",
-            "Feels able to stay and live in the country",
-        ),
-    ):
-        _stacked(
-            dist,
-            item,
-            labels,
-            min_cell=min_cell,
-            title=title,
-            n_total=None,
-            data_source=data_source,
-            path=p(stem),
-        )
-    if [q.stem for q in paths] != list(FIGURES):
-        raise RuntimeError("FIGURES and make_figures disagree")
+    for stem, spec in FIGURES.items():
+        for key in spec.tables:
+            if key not in tables:
+                path = Path(tables_dir) / FIGURE_TABLES[key]
+                tables[key] = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        args = [tables[key] for key in spec.tables]
+        reason = figure_reason(*args)
+        if reason is None:
+            draw = DRAW[spec.draw]
+            wanted = inspect.signature(draw).parameters
+            extra = {k: v for k, v in context.items() if k in wanted and k not in spec.args}
+            fig = draw(*args, **spec.args, **extra)
+        else:
+            fig = reason_figure(spec.title, reason)
+        paths.append(Path(out_dir) / f"{stem}.png")
+        save_figure(fig, paths[-1], data_source=data_source)
     return paths
