@@ -6,7 +6,7 @@
 
 PANEL_CFG = config["panel"]
 C3_MIN_CELL = config["disclosure"]["min_cell_size"]
-C3_RECORDS = f"{RELEASE_DIR}/data/records.parquet"
+C3_RECORDS = rules.pool_records.output.records
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
@@ -61,11 +61,11 @@ rule chapter3_panel:
         min_cell=C3_MIN_CELL,
         follow_up="true" if PANEL_CFG["require_follow_up"] else "false",
     shell:
-        "python {input.script} --records {input.records} --panel {output.panel}"
-        " --table4 {output.table4} --match {output.match} --countries {params.countries}"
-        " --min-records {params.min_records} --max-unmatched-phone-share {params.max_unmatched}"
-        " --morocco-country {params.morocco} --min-cell {params.min_cell}"
-        " --require-follow-up {params.follow_up} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --panel {output.panel:q}"
+        " --table4 {output.table4:q} --match {output.match:q} --countries {params.countries}"
+        " --min-records {params.min_records:q} --max-unmatched-phone-share {params.max_unmatched:q}"
+        " --morocco-country {params.morocco:q} --min-cell {params.min_cell:q}"
+        " --require-follow-up {params.follow_up:q} > {log:q} 2>&1"
 
 
 rule chapter3_panel_tables:
@@ -88,8 +88,8 @@ rule chapter3_panel_tables:
         min_cell=C3_MIN_CELL,
         vcov=PANEL_CFG["change_regression_vcov"],
     shell:
-        "python {input.script} --panel {input.panel} {params.args}"
-        " --min-cell {params.min_cell} --vcov {params.vcov} > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} {params.args}"
+        " --min-cell {params.min_cell:q} --vcov {params.vcov:q} > {log:q} 2>&1"
 
 
 rule chapter3_selection:
@@ -112,10 +112,10 @@ rule chapter3_selection:
         ri_seed=PANEL_CFG["randomisation"]["seed"],
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --panel {input.panel} --out {output.table}"
-        " --ipw-methods {params.methods} --ipw-B {params.ipw_B} --ipw-seed {params.ipw_seed}"
-        " --ri-B {params.ri_B} --ri-seed {params.ri_seed} --min-cell {params.min_cell}"
-        " > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} --out {output.table:q}"
+        " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
+        " --ri-B {params.ri_B:q} --ri-seed {params.ri_seed:q} --min-cell {params.min_cell:q}"
+        " > {log:q} 2>&1"
 
 
 rule chapter3_retrospective:
@@ -142,9 +142,9 @@ rule chapter3_retrospective:
         countries=" ".join(PANEL_CFG["countries"]),
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --records {input.records} --codebook {params.codebook}"
-        " --data {output.data} --tests {output.tests} --distributions {output.distributions}"
-        " --countries {params.countries} --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
+        " --data {output.data:q} --tests {output.tests:q} --distributions {output.distributions:q}"
+        " --countries {params.countries} --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
 rule chapter3_morocco:
@@ -165,9 +165,9 @@ rule chapter3_morocco:
         country=PANEL_CFG["morocco_country"],
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --records {input.records} --summary {output.summary}"
-        " --answers {output.answers} --change {output.change} --country {params.country}"
-        " --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --summary {output.summary:q}"
+        " --answers {output.answers:q} --change {output.change:q} --country {params.country:q}"
+        " --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
 rule chapter3_figures:
@@ -199,13 +199,13 @@ rule chapter3_figures:
         data_source=config["data"]["source"],
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --panel {input.panel} --means {input.means}"
-        " --indicator-shares {input.indicator_shares} --change-regression {input.change_regression}"
-        " --did {input.did} --did-selection-adjusted {input.did_selection_adjusted}"
-        " --retrospective-distributions {input.retrospective_distributions}"
-        " --morocco-change {input.morocco_change} --morocco-answers {input.morocco_answers}"
-        " --out-dir {params.out_dir} --min-cell {params.min_cell}"
-        " --data-source {params.data_source} --codebook {params.codebook} > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} --means {input.means:q}"
+        " --indicator-shares {input.indicator_shares:q} --change-regression {input.change_regression:q}"
+        " --did {input.did:q} --did-selection-adjusted {input.did_selection_adjusted:q}"
+        " --retrospective-distributions {input.retrospective_distributions:q}"
+        " --morocco-change {input.morocco_change:q} --morocco-answers {input.morocco_answers:q}"
+        " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
+        " --data-source {params.data_source:q} --codebook {params.codebook:q} > {log:q} 2>&1"
 
 
 rule chapter3_reproduction:
@@ -235,14 +235,14 @@ rule chapter3_reproduction:
     params:
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --table4 {input.table4} --means {input.means} --did {input.did}"
-        " --effect-sizes {input.effect_sizes} --change-regression {input.change_regression}"
-        " --indicator-shares {input.indicator_shares} --retrospective {input.retrospective}"
-        " --retrospective-tests {input.retrospective_tests}"
-        " --morocco-summary {input.morocco_summary} --morocco-change {input.morocco_change}"
-        " --phone-match {input.match} --targets {input.targets} --checks {input.checks}"
-        " --codebook {params.codebook}"
-        " --out {output.table} > {log} 2>&1"
+        "python {input.script:q} --table4 {input.table4:q} --means {input.means:q} --did {input.did:q}"
+        " --effect-sizes {input.effect_sizes:q} --change-regression {input.change_regression:q}"
+        " --indicator-shares {input.indicator_shares:q} --retrospective {input.retrospective:q}"
+        " --retrospective-tests {input.retrospective_tests:q}"
+        " --morocco-summary {input.morocco_summary:q} --morocco-change {input.morocco_change:q}"
+        " --phone-match {input.match:q} --targets {input.targets:q} --checks {input.checks:q}"
+        " --codebook {params.codebook:q}"
+        " --out {output.table:q} > {log:q} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter3_reproduction.output.table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter2.figures import make_figures
+from reintegration.chapter2.draw import make_figures
 
 
 def main(argv: list[str] | None = None) -> int:
