@@ -9,7 +9,7 @@ from reintegration.chapter2 import stage
 from reintegration.io import write_parquet
 from reintegration.reproduction import COLUMNS
 
-from tests.conftest import CODEBOOK
+from tests.conftest import CODEBOOK, REPO
 
 
 def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
@@ -69,6 +69,8 @@ def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
             published_glance=outs["published_glance"],
             slopes=t / "slopes.csv",
             out=t / "reproduction_chapter2.csv",
+            targets=REPO / "config" / "published" / "targets.yaml",
+            checks=REPO / "config" / "published" / "checks.csv",
         )
     assert "person_key" not in pd.read_parquet(d / "cc.parquet").columns
     pub = pd.read_csv(outs["published"])

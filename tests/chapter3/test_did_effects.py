@@ -57,7 +57,7 @@ def test_did_recovers_planted_effect_without_selection_on_trends():
 
 
 def test_change_regression_layout_and_mentoring_coefficient(panel):
-    tidy, glance = change_regression(panel)
+    tidy, glance = change_regression(panel, min_programme_count=5)
     assert list(tidy.columns[:3]) == ["type", "term", "estimate"]
     assert set(tidy["type"]) == {"economic", "social", "psychosocial", "composite"}
     assert "countryGIN" in set(tidy["term"]) and "assist_training" in set(tidy["term"])
@@ -65,7 +65,7 @@ def test_change_regression_layout_and_mentoring_coefficient(panel):
     coef = tidy.set_index(["type", "term"]).loc[("composite", "mentored")]
     assert coef["estimate"] > 0 and coef["p_value"] < 0.05  # planted effect 0.05
     with pytest.raises(ValueError, match="must be one of"):
-        change_regression(panel, vcov="HC9")
+        change_regression(panel, vcov="HC9", min_programme_count=5)
 
 
 def _panel_with_changes(x1: np.ndarray, x0: np.ndarray) -> pd.DataFrame:
@@ -134,9 +134,9 @@ def test_selection_adjusted_did_removes_planted_selection_bias():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         p = build_panel(recs).panel
-    table = selection_adjusted_did(p, dimensions=["composite"], ipw_B=50, ri_B=99).set_index(
-        "method"
-    )
+    table = selection_adjusted_did(
+        p, dimensions=["composite"], ipw_B=50, ri_B=99, min_programme_count=5
+    ).set_index("method")
     plain, ipw, dr = (table.loc[m, "estimate"] for m in ("plain", "ipw", "dr"))
     assert plain - effect > 0.015  # the planted selection biases the plain DiD
     assert abs(ipw - effect) < 0.01 and abs(dr - effect) < 0.01
@@ -145,9 +145,13 @@ def test_selection_adjusted_did_removes_planted_selection_bias():
 
 
 def test_selection_table_is_seeded_and_validates(panel):
-    a = selection_adjusted_did(panel, dimensions=["composite"], ipw_B=30, ri_B=50)
-    b = selection_adjusted_did(panel, dimensions=["composite"], ipw_B=30, ri_B=50)
+    a = selection_adjusted_did(
+        panel, dimensions=["composite"], ipw_B=30, ri_B=50, min_programme_count=5
+    )
+    b = selection_adjusted_did(
+        panel, dimensions=["composite"], ipw_B=30, ri_B=50, min_programme_count=5
+    )
     pd.testing.assert_frame_equal(a, b)
     assert list(a["method"]) == ["plain", "ipw", "dr"]
     with pytest.raises(ValueError, match="subset of"):
-        selection_adjusted_did(panel, methods=["psm"])
+        selection_adjusted_did(panel, methods=["psm"], min_programme_count=5)

@@ -51,7 +51,7 @@ def test_unlinked_premigration_record_is_reported():
 def test_tests_per_item(repo, retro):
     binary = binary_items_from_codebook(repo / "config" / "codebook")
     assert "eco_working" in binary and "psy_belonging" not in binary
-    t = retrospective_tests(retro, binary_items=binary).set_index(["item", "country"])
+    t = retrospective_tests(retro, binary_items=binary, min_cell=5).set_index(["item", "country"])
     assert t.loc[("eco_working", "all"), "test"].startswith("McNemar")
     assert t.loc[("psy_belonging", "all"), "test"].startswith("Wilcoxon")
     for item in ("eco_working", "psy_belonging", "psy_distress"):
@@ -71,7 +71,7 @@ def test_distributions_shares_and_suppression(retro):
 
 
 def test_morocco_snapshot_counts_and_indicative(records):
-    out = morocco_snapshot(records)
+    out = morocco_snapshot(records, min_cell=5)
     s = out["summary"].set_index("statistic")
     # one response per returnee (18 persons; 6 of them also answered the 2020 follow-up)
     assert s.loc["responses", "value"] == 18 and s.loc["persons", "value"] == 18
@@ -96,41 +96,67 @@ def test_morocco_disclosure_control_suppresses_small_groups():
     )
     assert not ans.loc[("eco_working", "no"), "suppressed"]
     with pytest.raises(ValueError, match="countries present"):
-        morocco_snapshot(recs, country="TUN")
+        morocco_snapshot(recs, country="TUN", min_cell=5)
 
 
-def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, repo):
+def _chapter3_rows(targets, records, panel, retro):
     from reintegration.chapter3 import descriptives, did, effect_sizes
     from reintegration.chapter3.panel import phone_match_report, table4
     from reintegration.chapter3.reproduction import chapter3_reproduction
-    from reintegration.published import load_targets
-    from reintegration.reproduction import COLUMNS
+    from reintegration.published import load_checks
 
-    targets = load_targets()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = morocco_snapshot(records)
-        table = chapter3_reproduction(
+        m = morocco_snapshot(records, min_cell=5)
+        return chapter3_reproduction(
             targets,
-            table4=table4(panel),
-            means=descriptives.score_means(panel),
+            checks=load_checks(),
+            iso={"Guinea": "GIN", "Senegal": "SEN", "Morocco": "MAR"},
+            table4=table4(panel, min_cell=5),
+            means=descriptives.score_means(panel, min_cell=5),
             did=did.did_table(panel),
             effect_sizes=effect_sizes.annex4_table(panel),
-            regression=did.change_regression(panel)[0],
-            shares=descriptives.indicator_shares(panel),
+            regression=did.change_regression(panel, min_programme_count=5)[0],
+            shares=descriptives.indicator_shares(panel, min_cell=5),
             retrospective=retro,
-            retrospective_tests=retrospective_tests(retro, binary_items=["eco_working"]),
+            retrospective_tests=retrospective_tests(
+                retro, binary_items=["eco_working"], min_cell=5
+            ),
             morocco_summary=m["summary"],
             morocco_change=m["change"],
             phone_match=phone_match_report(
                 records, countries=["GIN", "SEN", "MAR"], max_unmatched_share=None
             ),
         )
+
+
+def test_reordering_findings_in_targets_changes_nothing(records, panel, retro):
+    """Findings are bound by id: reversing every findings list gives the same rows."""
+    import copy
+
+    from reintegration.published import load_targets
+
+    targets = load_targets()
+    reordered = copy.deepcopy(targets)
+    for section in ("panel", "retrospective", "morocco"):
+        reordered[section]["findings"].reverse()
+    assert reordered["panel"]["findings"] != targets["panel"]["findings"]
+    a = _chapter3_rows(targets, records, panel, retro)
+    b = _chapter3_rows(reordered, records, panel, retro)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, repo):
+    from reintegration.published import load_targets
+    from reintegration.reproduction import COLUMNS
+
+    targets = load_targets()
+    table = _chapter3_rows(targets, records, panel, retro)
     assert list(table.columns) == COLUMNS
     quantities = " | ".join(table["quantity"])
     for section in ("panel", "retrospective", "morocco"):
         for finding in targets[section]["findings"]:
-            assert finding in quantities, finding
+            assert finding["text"] in quantities, finding
     for dim in targets["panel"]["effect_sizes"]["cohen_d"]:
         assert f"Annex 4 Cohen's d {dim}" in quantities
     assert set(table["section"]) == {"panel", "retrospective", "morocco", "phone_survey"}

@@ -83,3 +83,21 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     out = grouped.agg(rows="size", within="sum").reset_index()
     out["share_within"] = out["within"] / out["rows"]
     return out
+
+
+NOT_COMPUTED = "not computed: "
+
+
+def not_computed(rows: list[dict], reason: str | None) -> list[dict]:
+    """``rows`` with ``reproduced = "not computed: <reason>"`` when ``reason`` is given.
+
+    The published side (quantity, published value, rule) stays, so the reader sees what the
+    release could not check and why; such a row is never within tolerance.
+    """
+    if reason is None:
+        return rows
+    for row in rows:
+        row.update(
+            reproduced=NOT_COMPUTED + reason, difference=float("nan"), within_tolerance=False
+        )
+    return rows

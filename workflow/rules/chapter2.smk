@@ -16,7 +16,7 @@ C2_CODE = package_files(
 rule chapter2_dataset:
     """One record per returnee (end of assistance, else latest), countries > min_records."""
     input:
-        records=f"{RELEASE_DIR}/data/records.parquet",
+        records=rules.pool_records.output.records,
         codebook=CODEBOOK_FILES,
         code=C2_CODE,
         script=SCRIPTS / "chapter2_dataset.py",
@@ -30,16 +30,16 @@ rule chapter2_dataset:
             caption="../report/chapter2_tables.rst",
         ),
     log:
-        "logs/chapter2/dataset.log",
+        f"logs/releases/{RELEASE}/chapter2_dataset.log",
     params:
         codebook=CODEBOOK_DIR,
         min_records=C2["min_records"],
         min_cell=C2_MIN_CELL,
     shell:
-        "python {input.script} --records {input.records} --codebook {params.codebook}"
-        " --min-records {params.min_records} --min-cell {params.min_cell}"
-        " --out-data {output.data} --out-programmes {output.programmes}"
-        " --out-counts {output.counts} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
+        " --min-records {params.min_records:q} --min-cell {params.min_cell:q}"
+        " --out-data {output.data:q} --out-programmes {output.programmes:q}"
+        " --out-counts {output.counts:q} > {log:q} 2>&1"
 
 
 rule chapter2_descriptives:
@@ -61,7 +61,7 @@ rule chapter2_descriptives:
             for key, name in C2_DESCRIPTIVES.items()
         },
     log:
-        "logs/chapter2/descriptives.log",
+        f"logs/releases/{RELEASE}/chapter2_descriptives.log",
     params:
         codebook=CODEBOOK_DIR,
         min_cell=C2_MIN_CELL,
@@ -69,10 +69,10 @@ rule chapter2_descriptives:
         c_at_or_below=C2["tiers"]["c_at_or_below"],
         out_dir=folder_of(next(iter(C2_DESCRIPTIVES))),
     shell:
-        "python {input.script} --data {input.data} --programmes {input.programmes}"
-        " --codebook {params.codebook} --min-cell {params.min_cell}"
-        " --tier-a-above {params.a_above} --tier-c-at-or-below {params.c_at_or_below}"
-        " --out-dir {params.out_dir} > {log} 2>&1"
+        "python {input.script:q} --data {input.data:q} --programmes {input.programmes:q}"
+        " --codebook {params.codebook:q} --min-cell {params.min_cell:q}"
+        " --tier-a-above {params.a_above:q} --tier-c-at-or-below {params.c_at_or_below:q}"
+        " --out-dir {params.out_dir:q} > {log:q} 2>&1"
 
 
 rule chapter2_regression:
@@ -81,7 +81,9 @@ rule chapter2_regression:
         data=rules.chapter2_dataset.output.data,
         programmes=rules.chapter2_dataset.output.programmes,
         codebook=CODEBOOK_FILES,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
         code=C2_CODE,
         script=SCRIPTS / "chapter2_regression.py",
     output:
@@ -117,7 +119,7 @@ rule chapter2_regression:
             caption="../report/chapter2_regression.rst",
         ),
     log:
-        "logs/chapter2/regression.log",
+        f"logs/releases/{RELEASE}/chapter2_regression.log",
     params:
         codebook=CODEBOOK_DIR,
         reference=C2["full_reference_country"],
@@ -126,13 +128,13 @@ rule chapter2_regression:
         seed=C2["bootstrap"]["seed"],
         min_cell=C2_MIN_CELL,
     shell:
-        "python {input.script} --data {input.data} --programmes {input.programmes}"
-        " --codebook {params.codebook} --reference {params.reference}"
-        " --bootstrap-B {params.B} --bootstrap-weights {params.weights} --seed {params.seed}"
-        " --min-cell {params.min_cell}"
-        " --out-published {output.published} --out-published-glance {output.published_glance}"
-        " --out-published-vs-annex {output.published_vs_annex} --out-notes {output.notes}"
-        " --out-full {output.full} --out-full-glance {output.full_glance} > {log} 2>&1"
+        "python {input.script:q} --data {input.data:q} --programmes {input.programmes:q}"
+        " --codebook {params.codebook:q} --reference {params.reference:q}"
+        " --bootstrap-B {params.B:q} --bootstrap-weights {params.weights:q} --seed {params.seed:q}"
+        " --min-cell {params.min_cell:q}"
+        " --out-published {output.published:q} --out-published-glance {output.published_glance:q}"
+        " --out-published-vs-annex {output.published_vs_annex:q} --out-notes {output.notes:q}"
+        " --out-full {output.full:q} --out-full-glance {output.full_glance:q} > {log:q} 2>&1"
 
 
 rule chapter2_trends:
@@ -156,15 +158,15 @@ rule chapter2_trends:
             caption="../report/chapter2_tables.rst",
         ),
     log:
-        "logs/chapter2/trends.log",
+        f"logs/releases/{RELEASE}/chapter2_trends.log",
     params:
         codebook=CODEBOOK_DIR,
         countries=" ".join(C2["trend_countries"]),
         min_cell=C2_MIN_CELL,
     shell:
-        "python {input.script} --data {input.data} --codebook {params.codebook}"
-        " --countries {params.countries} --min-cell {params.min_cell}"
-        " --out-slopes {output.slopes} --out-bands {output.bands} > {log} 2>&1"
+        "python {input.script:q} --data {input.data:q} --codebook {params.codebook:q}"
+        " --countries {params.countries} --min-cell {params.min_cell:q}"
+        " --out-slopes {output.slopes:q} --out-bands {output.bands:q} > {log:q} 2>&1"
 
 
 rule chapter2_figures:
@@ -180,23 +182,25 @@ rule chapter2_figures:
         **{
             stem: exhibit(
                 f"{C2_FIGURE_DIR}/{stem}.png",
-                title,
+                spec.title,
                 "chapter2",
                 caption=f"../report/chapter2_{stem}.rst",
             )
-            for stem, title in C2_FIGURES.items()
+            for stem, spec in C2_FIGURES.items()
         },
         **{f"{stem}_svg": f"{C2_FIGURE_DIR}/{stem}.svg" for stem in C2_FIGURES},
     log:
-        "logs/chapter2/figures.log",
+        f"logs/releases/{RELEASE}/chapter2_figures.log",
     params:
         codebook=CODEBOOK_DIR,
         tables=folder_of("descriptives", of="input"),
         out_dir=folder_of(next(iter(C2_FIGURES))),
         min_cell=C2_MIN_CELL,
+        data_source=config["data"]["source"],
     shell:
-        "python {input.script} --tables-dir {params.tables} --codebook {params.codebook}"
-        " --out-dir {params.out_dir} --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --tables-dir {params.tables:q} --codebook {params.codebook:q}"
+        " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
+        " --data-source {params.data_source:q} > {log:q} 2>&1"
 
 
 rule chapter2_reproduction:
@@ -208,7 +212,9 @@ rule chapter2_reproduction:
         published=rules.chapter2_regression.output.published,
         published_glance=rules.chapter2_regression.output.published_glance,
         slopes=rules.chapter2_trends.output.slopes,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
         codebook=CODEBOOK_FILES,
         code=C2_CODE,
         script=SCRIPTS / "chapter2_reproduction.py",
@@ -220,15 +226,16 @@ rule chapter2_reproduction:
             caption="../report/reproduction.rst",
         ),
     log:
-        "logs/chapter2/reproduction.log",
+        f"logs/releases/{RELEASE}/chapter2_reproduction.log",
     params:
         codebook=CODEBOOK_DIR,
         tables=folder_of("published", of="input"),
     shell:
-        "python {input.script} --data {input.data} --counts {input.counts}"
-        " --tables-dir {params.tables} --published {input.published}"
-        " --published-glance {input.published_glance} --slopes {input.slopes}"
-        " --codebook {params.codebook} --targets {input.targets} --out {output.table} > {log} 2>&1"
+        "python {input.script:q} --data {input.data:q} --counts {input.counts:q}"
+        " --tables-dir {params.tables:q} --published {input.published:q}"
+        " --published-glance {input.published_glance:q} --slopes {input.slopes:q}"
+        " --codebook {params.codebook:q} --targets {input.targets:q} --checks {input.checks:q}"
+        " --out {output.table:q} > {log:q} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter2_reproduction.output.table)

@@ -5,8 +5,8 @@
 # Chapter III part of the reproduction check (tables/reproduction_chapter3.csv).
 
 PANEL_CFG = config["panel"]
-C3_MIN_CELL = config.get("disclosure", {}).get("min_cell_size", 5)
-C3_RECORDS = f"{RELEASE_DIR}/data/records.parquet"
+C3_MIN_CELL = config["disclosure"]["min_cell_size"]
+C3_RECORDS = rules.pool_records.output.records
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
@@ -52,7 +52,7 @@ rule chapter3_panel:
         table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
         match=exhibit(f"{C3_TABLES}/chapter3_phone_match.csv", "Phone survey match (Table 3)", "chapter3"),
     log:
-        "logs/chapter3/panel.log",
+        f"logs/releases/{RELEASE}/chapter3_panel.log",
     params:
         countries=" ".join(PANEL_CFG["countries"]),
         min_records=PANEL_CFG["min_records"],
@@ -61,11 +61,11 @@ rule chapter3_panel:
         min_cell=C3_MIN_CELL,
         follow_up="true" if PANEL_CFG["require_follow_up"] else "false",
     shell:
-        "python {input.script} --records {input.records} --panel {output.panel}"
-        " --table4 {output.table4} --match {output.match} --countries {params.countries}"
-        " --min-records {params.min_records} --max-unmatched-phone-share {params.max_unmatched}"
-        " --morocco-country {params.morocco} --min-cell {params.min_cell}"
-        " --require-follow-up {params.follow_up} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --panel {output.panel:q}"
+        " --table4 {output.table4:q} --match {output.match:q} --countries {params.countries}"
+        " --min-records {params.min_records:q} --max-unmatched-phone-share {params.max_unmatched:q}"
+        " --morocco-country {params.morocco:q} --min-cell {params.min_cell:q}"
+        " --require-follow-up {params.follow_up:q} > {log:q} 2>&1"
 
 
 rule chapter3_panel_tables:
@@ -80,7 +80,7 @@ rule chapter3_panel_tables:
             for t in C3_PANEL_TABLES
         },
     log:
-        "logs/chapter3/panel_tables.log",
+        f"logs/releases/{RELEASE}/chapter3_panel_tables.log",
     params:
         args=lambda wc, output: " ".join(
             f"--{t.replace('_', '-')} {output[t]}" for t in C3_PANEL_TABLES
@@ -88,8 +88,8 @@ rule chapter3_panel_tables:
         min_cell=C3_MIN_CELL,
         vcov=PANEL_CFG["change_regression_vcov"],
     shell:
-        "python {input.script} --panel {input.panel} {params.args}"
-        " --min-cell {params.min_cell} --vcov {params.vcov} > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} {params.args}"
+        " --min-cell {params.min_cell:q} --vcov {params.vcov:q} > {log:q} 2>&1"
 
 
 rule chapter3_selection:
@@ -103,17 +103,19 @@ rule chapter3_selection:
             f"{C3_TABLES}/chapter3_did_selection_adjusted.csv", "Selection-adjusted DiD table", "chapter3"
         ),
     log:
-        "logs/chapter3/selection.log",
+        f"logs/releases/{RELEASE}/chapter3_selection.log",
     params:
         methods=" ".join(PANEL_CFG["ipw"]["methods"]),
         ipw_B=PANEL_CFG["ipw"]["B"],
         ipw_seed=PANEL_CFG["ipw"]["seed"],
         ri_B=PANEL_CFG["randomisation"]["B"],
         ri_seed=PANEL_CFG["randomisation"]["seed"],
+        min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --panel {input.panel} --out {output.table}"
-        " --ipw-methods {params.methods} --ipw-B {params.ipw_B} --ipw-seed {params.ipw_seed}"
-        " --ri-B {params.ri_B} --ri-seed {params.ri_seed} > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} --out {output.table:q}"
+        " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
+        " --ri-B {params.ri_B:q} --ri-seed {params.ri_seed:q} --min-cell {params.min_cell:q}"
+        " > {log:q} 2>&1"
 
 
 rule chapter3_retrospective:
@@ -134,15 +136,15 @@ rule chapter3_retrospective:
             "retrospective_morocco",
         ),
     log:
-        "logs/chapter3/retrospective.log",
+        f"logs/releases/{RELEASE}/chapter3_retrospective.log",
     params:
         codebook=CODEBOOK_DIR,
         countries=" ".join(PANEL_CFG["countries"]),
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --records {input.records} --codebook {params.codebook}"
-        " --data {output.data} --tests {output.tests} --distributions {output.distributions}"
-        " --countries {params.countries} --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
+        " --data {output.data:q} --tests {output.tests:q} --distributions {output.distributions:q}"
+        " --countries {params.countries} --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
 rule chapter3_morocco:
@@ -158,14 +160,14 @@ rule chapter3_morocco:
         answers=exhibit(f"{C3_TABLES}/chapter3_morocco_answers.csv", "Morocco answers", "retrospective_morocco"),
         change=exhibit(f"{C3_TABLES}/chapter3_morocco_change.csv", "Morocco indicative change", "retrospective_morocco"),
     log:
-        "logs/chapter3/morocco.log",
+        f"logs/releases/{RELEASE}/chapter3_morocco.log",
     params:
         country=PANEL_CFG["morocco_country"],
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script} --records {input.records} --summary {output.summary}"
-        " --answers {output.answers} --change {output.change} --country {params.country}"
-        " --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --summary {output.summary:q}"
+        " --answers {output.answers:q} --change {output.change:q} --country {params.country:q}"
+        " --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
 rule chapter3_figures:
@@ -180,6 +182,7 @@ rule chapter3_figures:
         retrospective_distributions=rules.chapter3_retrospective.output.distributions,
         morocco_change=rules.chapter3_morocco.output.change,
         morocco_answers=rules.chapter3_morocco.output.answers,
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_figures.py",
     output:
@@ -189,17 +192,20 @@ rule chapter3_figures:
         },
         **{f"{stem}_svg": f"{C3_FIGURES}/{stem}.svg" for stem, _, _ in C3_FIGURE_STEMS},
     log:
-        "logs/chapter3/figures.log",
+        f"logs/releases/{RELEASE}/chapter3_figures.log",
     params:
         out_dir=folder_of(C3_FIGURE_STEMS[0][0]),
         min_cell=C3_MIN_CELL,
+        data_source=config["data"]["source"],
+        codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --panel {input.panel} --means {input.means}"
-        " --indicator-shares {input.indicator_shares} --change-regression {input.change_regression}"
-        " --did {input.did} --did-selection-adjusted {input.did_selection_adjusted}"
-        " --retrospective-distributions {input.retrospective_distributions}"
-        " --morocco-change {input.morocco_change} --morocco-answers {input.morocco_answers}"
-        " --out-dir {params.out_dir} --min-cell {params.min_cell} > {log} 2>&1"
+        "python {input.script:q} --panel {input.panel:q} --means {input.means:q}"
+        " --indicator-shares {input.indicator_shares:q} --change-regression {input.change_regression:q}"
+        " --did {input.did:q} --did-selection-adjusted {input.did_selection_adjusted:q}"
+        " --retrospective-distributions {input.retrospective_distributions:q}"
+        " --morocco-change {input.morocco_change:q} --morocco-answers {input.morocco_answers:q}"
+        " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
+        " --data-source {params.data_source:q} --codebook {params.codebook:q} > {log:q} 2>&1"
 
 
 rule chapter3_reproduction:
@@ -216,20 +222,27 @@ rule chapter3_reproduction:
         retrospective_tests=rules.chapter3_retrospective.output.tests,
         morocco_summary=rules.chapter3_morocco.output.summary,
         morocco_change=rules.chapter3_morocco.output.change,
-        targets="config/published/targets.yaml",
+        targets=config["published"]["targets"],
+        checks=config["published"]["checks"],
+        published_ok="results/published/check_published.json",
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",
     output:
         table=exhibit(f"{C3_TABLES}/reproduction_chapter3.csv", "Reproduction check: Chapter III part", "reproduction"),
     log:
-        "logs/chapter3/reproduction.log",
+        f"logs/releases/{RELEASE}/chapter3_reproduction.log",
+    params:
+        codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --table4 {input.table4} --means {input.means} --did {input.did}"
-        " --effect-sizes {input.effect_sizes} --change-regression {input.change_regression}"
-        " --indicator-shares {input.indicator_shares} --retrospective {input.retrospective}"
-        " --retrospective-tests {input.retrospective_tests}"
-        " --morocco-summary {input.morocco_summary} --morocco-change {input.morocco_change}"
-        " --phone-match {input.match} --targets {input.targets} --out {output.table} > {log} 2>&1"
+        "python {input.script:q} --table4 {input.table4:q} --means {input.means:q} --did {input.did:q}"
+        " --effect-sizes {input.effect_sizes:q} --change-regression {input.change_regression:q}"
+        " --indicator-shares {input.indicator_shares:q} --retrospective {input.retrospective:q}"
+        " --retrospective-tests {input.retrospective_tests:q}"
+        " --morocco-summary {input.morocco_summary:q} --morocco-change {input.morocco_change:q}"
+        " --phone-match {input.match:q} --targets {input.targets:q} --checks {input.checks:q}"
+        " --codebook {params.codebook:q}"
+        " --out {output.table:q} > {log:q} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter3_reproduction.output.table)

@@ -2,6 +2,24 @@
 # reproduction check to REPRODUCTION_PARTS (common.smk); the input is a function, so it is read
 # after every module has been parsed, whatever the include order.
 
+PUBLISHED = config["published"]
+
+
+rule check_published:
+    """targets.yaml + checks.csv valid (ids, references, numbers): every problem at once."""
+    input:
+        targets=PUBLISHED["targets"],
+        checks=PUBLISHED["checks"],
+        code=package_files("published"),
+        script=SCRIPTS / "check_published.py",
+    output:
+        "results/published/check_published.json",
+    log:
+        "logs/check_published.log",
+    shell:
+        "python {input.script:q} --targets {input.targets:q} --checks {input.checks:q}"
+        " --out {output:q} > {log:q} 2>&1"
+
 
 rule reproduction:
     """Every published number beside this run's value: the chapters' parts, combined."""
@@ -23,10 +41,10 @@ rule reproduction:
             caption="../report/reproduction.rst",
         ),
     log:
-        "logs/release/reproduction.log",
+        f"logs/releases/{RELEASE}/reproduction.log",
     shell:
-        "python {input.script} --parts {input.parts} --out {output.table}"
-        " --summary {output.summary} > {log} 2>&1"
+        "python {input.script:q} --parts {input.parts} --out {output.table:q}"
+        " --summary {output.summary:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend([rules.reproduction.output.table, rules.reproduction.output.summary])

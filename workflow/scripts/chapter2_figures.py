@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter2.figures import make_figures
+from reintegration.chapter2.draw import make_figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,9 +14,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--codebook", required=True)
     p.add_argument("--out-dir", required=True)
     p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--data-source", required=True, help="config data.source (synthetic/raw)")
     a = p.parse_args(argv)
     make_figures(
-        tables_dir=a.tables_dir, codebook=a.codebook, out_dir=a.out_dir, min_cell=a.min_cell
+        tables_dir=a.tables_dir,
+        codebook=a.codebook,
+        out_dir=a.out_dir,
+        min_cell=a.min_cell,
+        data_source=a.data_source,
     )
     return 0
 

@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--codebook", required=True)
     p.add_argument("--targets", required=True, help="config/published/targets.yaml")
+    p.add_argument("--checks", required=True, help="config/published/checks.csv")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     table = make_reproduction(
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         slopes=a.slopes,
         out=a.out,
         targets=a.targets,
+        checks=a.checks,
     )
     print(summarise(table).to_string(index=False))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_figures
+from reintegration.chapter3.stage import make_figures
 
 INPUTS = [
     "panel",
@@ -24,10 +24,18 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     for name in INPUTS:
         p.add_argument(f"--{name.replace('_', '-')}", required=True)
+    p.add_argument("--codebook", required=True)
     p.add_argument("--out-dir", required=True)
     p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--data-source", required=True, help="config data.source (synthetic/raw)")
     a = p.parse_args(argv)
-    run_figures(inputs={n: getattr(a, n) for n in INPUTS}, out_dir=a.out_dir, min_cell=a.min_cell)
+    make_figures(
+        inputs={n: getattr(a, n) for n in INPUTS},
+        codebook=a.codebook,
+        out_dir=a.out_dir,
+        min_cell=a.min_cell,
+        data_source=a.data_source,
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_morocco
+from reintegration.chapter3.stage import make_morocco
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--country", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
-    run_morocco(
+    make_morocco(
         records=a.records,
         out={"summary": a.summary, "answers": a.answers, "change": a.change},
         country=a.country,

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from reintegration.chapter3.panel import PanelMatchError
-from reintegration.chapter3.stages import run_panel
+from reintegration.chapter3.stage import make_panel
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
     try:
-        run_panel(
+        make_panel(
             records=a.records,
             panel_out=a.panel,
             table4_out=a.table4,

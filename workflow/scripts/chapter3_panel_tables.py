@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_panel_tables
+from reintegration.chapter3.stage import make_panel_tables
 
 TABLES = [
     "means",
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--vcov", default="HC3", help="change regression covariance (HC3, HC1, ...)")
     a = p.parse_args(argv)
-    run_panel_tables(
+    make_panel_tables(
         panel=a.panel, out={n: getattr(a, n) for n in TABLES}, min_cell=a.min_cell, vcov=a.vcov
     )
     return 0

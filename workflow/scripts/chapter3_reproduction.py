@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_reproduction
+from reintegration.chapter3.stage import make_reproduction
 
 INPUTS = [
     "table4",
@@ -27,9 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     for name in INPUTS:
         p.add_argument(f"--{name.replace('_', '-')}", required=True)
     p.add_argument("--targets", required=True, help="config/published/targets.yaml")
+    p.add_argument("--checks", required=True, help="config/published/checks.csv")
+    p.add_argument("--codebook", required=True)
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
-    run_reproduction(inputs={n: getattr(a, n) for n in INPUTS}, out=a.out, targets=a.targets)
+    make_reproduction(
+        inputs={n: getattr(a, n) for n in INPUTS},
+        codebook=a.codebook,
+        out=a.out,
+        targets=a.targets,
+        checks=a.checks,
+    )
     return 0
 
 

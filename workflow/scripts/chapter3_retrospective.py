@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_retrospective
+from reintegration.chapter3.stage import make_retrospective
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--countries", nargs="+", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
-    run_retrospective(
+    make_retrospective(
         records=a.records,
         codebook=a.codebook,
         data_out=a.data,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.stages import run_selection
+from reintegration.chapter3.stage import make_selection
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ipw-seed", type=int, required=True)
     p.add_argument("--ri-B", type=int, required=True)
     p.add_argument("--ri-seed", type=int, required=True)
+    p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
-    run_selection(
+    make_selection(
         panel=a.panel,
         out=a.out,
         ipw_methods=a.ipw_methods,
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         ipw_seed=a.ipw_seed,
         ri_B=a.ri_B,
         ri_seed=a.ri_seed,
+        min_cell=a.min_cell,
     )
     return 0
 

@@ -8,8 +8,6 @@ map; labels come from the codebook.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,15 +18,13 @@ from reintegration.figures.style import (
     OKABE_ITO,
     REPORT_WIDTH,
     TIER_COLOURS,
-    apply_style,
-    save_figure,
 )
 
 from .descriptives import ALL
 from .labels import OUTCOMES, Labels
-from .outputs import FIGURES
 
-__all__ = ["FIGURES", "make_figures"]
+__all__ = ["OUTCOME_TITLE"]  # the drawing functions are used by chapter2/draw.py
+
 
 OUTCOME_TITLE = {
     "economic": "Economic",
@@ -65,7 +61,7 @@ def _suppressed_label(label: str, min_cell: int) -> str:
     return f"{label} (suppressed, n < {min_cell})"
 
 
-def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool, path) -> None:
+def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: bool):
     sub = means[(means["outcome"] == outcome) & (means["country"] != ALL)].copy()
     sub["_key"] = sub["mean"].fillna(-1)
     sub = sub.sort_values(["_key", "country_label"], ascending=[True, False])
@@ -106,10 +102,10 @@ def _bar_by_country(means: pd.DataFrame, outcome: str, *, min_cell: int, tiers: 
         ]
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     ax.set_title(f"{OUTCOME_TITLE[outcome]} score by country", pad=28 if tiers else 6)
-    save_figure(fig, path)
+    return fig
 
 
-def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame, path) -> None:
+def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame):
     countries = list(dict.fromkeys(slopes["country"]))
     label_of = dict(zip(slopes["country"], slopes["country_label"], strict=False))
     fig, axes = plt.subplots(2, 2, figsize=(REPORT_WIDTH, 7.0), sharex=True, sharey=True)
@@ -133,7 +129,7 @@ def _trendlines(bands: pd.DataFrame, slopes: pd.DataFrame, path) -> None:
     )
     fig.suptitle("Fitted score by years since return (line) with 95% confidence band")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
 def _term_label(term: str) -> str:
@@ -146,9 +142,7 @@ def _term_label(term: str) -> str:
     )
 
 
-def _coefficients(
-    table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str, path
-) -> None:
+def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str, note: str):
     types = list(dict.fromkeys(table["type"]))
     terms = list(dict.fromkeys(table[label_col]))
     fig, axes = plt.subplots(
@@ -185,12 +179,12 @@ def _coefficients(
     fig.suptitle(title)
     fig.text(0.5, 0.045, note, ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
 def _heatmap(
-    table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None, path
-) -> None:
+    table: pd.DataFrame, indicator: str, *, min_cell: int, title: str, n_total: int | None
+):
     sub = table[table["indicator"] == indicator]
     progs = list(dict.fromkeys(sub.sort_values("programme")["program"]))
     order = [
@@ -252,12 +246,10 @@ def _heatmap(
         fontsize=7.5,
     )
     fig.tight_layout(rect=(0, 0.02, 1, 1))
-    save_figure(fig, path)
+    return fig
 
 
-def _stacked(
-    dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total, path
-) -> None:
+def _stacked(dist: pd.DataFrame, item: str, labels: Labels, *, min_cell: int, title: str, n_total):
     sub = dist[dist["item"] == item]
     answers = labels.answers(item)
     names = [labels.answer(item, a) for a in answers]
@@ -311,10 +303,10 @@ def _stacked(
     )
     n_text = f" (N = {n_total:,})" if n_total else ""
     ax.set_title(f"{title}{n_text}", pad=40 if len(names) > 3 else 22)
-    save_figure(fig, path)
+    return fig
 
 
-def _by_sex(by_sex: pd.DataFrame, *, min_cell: int, path) -> None:
+def _by_sex(by_sex: pd.DataFrame, *, min_cell: int):
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.8, 4.2))
     sexes = list(dict.fromkeys(by_sex["sex"]))
     colours = [OKABE_ITO["orange"], OKABE_ITO["blue"]]
@@ -355,146 +347,4 @@ def _by_sex(by_sex: pd.DataFrame, *, min_cell: int, path) -> None:
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper right", ncol=2)
     ax.set_title("Scores by sex and dimension")
-    save_figure(fig, path)
-
-
-def make_figures(
-    *, tables_dir: str | Path, codebook: str | Path, out_dir: str | Path, min_cell: int
-) -> list[Path]:
-    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``."""
-    from .labels import load_labels
-    from .outputs import DESCRIPTIVE_TABLES
-
-    apply_style()
-    labels = load_labels(codebook)
-    t = Path(tables_dir)
-    out = Path(out_dir)
-
-    def read(name):
-        return pd.read_csv(t / name, keep_default_na=False, na_values=[""])
-
-    means = read(DESCRIPTIVE_TABLES["country_means"])
-    dist = read(DESCRIPTIVE_TABLES["distributions"])
-    prog = read(DESCRIPTIVE_TABLES["programme_shares"])
-    fns = read(DESCRIPTIVE_TABLES["figure_ns"])
-    ns = dict(zip(fns["quantity"], fns["n"], strict=True))
-    ns_prog = dict(zip(fns["quantity"], fns["n_with_programme"], strict=True))
-    paths = []
-
-    def p(stem):
-        paths.append(out / f"{stem}.png")
-        return paths[-1]
-
-    _bar_by_country(
-        means, "composite", min_cell=min_cell, tiers=True, path=p("figure_01_composite_by_country")
-    )
-    _trendlines(
-        read("chapter2_trend_bands.csv"), read("chapter2_trends.csv"), p("figure_02_trendlines")
-    )
-    pub = read("chapter2_regression_published.csv")
-    pub["label"] = pub["term"].map(_term_label)
-    _coefficients(
-        pub[pub["term"] != "(Intercept)"],
-        label_col="label",
-        p_col="p_value",
-        title="Annex 3 specification: OLS coefficients with 95% CI",
-        note="One row per returnee and programme; reference: men, the 11 countries not shown, "
-        "no Annex 3 programme. Classical SEs.",
-        path=p("figure_03_regression_published"),
-    )
-    full = read("chapter2_regression_full.csv")
-    full = full[
-        (full["vcov"] == "cluster")
-        & (full["term"] != "(Intercept)")
-        & ~full["term"].str.startswith("country")
-    ]
-    _coefficients(
-        full,
-        label_col="label",
-        p_col="p_value_boot",
-        title="Full specification: coefficients with 95% CI (country-clustered)",
-        note="One row per returnee; all countries as fixed effects (not shown); shading by wild "
-        "cluster bootstrap p-value.",
-        path=p("figure_03b_regression_full"),
-    )
-    _heatmap(
-        prog,
-        "satisfied_economic",
-        min_cell=min_cell,
-        title="Satisfied with economic situation, by programme received",
-        n_total=ns_prog.get("assistance_vs_economic_perception"),
-        path=p("figure_04_assistance_vs_economic_satisfaction"),
-    )
-    _bar_by_country(
-        means, "economic", min_cell=min_cell, tiers=False, path=p("figure_05_economic_by_country")
-    )
-    _stacked(
-        dist,
-        "eco_satisfaction",
-        labels,
-        min_cell=min_cell,
-        title="Satisfaction with economic situation",
-        n_total=ns.get("economic_satisfaction"),
-        path=p("figure_06_economic_satisfaction"),
-    )
-    _bar_by_country(
-        means, "social", min_cell=min_cell, tiers=False, path=p("figure_07_social_by_country")
-    )
-    _heatmap(
-        prog,
-        "network_good",
-        min_cell=min_cell,
-        title="Support network good or very good, by programme received",
-        n_total=ns_prog.get("assistance_vs_network_quality"),
-        path=p("figure_08_assistance_vs_network_quality"),
-    )
-    _bar_by_country(
-        means,
-        "psychosocial",
-        min_cell=min_cell,
-        tiers=False,
-        path=p("figure_09_psychosocial_by_country"),
-    )
-    for stem, item, title in (
-        (
-            "figure_10_discrimination",
-            "psy_discrimination",
-            "Feelings of discrimination since return",
-        ),
-        (
-            "figure_11_safety_outside_home",
-            "psy_physical_security",
-            "Feeling of safety outside the home",
-        ),
-        ("figure_12_family_tension", "psy_family_tension", "Family tension or conflict"),
-    ):
-        _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=None, path=p(stem))
-    _heatmap(
-        prog,
-        "wish_psych_support",
-        min_cell=min_cell,
-        title="Wishes specialised psychological support, by programme received",
-        n_total=ns_prog.get("assistance_vs_psych_support_wish"),
-        path=p("figure_13_assistance_vs_psych_support_wish"),
-    )
-    _by_sex(
-        read(DESCRIPTIVE_TABLES["by_sex"]), min_cell=min_cell, path=p("figure_14_scores_by_sex")
-    )
-    for stem, item, title in (
-        (
-            "figure_s1_food_insecurity",
-            "eco_food_insecurity",
-            "Reduced food quantity or quality in the last month",
-        ),
-        ("figure_s2_borrow_ability", "eco_borrow_ability", "Able to borrow money"),
-        ("figure_s3_borrow_frequency", "eco_borrow_frequency", "How often returnees borrow money"),
-        (
-            "figure_s4_able_to_stay",
-            "psy_able_to_stay",
-            "Feels able to stay and live in the country",
-        ),
-    ):
-        _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=None, path=p(stem))
-    if [q.stem for q in paths] != list(FIGURES):
-        raise RuntimeError("FIGURES and make_figures disagree")
-    return paths
+    return fig

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from reintegration.io import write_csv, write_parquet, write_text
-from reintegration.published import load_targets
+from reintegration.estimable import reason_of, require, require_inputs, run_stage
+from reintegration.io import write_csv, write_text
+from reintegration.published import load_checks, load_targets
 from reintegration.stats import suppress_small_cells
 
 from . import dataset, descriptives, regression, reproduction, trends
 from .labels import OUTCOMES, PUBLISHED_COUNTRIES, PUBLISHED_PROGRAMMES, load_labels
+from .notes import regression_notes as _notes
 from .outputs import DESCRIPTIVE_TABLES
 
 __all__ = [
@@ -44,13 +46,30 @@ def make_dataset(
     labels = load_labels(codebook)
     pooled = pd.read_parquet(records)
     data, counts = dataset.build_cross_country(pooled, min_records=min_records, labels=labels)
-    long = dataset.programmes_long(data, labels=labels)
-    write_parquet(data, out_data)
-    write_parquet(long, out_programmes)
-    counts = suppress_small_cells(
+    shown = suppress_small_cells(
         counts, count_col="n", value_cols=["n", "n_end_of_assistance"], min_count=min_cell
     )
-    write_csv(counts, out_counts)
+    write_csv(shown, out_counts)
+
+    def compute():
+        require(
+            len(data) > 0,
+            "chapter2 dataset",
+            f"no country has more than {min_records} returnees (cross_country.min_records); "
+            f"returnees by country: {_shown_counts(shown, min_cell)}",
+        )
+        return {"data": data, "programmes": dataset.programmes_long(data, labels=labels)}
+
+    run_stage("chapter2 dataset", compute, {"data": out_data, "programmes": out_programmes})
+
+
+def _shown_counts(counts: pd.DataFrame, min_cell: int) -> str:
+    """Country counts for a reason text, small counts shown as "< min_cell" (disclosure)."""
+    parts = [
+        f"{c} {int(n) if pd.notna(n) else f'< {min_cell}'}"
+        for c, n in zip(counts["country"], counts["n"], strict=True)
+    ]
+    return ", ".join(parts) or "no records"
 
 
 def make_descriptives(
@@ -68,7 +87,19 @@ def make_descriptives(
     df = pd.read_parquet(data)
     long = pd.read_parquet(programmes)
     out = Path(out_dir)
-    tables = {
+
+    def compute():
+        require_inputs("chapter2 descriptives", data=df)
+        return _descriptive_tables(
+            df, long, labels=labels, min_cell=min_cell, a_above=a_above, c_at_or_below=c_at_or_below
+        )
+
+    paths = {key: out / name for key, name in DESCRIPTIVE_TABLES.items()}
+    run_stage("chapter2 descriptives", compute, paths)
+
+
+def _descriptive_tables(df, long, *, labels, min_cell, a_above, c_at_or_below) -> dict:
+    return {
         "country_means": descriptives.country_means(
             df, labels=labels, min_cell=min_cell, a_above=a_above, c_at_or_below=c_at_or_below
         ),
@@ -93,8 +124,6 @@ def make_descriptives(
         "figure_ns": descriptives.figure_ns(df, long, labels=labels),
         "by_sex": descriptives.scores_by_sex(df, labels=labels, min_cell=min_cell),
     }
-    for key, table in tables.items():
-        write_csv(table, out / DESCRIPTIVE_TABLES[key])
 
 
 def _published_inputs(df: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
@@ -124,6 +153,61 @@ def make_regressions(
     labels = load_labels(codebook)
     df = pd.read_parquet(data)
     long = pd.read_parquet(programmes)
+    fitted: dict = {}
+
+    def published():
+        _require_countries(df, "chapter2 regression (Annex 3)")
+        pub, pub_glance = _fit_published(df, long, labels)
+        fitted["glance"] = pub_glance
+        return {"published": pub, "glance": pub_glance, "vs_annex": _beside_annex(pub)}
+
+    def full():
+        _require_countries(df, "chapter2 regression (full)")
+        countries = sorted(set(df["country"].dropna()))
+        require(
+            reference in countries,
+            "chapter2 regression (full)",
+            f"the reference country {reference} (cross_country.full_reference_country) is not "
+            f"in the dataset; countries above cross_country.min_records: {', '.join(countries)}",
+        )
+        tidy, glance, fitted["dropped"] = _fit_full(
+            df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell
+        )
+        return {"full": tidy, "glance": glance}
+
+    reason = run_stage(
+        "chapter2 regression (Annex 3)",
+        published,
+        {
+            "published": out_published,
+            "glance": out_published_glance,
+            "vs_annex": out_published_vs_annex,
+        },
+    )
+    run_stage("chapter2 regression (full)", full, {"full": out_full, "glance": out_full_glance})
+    if reason is not None:
+        write_text(f"# Not estimable\n\n{reason}\n", out_notes)
+        return
+    notes = _notes(fitted["glance"], long, df, fitted.get("dropped", {}), reference, labels)
+    write_text(notes, out_notes)
+
+
+def _require_countries(df: pd.DataFrame, analysis: str) -> None:
+    require_inputs(analysis, data=df)
+    countries = sorted(set(df["country"].dropna()))
+    require(
+        len(countries) >= 2,
+        analysis,
+        f"the regression compares countries and needs at least 2 with more than "
+        f"cross_country.min_records returnees; this release has {len(countries)} "
+        f"({', '.join(countries) or 'none'})",
+    )
+
+
+def _fit_published(
+    df: pd.DataFrame, long: pd.DataFrame, labels
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Annex 3's specification for every outcome: tidy rows and fit statistics."""
     merged = _published_inputs(df, long)
     printed = [labels.country(c) for c in PUBLISHED_COUNTRIES]
     progs = [labels.choices["assistance"][p] for p in PUBLISHED_PROGRAMMES]
@@ -148,10 +232,11 @@ def make_regressions(
     pub = pd.concat(tidy_parts, ignore_index=True)
     pub_glance = pd.concat(glance_parts, ignore_index=True)
     pub_glance["published_n"] = load_targets()["regression"]["n"]
-    write_csv(pub, out_published)
-    write_csv(pub_glance, out_published_glance)
-    write_csv(_beside_annex(pub), out_published_vs_annex)
+    return pub, pub_glance
 
+
+def _fit_full(df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell):
+    """The full specification for every outcome: tidy, glance and the indicators left out."""
     indicators = [c for c in df.columns if c.startswith("assist_") and c != "assist_none"]
     indicators, dropped = regression.usable_indicators(df, indicators, min_count=min_cell)
     full_parts, full_glances = [], []
@@ -176,9 +261,8 @@ def make_regressions(
         )
         full_parts.append(tidy)
         full_glances.append(glance)
-    write_csv(pd.concat(full_parts, ignore_index=True), out_full)
-    write_csv(pd.concat(full_glances, ignore_index=True), out_full_glance)
-    write_text(_notes(pub_glance, long, df, dropped, reference, labels), out_notes)
+    tidy = pd.concat(full_parts, ignore_index=True)
+    return tidy, pd.concat(full_glances, ignore_index=True), dropped
 
 
 def _full_label(term: str, labels) -> str:
@@ -223,61 +307,6 @@ def _beside_annex(pub: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _notes(glance, long, df, dropped, reference, labels) -> str:
-    n = int(glance["n"].iloc[0])
-    n_ret = int(glance["n_returnees"].iloc[0])
-    none = int((long["programme"] == "reference").sum())
-    no_answer = int((~df["assistance_recorded"]).sum()) if "assistance_recorded" in df else 0
-    printed = ", ".join(labels.country(c) for c in PUBLISHED_COUNTRIES)
-    pooled = ", ".join(
-        sorted(labels.country(c) for c in set(df["country"]) - set(PUBLISHED_COUNTRIES))
-    )
-    drop = "; ".join(f"{k} ({v})" for k, v in dropped.items()) or "none"
-    return f"""# Notes to `chapter2_regression_published.csv` (Annex 3 specification)
-
-Model (Annex 3): `score ~ age + gender + time + country + program`, ordinary least squares
-with classical (iid) standard errors, as R's `lm` and `broom::tidy` print them; one model per
-outcome (`type`: Economic, Social, Psychosocial, Composite).
-
-The report does not state the reference categories or the unit of observation. Chosen here,
-with the reason:
-
-- **Unit of observation: one row per returnee and Annex 3 programme received.** Annex 3 has
-  n = 5546 for 5139 returnees: more rows than returnees is what a returnee-programme table
-  gives. A returnee with none of the six printed programmes (or no assistance answer: {no_answer}
-  returnees) contributes one row in the reference level. This run: {n} rows for {n_ret}
-  returnees ({none} rows in the reference level); Annex 3: n = 5546. The returnee's score and
-  covariates are repeated on each of their rows, so classical standard errors treat one
-  person's repeated rows as independent (the `full` specification fixes this).
-- **program**: reference = "Other or none" (no programme among Microbusiness, Training,
-  Psychosocial Support, Material Assistance, Medical Support, Financial Services: other types
-  such as education, housing or legal assistance only, or no assistance). Exactly these six
-  programme terms are printed, so every other assistance type must sit in the reference.
-- **country**: reference = the eleven countries that are not printed, pooled ("Other
-  countries": {pooled}). Only six country terms are printed ({printed}); a 17-level factor
-  would print 16 terms, and the printed signs (Ethiopia near 0, Guinea, Côte d'Ivoire and
-  Senegal strongly negative) fit a comparison with the higher-scoring pooled rest.
-- **gender**: reference = Male (the term printed is `genderFemale`).
-- **age**: years at interview; **time**: (interview date - return date) in days / 365.25.
-- Term spelling: our `countryCôte d'Ivoire` is Annex 3's `countryCôte Divoire`
-  (column `term_published`).
-- **Composite**: here the equal-weight mean of the three dimension scores. IOM's official
-  weights are unknown, and the published composite coefficients are not a weighted mean of
-  the published dimension coefficients (Guinea-Bissau: composite +0.0004 while all three
-  dimension coefficients are negative), so composite rows can differ from Annex 3 for that
-  reason alone (see `tables/reproduction.csv`).
-
-`chapter2_regression_published_vs_annex3.csv` sets each estimate beside the published one,
-with the difference in published standard errors.
-
-The `full` specification (`chapter2_regression_full.csv`) is the sounder model: one row per
-returnee; all countries, reference {labels.country(reference)}; each assistance type as a 0/1
-indicator; HC3 and country-clustered (CR1, t with G - 1 df) standard errors; wild cluster
-bootstrap (WCR) p-values for the clustered fit. Indicators left out because fewer than the
-disclosure minimum of returnees have (or lack) them: {drop}.
-"""
-
-
 def make_trends(
     data: str | Path,
     *,
@@ -290,9 +319,24 @@ def make_trends(
     """Figure 2's trend slopes and bands."""
     labels = load_labels(codebook)
     df = pd.read_parquet(data)
-    slopes, bands = trends.fit_trends(df, countries=countries, labels=labels, min_cell=min_cell)
-    write_csv(slopes, out_slopes)
-    write_csv(bands, out_bands)
+
+    def compute():
+        require_inputs("chapter2 trends", data=df)
+        present = [c for c in countries if c in set(df["country"].dropna())]
+        require(
+            bool(present),
+            "chapter2 trends",
+            f"none of the trend countries {', '.join(countries)} (cross_country.trend_countries) "
+            f"has more than cross_country.min_records returnees; countries in the dataset: "
+            f"{', '.join(sorted(set(df['country'].dropna()))) or 'none'}",
+        )
+        missing = [c for c in countries if c not in present]
+        if missing:
+            print(f"warning: trend countries without data, left out: {', '.join(missing)}")
+        slopes, bands = trends.fit_trends(df, countries=present, labels=labels, min_cell=min_cell)
+        return {"slopes": slopes, "bands": bands}
+
+    run_stage("chapter2 trends", compute, {"slopes": out_slopes, "bands": out_bands})
 
 
 def make_reproduction(
@@ -305,18 +349,22 @@ def make_reproduction(
     published_glance: str | Path,
     slopes: str | Path,
     out: str | Path,
-    targets: str | Path | None = None,
+    targets: str | Path,
+    checks: str | Path,
 ) -> pd.DataFrame:
     """``tables/reproduction_chapter2.csv``."""
     labels = load_labels(codebook)
     t = Path(tables_dir)
     df = pd.read_parquet(data)
+    if reason_of(df) is not None:
+        df = df.iloc[0:0]
     stranded = None
-    if "return_type" in df:
+    if "return_type" in df and len(df):
         rt = df["return_type"].dropna()
         stranded = (float((rt == "stranded").mean()), len(rt))
     table = reproduction.chapter2_rows(
-        targets=load_targets() if targets is None else load_targets(targets),
+        targets=load_targets(targets),
+        checks=load_checks(checks),
         labels=labels,
         counts=pd.read_csv(counts, keep_default_na=False, na_values=[""]),
         means=pd.read_csv(

@@ -66,9 +66,7 @@ def _with_pooled(panel: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([panel, both], ignore_index=True)
 
 
-def score_means(
-    panel: pd.DataFrame, *, min_cell: int = 5, conf_level: float = 0.95
-) -> pd.DataFrame:
+def score_means(panel: pd.DataFrame, *, min_cell: int, conf_level: float = 0.95) -> pd.DataFrame:
     """Mean score per country (and ``all``), group, dimension and time (first/last), with
     t intervals; cells of fewer than ``min_cell`` persons suppressed."""
     data = _with_pooled(panel)
@@ -121,7 +119,7 @@ def indicator_shares(
     panel: pd.DataFrame,
     *,
     indicators: Sequence[str] | None = None,
-    min_cell: int = 5,
+    min_cell: int,
     by_group: bool = True,
 ) -> pd.DataFrame:
     """Share of persons with each indicator at the first and the last record, per country
@@ -178,7 +176,7 @@ def indicator_shares(
     return out.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
 
 
-def balance_table(panel: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+def balance_table(panel: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     """Baseline balance of mentored vs not mentored, per country and pooled: standardised
     differences of the first-record scores, age, sex, programmes and days between records
     (|std_diff| > 0.1 flags imbalance). Groups of fewer than ``min_cell`` are suppressed."""

@@ -56,7 +56,7 @@ def change_data(panel: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def regression_programmes(panel: pd.DataFrame, *, min_count: int = 5) -> list[str]:
+def regression_programmes(panel: pd.DataFrame, *, min_count: int) -> list[str]:
     """Programme flags with at least ``min_count`` persons receiving and not receiving it."""
     keep = []
     for col in programme_columns(panel):
@@ -70,7 +70,7 @@ def change_regression(
     panel: pd.DataFrame,
     *,
     vcov: str = "HC3",
-    min_programme_count: int = 5,
+    min_programme_count: int,
     conf_level: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figure 20: regression of the per-person change on mentoring and covariates.

@@ -5,6 +5,8 @@ selection-adjusted DiD. Every function takes the chapter's tables and returns a 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.chapter3.panel import DIMENSIONS, score_column
+from reintegration.estimable import figure_reason, reason_figure
 from reintegration.figures.style import (
     DIMENSION_COLOURS,
     GROUP_COLOURS,
@@ -36,7 +39,6 @@ __all__ = [
     "figure_selection",
 ]
 
-COUNTRY_NAMES = {"GIN": "Guinea", "SEN": "Senegal", "MAR": "Morocco", "all": "both countries"}
 GROUPS = ("mentored", "not mentored")
 TIME_LABELS = {"first": "first RSS", "last": "last RSS"}
 
@@ -64,11 +66,28 @@ FIGURE_FILES = {
 SUPPRESSED_NOTE = "cells of fewer than {k} returnees suppressed (not drawn)"
 
 
+def _or_reason(draw):
+    """The figure, or, when an input table is not estimable, a figure giving the reason."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        reason = figure_reason(*args, *kwargs.values())
+        if reason is None:
+            return draw(*args, **kwargs)
+        title = kwargs.get("title") or (draw.__doc__ or draw.__name__).strip().splitlines()[0]
+        return reason_figure(title.rstrip("."), reason)
+
+    return wrapper
+
+
 def _note(fig, text: str) -> None:
     fig.text(0.01, -0.02, text, fontsize=8, color=OKABE_ITO["grey"], ha="left", va="top")
 
 
-def figure_country_composite(means: pd.DataFrame, *, country: str, min_cell: int = 5):
+@_or_reason
+def figure_country_composite(
+    means: pd.DataFrame, *, country: str, min_cell: int, names: Mapping[str, str]
+):
     """Figures 15/16: mean composite at the first and last RSS, mentored vs not."""
     sub = means[(means["country"] == country) & (means["dimension"] == "composite")]
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.5, 3.6))
@@ -97,14 +116,17 @@ def figure_country_composite(means: pd.DataFrame, *, country: str, min_cell: int
     ax.set_xticks(x, [TIME_LABELS["first"], TIME_LABELS["last"]])
     ax.set_ylim(0, 1)
     ax.set_ylabel("mean composite score (95% CI)")
-    ax.set_title(f"Composite score at first and last RSS: {COUNTRY_NAMES.get(country, country)}")
+    ax.set_title(f"Composite score at first and last RSS: {names.get(country, country)}")
     ax.legend(loc="upper left")
     if sub["suppressed"].any():
         _note(fig, SUPPRESSED_NOTE.format(k=min_cell))
     return fig
 
 
-def figure_country_dimensions(means: pd.DataFrame, *, country: str, min_cell: int = 5):
+@_or_reason
+def figure_country_dimensions(
+    means: pd.DataFrame, *, country: str, min_cell: int, names: Mapping[str, str]
+):
     """Figures 17/18: mean score per dimension, first vs last, mentored vs not."""
     sub = means[means["country"] == country]
     fig, axes = plt.subplots(1, 4, figsize=(REPORT_WIDTH, 3.2), sharey=True)
@@ -129,13 +151,14 @@ def figure_country_dimensions(means: pd.DataFrame, *, country: str, min_cell: in
         ax.set_title(dim)
     axes[0].set_ylabel("mean score (95% CI)")
     axes[0].legend(loc="lower left", fontsize=8)
-    fig.suptitle(f"Mean RSS scores at first and last RSS: {COUNTRY_NAMES.get(country, country)}")
+    fig.suptitle(f"Mean RSS scores at first and last RSS: {names.get(country, country)}")
     if sub["suppressed"].any():
         _note(fig, SUPPRESSED_NOTE.format(k=min_cell))
     return fig
 
 
-def figure_boxplots(panel: pd.DataFrame):
+@_or_reason
+def figure_boxplots(panel: pd.DataFrame, *, names: Mapping[str, str]):
     """Figure 19: box plots of the scores at first and last RSS by group, country x dimension."""
     countries = sorted(panel["country"].unique())
     fig, axes = plt.subplots(
@@ -171,7 +194,7 @@ def figure_boxplots(panel: pd.DataFrame):
             if i == 0:
                 ax.set_title(dim)
             if j == 0:
-                ax.set_ylabel(f"{COUNTRY_NAMES.get(country, country)}\nscore")
+                ax.set_ylabel(f"{names.get(country, country)}\nscore")
     handles = [plt.Rectangle((0, 0), 1, 1, color=GROUP_COLOURS[g], alpha=0.7) for g in GROUPS]
     fig.legend(handles, GROUPS, loc="upper right", ncol=2)
     fig.suptitle("RSS scores at first and last RSS, mentored vs not", x=0.35)
@@ -187,6 +210,7 @@ TERM_LABELS = {
 }
 
 
+@_or_reason
 def figure_change_regression(tidy: pd.DataFrame):
     """Figure 20: coefficients of the change regression with 95% CIs, one panel per dimension;
     filled markers p < 0.05."""
@@ -216,6 +240,7 @@ def figure_change_regression(tidy: pd.DataFrame):
     return fig
 
 
+@_or_reason
 def figure_did(panel: pd.DataFrame, did: pd.DataFrame):
     """Figure 21: first vs last composite per person, coloured by group, diagonal, group means
     (vertical: first, horizontal: last) and the DiD shaded between the mentees' counterfactual
@@ -284,7 +309,10 @@ ANSWER_ORDER = {
 }
 
 
-def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell: int = 5):
+@_or_reason
+def figure_retrospective(
+    dist: pd.DataFrame, *, item: str, title: str, min_cell: int, names: Mapping[str, str]
+):
     """Figures 22/23: answer distribution before migration vs first RSS after return, per
     country (stacked shares)."""
     sub = dist[(dist["item"] == item) & (dist["country"] != "all")]
@@ -316,7 +344,7 @@ def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell:
                     left += s
             n = int(g["n"].max()) if g["n"].notna().any() else 0
             labels.append(
-                f"{COUNTRY_NAMES.get(country, country)}: {'before migration' if time == 'before' else 'after return'} (n = {n})"
+                f"{names.get(country, country)}: {'before migration' if time == 'before' else 'after return'} (n = {n})"
             )
             y += 1
     ax.set_yticks(range(len(labels)), labels)
@@ -342,7 +370,10 @@ def figure_retrospective(dist: pd.DataFrame, *, item: str, title: str, min_cell:
     return fig
 
 
-def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: int = 5):
+@_or_reason
+def figure_indicator(
+    shares: pd.DataFrame, *, indicators, title: str, min_cell: int, names: Mapping[str, str]
+):
     """Figures 24-28: share with an indicator at first and last RSS, by group, per country."""
     indicators = [indicators] if isinstance(indicators, str) else list(indicators)
     sub = shares[
@@ -378,7 +409,7 @@ def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: 
                         ax.text(xi, s + 0.02, f"{s:.0%}\nn={int(n)}", ha="center", fontsize=7)
             ax.set_xticks([0, 1], [TIME_LABELS["first"], TIME_LABELS["last"]])
             ax.set_ylim(0, 1.15)
-            ax.set_title(f"{COUNTRY_NAMES.get(country, country)}: {ind.replace('_', ' ')}")
+            ax.set_title(f"{names.get(country, country)}: {ind.replace('_', ' ')}")
             if j == 0:
                 ax.set_ylabel("share")
     # one legend for the figure, below the panels, so it never covers a bar label
@@ -391,6 +422,7 @@ def figure_indicator(shares: pd.DataFrame, *, indicators, title: str, min_cell: 
     return fig
 
 
+@_or_reason
 def figure_morocco_change(change: pd.DataFrame):
     """Figure 29: indicative mean scores at first and last survey in Morocco."""
     fig, ax = plt.subplots(figsize=(REPORT_WIDTH * 0.6, 3.4))
@@ -415,6 +447,7 @@ def figure_morocco_change(change: pd.DataFrame):
     return fig
 
 
+@_or_reason
 def figure_morocco_answers(answers: pd.DataFrame, *, item: str, title: str):
     """Figures 30/31: answer shares in Morocco."""
     sub = answers[answers["item"] == item]
@@ -435,6 +468,7 @@ def figure_morocco_answers(answers: pd.DataFrame, *, item: str, title: str):
 METHOD_LABELS = {"plain": "plain DiD", "ipw": "IPW DiD", "dr": "doubly robust DiD"}
 
 
+@_or_reason
 def figure_selection(table: pd.DataFrame):
     """Plain vs selection-adjusted DiD (95% CIs) per dimension, randomisation p annotated."""
     methods = list(dict.fromkeys(table["method"]))
@@ -485,25 +519,28 @@ def draw_all(
     distributions: pd.DataFrame,
     morocco_change: pd.DataFrame,
     morocco_answers: pd.DataFrame,
-    min_cell: int = 5,
+    min_cell: int,
+    data_source: str,
+    country_names: Mapping[str, str],
 ) -> list[Path]:
     """Draw and save every Chapter III figure as ``out_dir/<stem>.png`` (+ .svg)."""
     apply_style()
     out_dir = Path(out_dir)
+    names = {**country_names, "all": "both countries"}
     figs = {
         "figure_15_composite_guinea": lambda: figure_country_composite(
-            means, country="GIN", min_cell=min_cell
+            means, country="GIN", min_cell=min_cell, names=names
         ),
         "figure_16_composite_senegal": lambda: figure_country_composite(
-            means, country="SEN", min_cell=min_cell
+            means, country="SEN", min_cell=min_cell, names=names
         ),
         "figure_17_dimensions_guinea": lambda: figure_country_dimensions(
-            means, country="GIN", min_cell=min_cell
+            means, country="GIN", min_cell=min_cell, names=names
         ),
         "figure_18_dimensions_senegal": lambda: figure_country_dimensions(
-            means, country="SEN", min_cell=min_cell
+            means, country="SEN", min_cell=min_cell, names=names
         ),
-        "figure_19_boxplots": lambda: figure_boxplots(panel),
+        "figure_19_boxplots": lambda: figure_boxplots(panel, names=names),
         "figure_20_change_regression": lambda: figure_change_regression(regression),
         "figure_21_did": lambda: figure_did(panel, did),
         "figure_22_belonging_before_after": lambda: figure_retrospective(
@@ -511,39 +548,49 @@ def draw_all(
             item="psy_belonging",
             title="Do you feel part of the community where you live? Before migration vs after return",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_23_distress_before_after": lambda: figure_retrospective(
             distributions,
             item="psy_distress",
             title="How often do you feel psychosocial distress? Before migration vs after return",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_24_working": lambda: figure_indicator(
-            shares, indicators="working", title="Do you currently work?", min_cell=min_cell
+            shares,
+            indicators="working",
+            title="Do you currently work?",
+            min_cell=min_cell,
+            names=names,
         ),
         "figure_25_reduced_food": lambda: figure_indicator(
             shares,
             indicators="reduced_food",
             title="Reduced food quantity or quality in the last month",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_26_borrowing": lambda: figure_indicator(
             shares,
             indicators=["can_borrow", "frequent_borrowing"],
             title="Ability to borrow money, and frequent borrowing",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_27_social_activities": lambda: figure_indicator(
             shares,
             indicators="social_activities",
             title="Invited to social activities often or very often",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_28_remigration": lambda: figure_indicator(
             shares,
             indicators="wish_to_remigrate",
             title="Wish or need to migrate again",
             min_cell=min_cell,
+            names=names,
         ),
         "figure_29_morocco_change": lambda: figure_morocco_change(morocco_change),
         "figure_30_morocco_work": lambda: figure_morocco_answers(
@@ -559,6 +606,6 @@ def draw_all(
     paths = []
     for stem, make in figs.items():
         path = out_dir / f"{stem}.png"
-        save_figure(make(), path)
+        save_figure(make(), path, data_source=data_source)
         paths.append(path)
     return paths

@@ -39,7 +39,7 @@ def morocco_snapshot(
     records: pd.DataFrame,
     *,
     country: str = "MAR",
-    min_cell: int = 5,
+    min_cell: int,
     require_follow_up: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Tables ``summary``, ``answers`` and ``change`` (see the module docstring)."""

@@ -281,10 +281,22 @@ def build_panel(
         out[f"{col}_last"] = last[col].astype("string")
     out["_first_date"] = first["interview_date"]
     out = out.rename_axis("person_key").reset_index()
-    out = out.sort_values(["country", "_first_date", "person_key"], kind="stable")
+    out = out.sort_values(_content_order(out), kind="stable")
     out = out.drop(columns=["person_key", "_first_date"]).reset_index(drop=True)
     out.insert(0, "panel_id", np.arange(1, len(out) + 1, dtype=np.int64))
     return PanelResult(panel=out, match=match)
+
+
+def _content_order(out: pd.DataFrame) -> list[str]:
+    """Sort keys giving ``panel_id`` by content: country, first date, then the row's data.
+
+    The release-scoped ``person_key`` comes last, so it only orders rows identical in every
+    value (swapping those changes no statistic). Random procedures over ``panel_id``
+    (randomisation inference, bootstrap over persons) are then the same under any release
+    name or pseudonym key (issue 18).
+    """
+    data = [c for c in out.columns if c not in ("country", "_first_date", "person_key")]
+    return ["country", "_first_date", *data, "person_key"]
 
 
 def panel_long(
@@ -319,7 +331,7 @@ def panel_long(
     return long.sort_values(["panel_id", "post"], kind="stable").reset_index(drop=True)
 
 
-def table4(panel: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+def table4(panel: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     """Table 4: returnees, mentored (ORION) count and share, mean days first to last, per
     country and in total. Shares and means of fewer than ``min_cell`` persons are suppressed."""
     from reintegration.stats import suppress_small_cells

@@ -124,7 +124,7 @@ def _items(retro: pd.DataFrame) -> list[str]:
 
 
 def retrospective_tests(
-    retro: pd.DataFrame, *, binary_items: Sequence[str] = (), min_cell: int = 5
+    retro: pd.DataFrame, *, binary_items: Sequence[str] = (), min_cell: int
 ) -> pd.DataFrame:
     """Per item and scope (pooled and each country): n pairs, mean score before/after, the
     mean change, and the paired test (McNemar for ``binary_items``, else Wilcoxon)."""
@@ -173,7 +173,7 @@ def retrospective_tests(
 
 
 def retrospective_distributions(
-    retro: pd.DataFrame, *, items: Sequence[str] | None = None, min_cell: int = 5
+    retro: pd.DataFrame, *, items: Sequence[str] | None = None, min_cell: int
 ) -> pd.DataFrame:
     """Answer distribution before and after per item and country (and ``all``), over the
     cases answering the item at both times; non-response left out. ``n`` = cases in the

@@ -63,7 +63,7 @@ def selection_adjusted_did(
     ipw_seed: int = 20200,
     ri_B: int = 999,
     ri_seed: int = 20201,
-    min_programme_count: int = 5,
+    min_programme_count: int,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
     """Plain, IPW and DR DiD per dimension with the within-country randomisation p-value.

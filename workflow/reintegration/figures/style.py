@@ -58,8 +58,12 @@ def apply_style() -> None:
     )
 
 
-def save_figure(fig, png_path: str | Path) -> None:
-    """Save ``fig`` as PNG and, beside it, SVG, without timestamps or software versions."""
+def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) -> None:
+    """Save ``fig`` as PNG and, beside it, SVG, without timestamps or software versions.
+
+    ``data_source`` (config ``data.source``) is accepted for the report's "Synthetic data"
+    footer; helper "report" implements the footer (no-op here).
+    """
     png_path = Path(png_path)
     png_path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None})

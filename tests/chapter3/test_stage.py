@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reintegration.chapter3 import stages
+from reintegration.chapter3 import stage
 from reintegration.chapter3.figures import FIGURE_FILES
 from reintegration.io import write_parquet
 
 
 def _run(tmp, records_path, repo, *, figures=False):
     t = tmp / "tables"
-    stages.run_panel(
+    stage.make_panel(
         records=records_path,
         panel_out=tmp / "data" / "panel.parquet",
         table4_out=t / "table4.csv",
@@ -21,6 +21,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         max_unmatched_phone_share=0.0,
         morocco_country="MAR",
         min_cell=5,
+        require_follow_up=True,
     )
     names = [
         "means",
@@ -31,10 +32,13 @@ def _run(tmp, records_path, repo, *, figures=False):
         "did",
         "effect_sizes",
     ]
-    stages.run_panel_tables(
-        panel=tmp / "data" / "panel.parquet", out={n: t / f"{n}.csv" for n in names}, min_cell=5
+    stage.make_panel_tables(
+        panel=tmp / "data" / "panel.parquet",
+        out={n: t / f"{n}.csv" for n in names},
+        min_cell=5,
+        vcov="HC3",
     )
-    stages.run_selection(
+    stage.make_selection(
         panel=tmp / "data" / "panel.parquet",
         out=t / "did_selection_adjusted.csv",
         ipw_methods=["ipw", "dr"],
@@ -42,8 +46,9 @@ def _run(tmp, records_path, repo, *, figures=False):
         ipw_seed=1,
         ri_B=99,
         ri_seed=2,
+        min_cell=5,
     )
-    stages.run_retrospective(
+    stage.make_retrospective(
         records=records_path,
         codebook=repo / "config" / "codebook",
         data_out=tmp / "data" / "retrospective.parquet",
@@ -52,7 +57,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         countries=["GIN", "SEN"],
         min_cell=5,
     )
-    stages.run_morocco(
+    stage.make_morocco(
         records=records_path,
         out={k: t / f"morocco_{k}.csv" for k in ("summary", "answers", "change")},
         country="MAR",
@@ -75,9 +80,21 @@ def _run(tmp, records_path, repo, *, figures=False):
     inputs.update(
         panel=tmp / "data" / "panel.parquet", retrospective=tmp / "data" / "retrospective.parquet"
     )
-    stages.run_reproduction(inputs=inputs, out=t / "reproduction_chapter3.csv")
+    stage.make_reproduction(
+        inputs=inputs,
+        codebook=repo / "config" / "codebook",
+        out=t / "reproduction_chapter3.csv",
+        targets=repo / "config" / "published" / "targets.yaml",
+        checks=repo / "config" / "published" / "checks.csv",
+    )
     if figures:
-        stages.run_figures(inputs=inputs, out_dir=tmp / "figures", min_cell=5)
+        stage.make_figures(
+            inputs=inputs,
+            codebook=repo / "config" / "codebook",
+            out_dir=tmp / "figures",
+            min_cell=5,
+            data_source="synthetic",
+        )
 
 
 @pytest.mark.slow

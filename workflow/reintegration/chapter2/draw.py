@@ -1,0 +1,108 @@
+"""Drawing the Chapter II figures from their specification (:data:`~.outputs.FIGURES`): one
+loop reads each figure's tables, draws it (or the reason it is not estimable) and saves it."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pandas as pd
+
+from reintegration.estimable import figure_reason, reason_figure
+from reintegration.figures.style import apply_style, save_figure
+
+from .figures import (
+    _bar_by_country,
+    _by_sex,
+    _coefficients,
+    _heatmap,
+    _stacked,
+    _term_label,
+    _trendlines,
+)
+from .outputs import FIGURES
+
+__all__ = ["DRAW", "FIGURES", "make_figures"]
+
+
+def _coefficients_published(pub: pd.DataFrame, *, title: str, note: str):
+    pub = pub.assign(label=pub["term"].map(_term_label))
+    table = pub[pub["term"] != "(Intercept)"]
+    return _coefficients(table, label_col="label", p_col="p_value", title=title, note=note)
+
+
+def _coefficients_full(full: pd.DataFrame, *, title: str, note: str):
+    keep = (
+        (full["vcov"] == "cluster")
+        & (full["term"] != "(Intercept)")
+        & ~full["term"].str.startswith("country")
+    )
+    return _coefficients(
+        full[keep], label_col="label", p_col="p_value_boot", title=title, note=note
+    )
+
+
+def _n(figure_ns: pd.DataFrame, key: str | None, column: str) -> int | None:
+    if key is None:
+        return None
+    return dict(zip(figure_ns["quantity"], figure_ns[column], strict=True)).get(key)
+
+
+def _heatmap_n(table, figure_ns, *, indicator, min_cell, title, n_key):
+    n_total = _n(figure_ns, n_key, "n_with_programme")
+    return _heatmap(table, indicator, min_cell=min_cell, title=title, n_total=n_total)
+
+
+def _stacked_n(dist, figure_ns, *, item, labels, min_cell, title, n_key=None):
+    n_total = _n(figure_ns, n_key, "n")
+    return _stacked(dist, item, labels, min_cell=min_cell, title=title, n_total=n_total)
+
+
+#: Drawing functions by the name a :class:`~reintegration.chapter2.outputs.Figure` gives.
+DRAW = {
+    "bar_by_country": _bar_by_country,
+    "trendlines": _trendlines,
+    "coefficients_published": _coefficients_published,
+    "coefficients_full": _coefficients_full,
+    "heatmap": _heatmap_n,
+    "stacked": _stacked_n,
+    "by_sex": _by_sex,
+}
+
+
+def make_figures(
+    *,
+    tables_dir: str | Path,
+    codebook: str | Path,
+    out_dir: str | Path,
+    min_cell: int,
+    data_source: str,
+) -> list[Path]:
+    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``.
+
+    A figure whose input table is not estimable shows the reason instead.
+    """
+    from .labels import load_labels
+    from .outputs import FIGURE_TABLES
+
+    apply_style()
+    context = {"labels": load_labels(codebook), "min_cell": min_cell}
+    tables: dict[str, pd.DataFrame] = {}
+    paths = []
+    for stem, spec in FIGURES.items():
+        for key in spec.tables:
+            if key not in tables:
+                path = Path(tables_dir) / FIGURE_TABLES[key]
+                tables[key] = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        args = [tables[key] for key in spec.tables]
+        reason = figure_reason(*args)
+        if reason is None:
+            draw = DRAW[spec.draw]
+            wanted = inspect.signature(draw).parameters
+            extra = {k: v for k, v in context.items() if k in wanted and k not in spec.args}
+            fig = draw(*args, **spec.args, **extra)
+        else:
+            fig = reason_figure(spec.title, reason)
+        paths.append(Path(out_dir) / f"{stem}.png")
+        save_figure(fig, paths[-1], data_source=data_source)
+    return paths

@@ -1,0 +1,335 @@
+"""The Chapter III pipeline steps: read inputs, call the analysis functions, write outputs.
+Each workflow/scripts/chapter3_*.py shell calls one of these (one per Snakemake rule)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from reintegration.estimable import count_list, require, require_inputs, run_stage
+from reintegration.io import write_csv
+
+__all__ = [
+    "make_figures",
+    "make_morocco",
+    "make_panel",
+    "make_panel_tables",
+    "make_reproduction",
+    "make_retrospective",
+    "make_selection",
+]
+
+
+def _read(path) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def _log_warnings(caught) -> None:
+    for w in caught:
+        print(f"warning: {w.category.__name__}: {w.message}")
+
+
+def make_panel(
+    *,
+    records: str | Path,
+    panel_out: str | Path,
+    table4_out: str | Path,
+    match_out: str | Path,
+    countries: list[str],
+    min_records: int,
+    max_unmatched_phone_share: float,
+    morocco_country: str,
+    min_cell: int,
+    require_follow_up: bool,
+) -> None:
+    """data/panel.parquet, Table 4 and the phone-survey match report (panel countries with
+    the threshold ``max_unmatched_phone_share``; Morocco reported only).
+
+    The unmatched share is a reported quantity: above the threshold the panel is not
+    estimable (the match table says by how much), the run goes on.
+    """
+    from reintegration.chapter3.panel import build_panel, table4
+
+    recs = _read(records)
+    present = [c for c in countries if c in set(recs["country"].dropna())]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        match = _phone_match(recs, present, max_unmatched_phone_share, morocco_country)
+        res = None
+        if present:
+            res = build_panel(
+                recs,
+                countries=present,
+                min_records=min_records,
+                max_unmatched_phone_share=None,
+                require_follow_up=require_follow_up,
+            )
+    _log_warnings(caught)
+    write_csv(match, match_out)
+    print(match.to_string(index=False))
+
+    def compute():
+        _require_panel(res, match, countries, present, min_cell, max_unmatched_phone_share)
+        return {"panel": res.panel, "table4": table4(res.panel, min_cell=min_cell)}
+
+    run_stage("chapter3 panel", compute, {"panel": panel_out, "table4": table4_out})
+
+
+def _phone_match(recs, present, limit, morocco_country) -> pd.DataFrame:
+    """The match report of the panel countries against ``limit`` (+ Morocco, report only)."""
+    from reintegration.chapter3.panel import phone_match_report
+
+    match = phone_match_report(recs, countries=present, max_unmatched_share=None)
+    match["max_unmatched_share"] = limit
+    match["holds"] = match["unmatched_share"] <= limit + 1e-12
+    match = match.assign(asserted=True)
+    if morocco_country in set(recs["country"].dropna()):
+        extra = phone_match_report(recs, countries=[morocco_country], max_unmatched_share=None)
+        match = pd.concat([match, extra.assign(asserted=False)], ignore_index=True)
+    return match
+
+
+def _require_panel(res, match, countries, present, min_cell, limit) -> None:
+    """The panel's preconditions: a panel country, linked phone survey, both groups."""
+    analysis = "chapter3 panel"
+    require(
+        bool(present),
+        analysis,
+        f"no records of the panel countries {', '.join(countries)} (panel.countries)",
+    )
+    bad = match.loc[match["asserted"] & ~match["holds"]]
+    require(
+        bad.empty,
+        analysis,
+        "phone-survey respondents without an earlier RSS record of the same person above "
+        f"panel.max_unmatched_phone_share = {limit}: "
+        + "; ".join(
+            f"{r.country} {r.unmatched} of {r.follow_up_respondents} ({r.unmatched_share:.0%})"
+            for r in bad.itertuples()
+        ),
+    )
+    panel = res.panel
+    groups = {
+        f"{c} {g}": int(((panel["country"] == c) & (panel["mentored"] == (g == "mentored"))).sum())
+        for c in present
+        for g in ("mentored", "not mentored")
+    }
+    small = {k: v for k, v in groups.items() if v < min_cell}
+    require(
+        not small,
+        analysis,
+        "the panel (returnees with at least panel.min_records dated RSS records, one of them "
+        "the follow-up when panel.require_follow_up) needs mentored and non-mentored "
+        f"returnees in every panel country, each at least disclosure.min_cell_size = {min_cell}; "
+        f"panel returnees: {count_list(groups, min_cell=min_cell)}",
+    )
+
+
+def make_panel_tables(
+    *, panel: str | Path, out: dict[str, str | Path], min_cell: int, vcov: str
+) -> None:
+    """Means, indicator shares, balance, change regression (+ glance), DiD, effect sizes."""
+    from reintegration.chapter3 import descriptives, did, effect_sizes
+
+    p = _read(panel)
+
+    def compute():
+        require_inputs("chapter3 panel tables", panel=p)
+        tables = {
+            "means": descriptives.score_means(p, min_cell=min_cell),
+            "indicator_shares": descriptives.indicator_shares(p, min_cell=min_cell),
+            "balance": descriptives.balance_table(p, min_cell=min_cell),
+        }
+        tidy, glance = did.change_regression(p, vcov=vcov, min_programme_count=min_cell)
+        tables["change_regression"] = tidy
+        tables["change_regression_glance"] = glance
+        tables["did"] = did.did_table(p)
+        tables["effect_sizes"] = effect_sizes.annex4_table(p)
+        print(tables["did"].to_string(index=False))
+        print(tables["effect_sizes"].to_string(index=False))
+        return tables
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_stage("chapter3 panel tables", compute, out)
+    _log_warnings(caught)
+
+
+def make_selection(
+    *,
+    panel: str | Path,
+    out: str | Path,
+    ipw_methods: list[str],
+    ipw_B: int,
+    ipw_seed: int,
+    ri_B: int,
+    ri_seed: int,
+    min_cell: int,
+) -> None:
+    """Selection-adjusted DiD; programmes held by fewer than ``min_cell`` are left out."""
+    from reintegration.chapter3.selection import selection_adjusted_did
+
+    p = _read(panel)
+
+    def compute():
+        require_inputs("chapter3 selection-adjusted DiD", panel=p)
+        table = selection_adjusted_did(
+            p,
+            methods=ipw_methods,
+            ipw_B=ipw_B,
+            ipw_seed=ipw_seed,
+            ri_B=ri_B,
+            ri_seed=ri_seed,
+            min_programme_count=min_cell,
+        )
+        print(table.to_string(index=False))
+        return {"table": table}
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_stage("chapter3 selection-adjusted DiD", compute, {"table": out})
+    _log_warnings(caught)
+
+
+def make_retrospective(
+    *,
+    records: str | Path,
+    codebook: str | Path,
+    data_out: str | Path,
+    tests_out: str | Path,
+    distributions_out: str | Path,
+    countries: list[str],
+    min_cell: int,
+) -> None:
+    from reintegration.chapter3 import retrospective as r
+
+    recs = _read(records)
+
+    def compute():
+        analysis = "chapter3 retrospective"
+        pre = recs.loc[(recs["record_type"] == "premigration") & recs["country"].isin(countries)]
+        require(
+            bool(r.pre_items(recs)) and len(pre) > 0,
+            analysis,
+            f"no pre-migration module records (record type premigration with pre_<item> "
+            f"answers) of the panel countries {', '.join(countries)} (panel.countries) in this "
+            f"release; pre-migration records in any country: "
+            f"{int((recs['record_type'] == 'premigration').sum())}",
+        )
+        retro = r.build_retrospective(recs, countries=countries)
+        require(
+            len(retro) >= min_cell,
+            analysis,
+            f"{len(retro)} pre-migration record(s) link to a dated post-return RSS record of the "
+            f"same person, fewer than disclosure.min_cell_size = {min_cell}",
+        )
+        tests = r.retrospective_tests(
+            retro, binary_items=r.binary_items_from_codebook(codebook), min_cell=min_cell
+        )
+        print(tests.to_string(index=False))
+        dist = r.retrospective_distributions(retro, min_cell=min_cell)
+        return {"data": retro, "tests": tests, "distributions": dist}
+
+    paths = {"data": data_out, "tests": tests_out, "distributions": distributions_out}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_stage("chapter3 retrospective", compute, paths)
+    _log_warnings(caught)
+
+
+def make_morocco(
+    *, records: str | Path, out: dict[str, str | Path], country: str, min_cell: int
+) -> None:
+    from reintegration.chapter3.morocco import morocco_snapshot
+
+    recs = _read(records)
+
+    def compute():
+        present = recs["country"].dropna().astype(str)
+        require(
+            country in set(present),
+            "chapter3 Morocco",
+            f"no records of {country} (panel.morocco_country) in this release; countries "
+            f"with records: {', '.join(sorted(set(present))) or 'none'}",
+        )
+        tables = morocco_snapshot(recs, country=country, min_cell=min_cell)
+        for table in tables.values():
+            print(table.to_string(index=False))
+        return tables
+
+    run_stage("chapter3 Morocco", compute, out)
+
+
+def _country_names(codebook: str | Path) -> dict[str, str]:
+    """Code -> English name of every country, from the codebook's countries list."""
+    from reintegration.chapter2.labels import load_labels
+
+    return dict(load_labels(codebook).choices["countries"])
+
+
+def make_figures(
+    *,
+    inputs: dict[str, str | Path],
+    codebook: str | Path,
+    out_dir: str | Path,
+    min_cell: int,
+    data_source: str,
+) -> None:
+    from reintegration.chapter3.figures import draw_all
+
+    def csv(name):
+        return pd.read_csv(inputs[name])
+
+    draw_all(
+        out_dir=out_dir,
+        panel=_read(inputs["panel"]),
+        means=csv("means"),
+        shares=csv("indicator_shares"),
+        regression=csv("change_regression"),
+        did=csv("did"),
+        selection=csv("did_selection_adjusted"),
+        distributions=csv("retrospective_distributions"),
+        morocco_change=csv("morocco_change"),
+        morocco_answers=csv("morocco_answers"),
+        min_cell=min_cell,
+        data_source=data_source,
+        country_names=_country_names(codebook),
+    )
+
+
+def make_reproduction(
+    *,
+    inputs: dict[str, str | Path],
+    codebook: str | Path,
+    out: str | Path,
+    targets: str | Path,
+    checks: str | Path,
+) -> pd.DataFrame:
+    from reintegration.chapter3.reproduction import chapter3_reproduction
+    from reintegration.published import load_checks, load_targets
+
+    def csv(name):
+        return pd.read_csv(inputs[name], keep_default_na=True)
+
+    table = chapter3_reproduction(
+        load_targets(targets),
+        checks=load_checks(checks),
+        iso={name: code for code, name in _country_names(codebook).items()},
+        table4=csv("table4"),
+        means=csv("means"),
+        did=csv("did"),
+        effect_sizes=csv("effect_sizes"),
+        regression=csv("change_regression"),
+        shares=csv("indicator_shares"),
+        retrospective=_read(inputs["retrospective"]),
+        retrospective_tests=csv("retrospective_tests"),
+        morocco_summary=csv("morocco_summary"),
+        morocco_change=csv("morocco_change"),
+        phone_match=csv("phone_match"),
+    )
+    write_csv(table, out)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(table.to_string(index=False))
+    return table
