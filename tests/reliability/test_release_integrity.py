@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from reintegration.config import ConfigError, load_config, validate_config
+from reintegration.data.extract import read_case_id_links
 from reintegration.data.pool import pool_waves
 from reintegration.report import manifest
 from reintegration.report.shared_waves import shared_wave_conflicts
@@ -299,3 +300,19 @@ def test_generator_still_refuses_a_folder_with_files_it_did_not_write(tmp_path):
     (wave / "delivery_from_iom.csv").write_text("real data\n")
     result = generate(tmp_path, kill=False)
     assert result.returncode != 0 and "did not write (delivery_from_iom.csv)" in result.stderr
+
+
+# --- the links file is local -----------------------------------------------------------------
+
+
+def test_links_file_is_git_ignored_and_the_example_documents_its_format():
+    git = ["git", "-C", str(REPO)]
+    if subprocess.run([*git, "rev-parse"], capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run([*git, "ls-files", "config"], capture_output=True, text=True)
+    assert "config/case_id_links.csv" not in tracked.stdout.split()
+    ignored = subprocess.run([*git, "check-ignore", "-q", "config/case_id_links.csv"])
+    assert ignored.returncode == 0
+    links = read_case_id_links(REPO / "config" / "case_id_links.example.csv")
+    assert links == {"XXX0000000001": "XXX0000000002", "XXX0000000003": "XXX0000000004"}
+    assert read_case_id_links(REPO / "config" / "absent_links.csv") == {}  # absent: no links
