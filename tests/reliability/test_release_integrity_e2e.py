@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from snakemake_runner import run_snakemake, snakemake_command, snakemake_env, tiny_workdir
@@ -38,6 +39,18 @@ def set_release(workdir: Path, name: str) -> None:
 
 def a_raw_csv(workdir: Path) -> Path:
     return sorted((workdir / "resources" / "raw").glob("*/*.csv"))[0]
+
+
+def test_release_data_hold_no_raw_file_or_row(built):
+    raw_names = {p.name for p in (built / "resources" / "raw").glob("*/*") if p.is_file()}
+    assert raw_names
+    for path in sorted((built / f"results/releases/{RELEASE}/data").glob("*.parquet")):
+        table = pd.read_parquet(path)
+        assert "record_id" not in table.columns, path
+        text = table.astype("string").to_csv(index=False)
+        assert not [n for n in raw_names if n in text], path
+    records = pd.read_parquet(built / f"results/releases/{RELEASE}/data/records.parquet")
+    assert records["record_key"].is_unique
 
 
 def test_links_file_change_stops_the_next_run_before_any_job(built):

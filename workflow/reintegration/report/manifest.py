@@ -48,8 +48,9 @@ def canonical_json(obj) -> str:
 
 #: Config keys that change how a run may proceed, not what a release is (not hashed).
 UNHASHED_KEYS = (("release", "rebuild_shared_waves"),)
-#: Config sections the per-wave stages (extract, clean, score) read.
-WAVE_SECTIONS = ("data", "codebook", "extract", "cleaning", "scoring")
+#: Config sections the per-wave stages (extract, clean, score) read (``data`` only names where
+#: the raw files are; their content is hashed apart).
+WAVE_SECTIONS = ("codebook", "extract", "cleaning", "scoring")
 
 
 def _hashed_config(config: dict) -> dict:
