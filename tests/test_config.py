@@ -57,7 +57,7 @@ def test_defaults_are_filled(shipped):
     [
         (
             lambda c: c["release"].update(nmae="x"),
-            "unknown key 'release.nmae'; allowed keys under 'release': name, previous, waves",
+            "unknown key 'release.nmae'; allowed keys under 'release': name, previous, rebuild_shared_waves, waves",
         ),
         (
             lambda c: c.update(extra=1),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 from pathlib import Path
 
 import yaml
@@ -73,6 +75,61 @@ def _message(error, schema: dict) -> list[str]:
     return [f"key '{key}': {error.message}"]
 
 
+def _get(config: dict, key: str):
+    value = config
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def cross_checks(config: dict) -> list[str]:
+    """Constraints between keys (or on a value's meaning) that the JSON Schema cannot state.
+
+    Each message names the key; run after the schema check passed, so types are right.
+    """
+    problems = []
+    age = _get(config, "cleaning.age_range")
+    if isinstance(age, list) and len(age) == 2 and age[0] > age[1]:
+        problems.append(
+            f"key 'cleaning.age_range' = {age!r}: the minimum ({age[0]}) is above the maximum "
+            f"({age[1]}); write [min, max], e.g. [{age[1]}, {age[0]}]"
+        )
+    pattern = _get(config, "extract.case_id_pattern")
+    if isinstance(pattern, str):
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            problems.append(
+                f"key 'extract.case_id_pattern' = {pattern!r} is not a valid regular "
+                f"expression: {err}"
+            )
+    earliest = _get(config, "cleaning.earliest_date")
+    if isinstance(earliest, str):
+        try:
+            dt.date.fromisoformat(earliest)
+        except ValueError as err:
+            problems.append(
+                f"key 'cleaning.earliest_date' = {earliest!r} is not a calendar date ({err}); "
+                "write YYYY-MM-DD, e.g. 2000-01-01"
+            )
+    a_above = _get(config, "cross_country.tiers.a_above")
+    c_at = _get(config, "cross_country.tiers.c_at_or_below")
+    if isinstance(a_above, int | float) and isinstance(c_at, int | float) and c_at >= a_above:
+        problems.append(
+            f"keys 'cross_country.tiers.c_at_or_below' = {c_at} and 'cross_country.tiers.a_above'"
+            f" = {a_above}: tier C's threshold must be below tier A's"
+        )
+    name, previous = _get(config, "release.name"), _get(config, "release.previous")
+    if previous is not None and previous == name:
+        problems.append(
+            f"key 'release.previous' = {previous!r} is the release itself (release.name); "
+            "name an earlier release or null"
+        )
+    return problems
+
+
 def validate_config(config: dict, schema_path: str | Path = CONFIG_SCHEMA) -> dict:
     """Return a copy of ``config`` with defaults filled in, or raise :class:`ConfigError`.
 
@@ -86,6 +143,8 @@ def validate_config(config: dict, schema_path: str | Path = CONFIG_SCHEMA) -> di
         key=lambda e: list(map(str, e.absolute_path)),
     )
     messages = [m for e in errors for m in _message(e, schema)]
+    if not messages:
+        messages = cross_checks(config)
     if messages:
         raise ConfigError(
             "invalid configuration (see config/config.yaml and workflow/schemas/config.schema.yaml):\n"

@@ -97,7 +97,7 @@ rule pool_records:
         records=f"{RELEASE_DIR}/data/records.parquet",
         summary=f"{RELEASE_DIR}/data/records_pooling.json",
     log:
-        f"logs/pool_records/{RELEASE}.log",
+        f"logs/releases/{RELEASE}/pool_records.log",
     params:
         waves=" ".join(f"--wave {w} results/waves/{w}/scores.parquet" for w in WAVES),
         key_file=PSEUDONYM_KEY_FILE,

@@ -22,7 +22,7 @@ rule privacy_scan:
     output:
         scan=PRIVACY_SCAN,
     log:
-        f"logs/privacy/{RELEASE}.log",
+        f"logs/releases/{RELEASE}/privacy_scan.log",
     params:
         waves=" ".join(f"--wave {w}" for w in WAVES),
         raw_dir=RAW_DIR,

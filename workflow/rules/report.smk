@@ -151,6 +151,10 @@ rule release_manifest:
         config=lambda wc: shlex.quote(json.dumps(config, sort_keys=True, default=str)),
         codebook=option_list("--codebook-file", CODEBOOK_FILES),
         synthetic=f"--synthetic-config {SYNTHETIC_CONFIG}" if SYNTHETIC_CONFIG else "",
+        # Fingerprint check after the run: the inputs the run started from (onstart).
+        inputs=option_list("--input-file", [f for f in RELEASE_INPUT_FILES if f]),
+        key_file=PSEUDONYM_KEY_FILE,
+        started_from=FINGERPRINT_AT_START,
         outputs=lambda wc, input: option_list("--output", input.outputs),
         wave_outputs=lambda wc, input: option_list("--wave-output", input.wave_outputs),
         raw_dir=REPORT_RAW_DIR,
@@ -160,7 +164,9 @@ rule release_manifest:
         "python {input.script} --release {params.release} {params.waves} --previous {params.previous}"
         " --config-json {params.config} {params.codebook} --raw-dir {params.raw_dir}"
         " {params.synthetic} --waves-dir results/waves --release-dir {params.release_dir}"
+        " {params.inputs} --key-file {params.key_file:q} --started-from {params.started_from:q}"
         " {params.outputs} {params.wave_outputs} --out {output.manifest} > {log} 2>&1"
+        " || (cat {log} >&2; exit 1)"
 
 
 rule report_index:

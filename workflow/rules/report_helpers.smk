@@ -2,10 +2,12 @@
 # release record, the release guard (run at parse time), and the input/parameter functions.
 import json
 import shlex
+import sys
 
 from snakemake.exceptions import WorkflowError
 
 from reintegration.report import manifest as release_manifest
+from reintegration.report import shared_waves
 from reintegration.report.compare import section_of
 from reintegration.report.exhibits import (
     CHAPTERS,
@@ -34,22 +36,47 @@ REPORT_CODE = package_files("report/", "io") + sorted(
 
 
 # A release never overwrites another: stop before any job runs when the release folder holds a
-# manifest recording other inputs (config, codebook, raw files). A rerun with the same inputs,
-# forced or not, passes.
+# manifest recording other inputs (config, codebook, raw files, links file, published targets,
+# key). A rerun with the same inputs, forced or not, passes. The fingerprint the run started
+# from is written when jobs start (onstart) and compared with the inputs at the manifest step.
+RELEASE_INPUT_FILES = [CASE_ID_LINKS, "config/published/targets.yaml"]
 RELEASE_FINGERPRINT = release_manifest.fingerprint(
     config,
     CODEBOOK_FILES,
     release_manifest.raw_files(REPORT_RAW_DIR, WAVES),
     synthetic_config=SYNTHETIC_CONFIG,
+    inputs=[f for f in RELEASE_INPUT_FILES if f],
+    key=release_manifest.available_key(PSEUDONYM_KEY_FILE),
 )
+RELEASE_LOG_DIR = f"logs/releases/{RELEASE}"
+FINGERPRINT_AT_START = f"{RELEASE_LOG_DIR}/inputs_at_start.json"
+RAW_WAVES_PRESENT = [w for w in WAVES if (REPORT_RAW_DIR / w).is_dir()]
 try:
     release_manifest.check_release(
-        MANIFEST,
-        RELEASE_FINGERPRINT,
-        raw_waves_present=[w for w in WAVES if (REPORT_RAW_DIR / w).is_dir()],
+        MANIFEST, RELEASE_FINGERPRINT, raw_waves_present=RAW_WAVES_PRESENT
     )
 except release_manifest.ReleaseConflict as err:
     raise WorkflowError(str(err)) from None
+# Per-wave files are shared: refuse to change bytes another (intact) release recorded.
+SHARED_WAVE_CONFLICTS = shared_waves.shared_wave_conflicts(
+    "results",
+    RELEASE,
+    WAVES,
+    RELEASE_FINGERPRINT,
+    raw_waves_present=RAW_WAVES_PRESENT,
+    wave_inputs=[CASE_ID_LINKS] if CASE_ID_LINKS else [],
+)
+if any(c.intact for c in SHARED_WAVE_CONFLICTS):
+    message = shared_waves.conflict_message(SHARED_WAVE_CONFLICTS, RELEASE)
+    if not config["release"]["rebuild_shared_waves"]:
+        raise WorkflowError(message)
+    print(f"WARNING (release.rebuild_shared_waves: true): {message}", file=sys.stderr)
+
+
+onstart:
+    release_manifest.write_start_fingerprint(RELEASE_FINGERPRINT, FINGERPRINT_AT_START)
+
+
 if PREVIOUS:
     if PREVIOUS == RELEASE:
         raise WorkflowError(

@@ -174,7 +174,7 @@ def build_cross_country(
         data["n_types"] = data[types].fillna(0).sum(axis=1).astype("int64")
         published = [f"assist_{p}" for p in PUBLISHED_PROGRAMMES if f"assist_{p}" in data]
         data["n_published_programmes"] = data[published].fillna(0).sum(axis=1).astype("int64")
-    drop = [c for c in ("person_key", "person_id", "record_id") if c in data.columns]
+    drop = [c for c in ("person_key", "person_id", "record_id", "record_key") if c in data.columns]
     data = data.drop(columns=drop).reset_index(drop=True)
     first = ["returnee_id", "country", "country_label", "gender", "female", "age", "time"]
     return data[first + [c for c in data.columns if c not in first]], counts

@@ -1,21 +1,58 @@
-"""Pooling a release's scored waves into one table, with release-scoped person keys."""
+"""Pooling a release's scored waves into one table, with release-scoped person and record keys.
+
+Nothing of the pooled table points back at a raw file: the wave record id
+(``<wave>/<file>:<sheet>:<row>``) is dropped, rows are put in *content order* (wave, then a
+hash of the record's content without its identifiers), and each record gets a release-scoped
+``record_key`` = HMAC(key, ``record:<release>:<person_key>:<content hash>``)[:16], which
+cannot be joined across releases. The row order depends on content only (not on file names,
+raw row positions, the release name or the key), so a stable sort on it is a tie-breaker
+that gives the same results under any release name.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from reintegration.data.pseudonym import release_key
+from reintegration.data.pseudonym import pseudonym, release_key
 
 #: Columns that legitimately differ between two deliveries of the same record.
 WAVE_SPECIFIC = ("record_id", "wave", "source_format")
+#: Identifiers left out of the content hash that orders the rows (keys depend on the key).
+IDENTITY = ("record_id", "person_id")
+
+
+def content_hash(frame: pd.DataFrame, exclude=IDENTITY) -> np.ndarray:
+    """Unkeyed 64-bit hash of each row's content (columns in name order, identifiers out)."""
+    cols = sorted(c for c in frame.columns if c not in exclude)
+    text = frame[cols].astype("string").fillna("<NA>")
+    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+
+
+def content_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by wave, then content hash (stable), index reset."""
+    order = pd.DataFrame(
+        {"wave": frame["wave"].astype("string").to_numpy(), "h": content_hash(frame)}
+    )
+    positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
+    return frame.iloc[positions].reset_index(drop=True)
+
+
+def record_keys(key: bytes, release: str, person_keys: pd.Series, hashes) -> pd.Series:
+    values = [
+        pseudonym(key, f"record:{release}:{p}:{h:016x}")
+        for p, h in zip(person_keys.fillna("<NA>"), hashes, strict=True)
+    ]
+    return pd.Series(values, index=person_keys.index, dtype="string")
 
 
 def pool_waves(
     frames: dict[str, pd.DataFrame], release: str, key: bytes
 ) -> tuple[pd.DataFrame, dict]:
-    """Stack ``{wave: scores}`` in wave order; drop exact cross-wave duplicates (identical in
-    every column but record id, wave and format; the earliest wave's row is kept); replace
-    the wave pseudonym ``person_id`` by the release key ``person_key``.
+    """Stack ``{wave: scores}``; drop exact cross-wave duplicates (identical in every column
+    but record id, wave and format; the earliest wave's row is kept); order rows by content;
+    replace the wave pseudonym ``person_id`` by the release key ``person_key`` and the record
+    id by the release-scoped ``record_key``.
 
     Returns ``(records, summary)``; the summary counts rows per wave and duplicates dropped.
     """
@@ -27,9 +64,12 @@ def pool_waves(
     )
     duplicate = pd.Series(hashed.to_numpy()).duplicated(keep="first").to_numpy()
     dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
-    pooled = stacked.loc[~duplicate].reset_index(drop=True)
-    pooled.insert(1, "person_key", release_key(key, release, pooled["person_id"]))
-    pooled = pooled.drop(columns=["person_id"])
+    pooled = content_order(stacked.loc[~duplicate].reset_index(drop=True))
+    hashes = content_hash(pooled)
+    person_keys = release_key(key, release, pooled["person_id"])
+    pooled = pooled.drop(columns=[c for c in IDENTITY if c in pooled.columns])
+    pooled.insert(0, "record_key", record_keys(key, release, person_keys, hashes))
+    pooled.insert(1, "person_key", person_keys)
     summary = {
         "release": release,
         "waves": waves,

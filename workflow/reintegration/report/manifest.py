@@ -5,15 +5,21 @@ hashes, the hash of the validated configuration, the code version, the pinned pa
 and the SHA-256 of every output. It holds no timestamps, so a rerun gives the same bytes.
 
 The *fingerprint* of a release is the part of the manifest that defines what the release is:
-configuration, codebook and raw files. :func:`check_release` compares the fingerprint of an
-existing release with the current one and refuses to build over a release made from other
-inputs ("a release never overwrites another"). Code and package versions are recorded but are
-not part of the fingerprint: fixing a bug and rebuilding the same release is allowed.
+configuration, codebook, raw files, every other input file a rule reads (the case-id links
+file, the published targets, the synthetic data configuration) and an identifier of the
+pseudonymisation key. :func:`check_release` compares the fingerprint of an existing release
+with the current one and refuses to build over a release made from other inputs ("a release
+never overwrites another"); :func:`changed_during_run` compares the fingerprint the run started
+from with the inputs at the manifest step, so a file edited mid-run fails the release. Code and
+package versions are recorded but are not part of the fingerprint: fixing a bug and rebuilding
+the same release is allowed.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import hmac
 import json
 import subprocess
 from pathlib import Path
@@ -40,9 +46,45 @@ def canonical_json(obj) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+#: Config keys that change how a run may proceed, not what a release is (not hashed).
+UNHASHED_KEYS = (("release", "rebuild_shared_waves"),)
+#: Config sections the per-wave stages (extract, clean, score) read (``data`` only names where
+#: the raw files are; their content is hashed apart).
+WAVE_SECTIONS = ("codebook", "extract", "cleaning", "scoring")
+
+
+def _hashed_config(config: dict) -> dict:
+    config = copy.deepcopy(dict(config))
+    for section, key in UNHASHED_KEYS:
+        if isinstance(config.get(section), dict):
+            config[section].pop(key, None)
+    return config
+
+
 def config_hash(config: dict) -> str:
     """SHA-256 of the validated configuration as canonical JSON (sorted keys, no spaces)."""
-    return hashlib.sha256(canonical_json(config).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(_hashed_config(config)).encode("utf-8")).hexdigest()
+
+
+def wave_config_hash(config: dict) -> str:
+    """SHA-256 of the config sections the per-wave files depend on (not the release name)."""
+    part = {k: config.get(k) for k in WAVE_SECTIONS}
+    return hashlib.sha256(canonical_json(part).encode("utf-8")).hexdigest()
+
+
+def input_files(paths) -> dict[str, str | None]:
+    """``path -> SHA-256`` of input files other than raw exports and codebook; ``None`` when
+    the file is absent (an optional file appearing later is a change too)."""
+    return {
+        str(p): (sha256_file(p) if Path(p).is_file() else None) for p in sorted(map(str, paths))
+    }
+
+
+def key_id(key: bytes | None) -> str | None:
+    """A short identifier of the pseudonymisation key: HMAC of a constant, never the key."""
+    if not key:
+        return None
+    return hmac.new(key, b"reintegration release fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
 def raw_files(raw_dir: str | Path, waves: list[str]) -> list[dict]:
@@ -63,17 +105,48 @@ def raw_files(raw_dir: str | Path, waves: list[str]) -> list[dict]:
 
 
 def fingerprint(
-    config: dict, codebook_files: list[str | Path], raw: list[dict], synthetic_config=None
+    config: dict,
+    codebook_files: list[str | Path],
+    raw: list[dict],
+    synthetic_config=None,
+    *,
+    inputs=(),
+    key: bytes | None = None,
 ) -> dict:
-    """What defines a release: config hash, codebook hashes, raw file hashes."""
+    """What defines a release: config hash, codebook hashes, raw file hashes, the other input
+    files (``inputs``: paths, hashed or recorded as absent) and the key identifier."""
     out = {
         "config_sha256": config_hash(config),
+        "wave_config_sha256": wave_config_hash(config),
         "codebook": {Path(p).name: sha256_file(p) for p in sorted(map(str, codebook_files))},
         "raw_files": sorted(raw, key=lambda r: (r["wave"], r["file"])),
+        "inputs": input_files(inputs),
+        "pseudonym_key_id": key_id(key),
     }
     if synthetic_config is not None:
         out["synthetic_config_sha256"] = sha256_file(synthetic_config)
     return out
+
+
+def _input_differences(old: dict, new: dict, *, appearing_ok: bool) -> list[str]:
+    problems = []
+    if "inputs" not in old:
+        return ["the release was built before its other input files were fingerprinted"]
+    old_in, new_in = old.get("inputs", {}), new.get("inputs", {})
+    for name in sorted(set(old_in) | set(new_in)):
+        before, after = old_in.get(name), new_in.get(name)
+        if before == after:
+            continue
+        if before is None:
+            problems.append(f"input file {name} is new")
+        elif after is None:
+            problems.append(f"input file {name} is gone")
+        else:
+            problems.append(f"input file {name} changed")
+    before, after = old.get("pseudonym_key_id"), new.get("pseudonym_key_id")
+    if before != after and before is not None and (after is not None or not appearing_ok):
+        problems.append("the pseudonymisation key differs")
+    return problems
 
 
 def fingerprint_differences(old: dict, new: dict, *, compare_raw_waves=None) -> list[str]:
@@ -107,7 +180,32 @@ def fingerprint_differences(old: dict, new: dict, *, compare_raw_waves=None) -> 
             problems.append(f"raw file {wave}/{file} is new")
         elif old_raw[(wave, file)] != new_raw[(wave, file)]:
             problems.append(f"raw file {wave}/{file} changed")
-    return problems
+    return problems + _input_differences(old, new, appearing_ok=compare_raw_waves is not None)
+
+
+def changed_during_run(start: dict, end: dict, extract_reports: dict[str, dict]) -> list[str]:
+    """What changed between the fingerprint the run started from and the inputs at the end.
+
+    Raw files of waves that had no folder at the start (synthetic exports the run generated)
+    are compared with what extraction read instead; the key may be created by the run. Every
+    raw file an extract report names must still have the hash extraction read.
+    """
+    present = sorted({r["wave"] for r in start.get("raw_files", [])})
+    problems = fingerprint_differences(start, end, compare_raw_waves=present)
+    now = {(r["wave"], r["file"]): r["sha256"] for r in end.get("raw_files", [])}
+    for wave in sorted(extract_reports):
+        read = {
+            e["file"]: e["sha256"] for e in extract_reports[wave].get("files", []) if "sha256" in e
+        }
+        for file, sha in sorted(read.items()):
+            if (wave, file) not in now:
+                problems.append(f"raw file {wave}/{file} was extracted but is gone")
+            elif now[(wave, file)] != sha:
+                problems.append(
+                    f"raw file {wave}/{file} differs from what extraction read "
+                    f"(results/waves/{wave}/extract_report.json)"
+                )
+    return list(dict.fromkeys(problems))
 
 
 def check_release(manifest_path: str | Path, current: dict, *, raw_waves_present=None) -> None:
@@ -134,6 +232,35 @@ def check_release(manifest_path: str | Path, current: dict, *, raw_waves_present
             f"{release_dir.name} to compare with it), or delete {release_dir} to rebuild "
             "it under the same name."
         )
+
+
+def available_key(key_file: str | Path) -> bytes | None:
+    """The pseudonymisation key if it exists already (never created here), else None."""
+    from reintegration.data.pseudonym import PseudonymKeyError, load_key
+
+    try:
+        return load_key(key_file, create=False)
+    except (PseudonymKeyError, OSError, UnicodeDecodeError):
+        return None
+
+
+def write_start_fingerprint(fp: dict, path: str | Path) -> None:
+    """Record the fingerprint a run starts from (atomically), for :func:`changed_during_run`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(fp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_start_fingerprint(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ReleaseConflict(
+            f"{path} is missing: it records the inputs the run started from and is written when "
+            "the run starts (not with --no-hooks); run the workflow again"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def code_version(repo_dir: str | Path = REPO_DIR) -> dict:

@@ -451,12 +451,17 @@ class Generator:
                         f"{target} holds files the generator did not write ({', '.join(sorted(foreign)[:5])}); "
                         "move them away or set data.source: raw"
                     )
+        # Record the new files before moving any folder in: a run killed while publishing
+        # leaves only files the marker lists, so the next run replaces them (no manual cleanup).
+        new = {f["path"] for f in files}
+        _write_marker(self.raw_dir / MARKER, known | new)
+        for w in waves:
+            target = self.raw_dir / w
+            if target.exists():
                 shutil.rmtree(target)
             os.replace(self.stage / w, target)
         shutil.rmtree(self.stage, ignore_errors=True)
-        (self.raw_dir / MARKER).write_text(
-            json.dumps({"files": [f["path"] for f in files]}, indent=1) + "\n"
-        )
+        _write_marker(self.raw_dir / MARKER, new)
         shutil.rmtree(self.truth_dir, ignore_errors=True)
         os.replace(self.truth_stage, self.truth_dir)
         truth_files = [
@@ -470,6 +475,13 @@ class Generator:
             "files": files,
             "truth": truth_files,
         }
+
+
+def _write_marker(path: Path, files) -> None:
+    """The list of files the generator wrote (atomically: temporary file, then rename)."""
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n")
+    os.replace(tmp, path)
 
 
 def canon_date(value) -> dt.date:
