@@ -229,5 +229,7 @@ def test_birth_after_interview(tmp_path, codebook, key):
     res, ledger = run(d, codebook, key, "2019-07")
     q = res.quarantine
     assert q[["source_row", "rule"]].values.tolist() == [[3, "IMPOSSIBLE_DATE"]]
-    assert q.loc[0, "reason"].startswith("date_of_birth 2019-06-21 is after interview_date 2019-06-20")
+    assert q.loc[0, "reason"].startswith(
+        "date_of_birth 2019-06-21 is after interview_date 2019-06-20"
+    )
     assert ledger["rows_kept"] == 1
