@@ -140,6 +140,26 @@ def _date_reason(var: str, value: str, shaped: bool, ambiguous: bool, order: str
     return f"{shown} is not a date ({order}); "
 
 
+def _age(rec: pd.DataFrame, out: pd.DataFrame, log: CleaningLog):
+    """Set ``out["age"]``: the given age, else the age at interview from the date of birth.
+    Return the given age, the ``INVALID_NUMBER`` mask and its reasons."""
+    if "age" not in rec:
+        return (
+            pd.Series(pd.NA, index=rec.index, dtype="Int64"),
+            pd.Series(False, index=rec.index),
+            pd.Series("", index=rec.index, dtype="string"),
+        )
+    given, invalid, reason = _age_column(rec, log)
+    age = given
+    if "date_of_birth" in out and "interview_date" in out:
+        derived = years_between(out["date_of_birth"], out["interview_date"])
+        use = age.isna() & derived.notna() & ~invalid
+        log.add("age_from_date_of_birth", "age", "date_of_birth", "age at interview", use.sum())
+        age = age.where(~use, derived)
+    out["age"] = age
+    return given, invalid, reason
+
+
 def _age_column(rec: pd.DataFrame, log: CleaningLog) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``(age, invalid, reason)``: whole non-negative numbers, decimal comma and unit of
     years accepted (each logged); the raw cell is quoted only when shaped like a number."""
@@ -204,18 +224,7 @@ def clean_wave(
         out[var] = parsed[var]
 
     # 3. Age: a whole number, else derived from date of birth at the interview.
-    given = pd.Series(pd.NA, index=rec.index, dtype="Int64")
-    invalid_number = pd.Series(False, index=rec.index)
-    number_reason = pd.Series("", index=rec.index, dtype="string")
-    if "age" in rec:
-        given, invalid_number, number_reason = _age_column(rec, log)
-        age = given
-        if "date_of_birth" in out and "interview_date" in out:
-            derived = years_between(out["date_of_birth"], out["interview_date"])
-            use = age.isna() & derived.notna() & ~invalid_number
-            log.add("age_from_date_of_birth", "age", "date_of_birth", "age at interview", use.sum())
-            age = age.where(~use, derived)
-        out["age"] = age
+    given, invalid_number, number_reason = _age(rec, out, log)
 
     # orion_mentee as a boolean.
     if "orion_mentee" in out:
