@@ -41,7 +41,7 @@ from reintegration.data.dates import (
     date_shaped,
     file_date_order,
     number_shaped,
-    order_evidence,
+    order_votes,
     parse_dates,
     parse_numbers,
     wave_end,
@@ -97,37 +97,51 @@ def _date_columns(
     reason = pd.Series("", index=rec.index, dtype="string")
     if not date_vars:
         return parsed, reason
-    keys = ["source_file", "source_sheet", "source_format"]
-    for (file, sheet, fmt_name), idx in rec.groupby(keys, sort=True).groups.items():
+    orders = _file_orders(rec, date_vars, formats, log)
+    for var in date_vars:
+        raw = rec[var]
+        cells = parse_dates(raw, orders)
+        parsed[var] = cells.dates
+        log.add("time_part_dropped", var, "date with time of day", "date",
+                cells.time_dropped.sum())  # fmt: skip
+        log.add("month_name_date", var, "month name", "date", cells.month_name.sum())
+        if cells.excel.any():
+            fixed = pd.DataFrame({"from": raw[cells.excel], "to": fmt(cells.dates[cells.excel])})
+            for (f, t), count in fixed.value_counts(sort=True).items():
+                log.add("excel_serial_date", var, f, t, count)
+        if cells.invalid.any():
+            bad = rec.index[cells.invalid.to_numpy()]
+            shaped = date_shaped(raw[bad])
+            for i in bad:
+                reason.at[i] += _date_reason(var, raw.at[i], shaped.at[i], cells.ambiguous.at[i],
+                                             orders.at[i], rec.at[i, "source_format"])  # fmt: skip
+    return parsed, reason.str.rstrip("; ")
+
+
+def _file_orders(rec: pd.DataFrame, date_vars: list[str], formats: dict, log: CleaningLog):
+    """Each record's day/month order: its file's (:func:`file_date_order`), logged when the
+    file's unambiguous dates override the format's order or disagree."""
+    votes = [order_votes(rec[v]) for v in date_vars]
+    tally = pd.DataFrame(
+        {
+            "day_first": sum(v[0].astype("int64") for v in votes),
+            "month_first": sum(v[1].astype("int64") for v in votes),
+        }
+    )
+    keys = [rec["source_file"], rec["source_sheet"], rec["source_format"]]
+    orders = pd.Series("ymd", index=rec.index, dtype=object)
+    for (file, sheet, fmt_name), group in tally.groupby(keys, sort=True):
         default = formats[fmt_name].date_order
-        evidence = [order_evidence(rec.loc[idx, v]) for v in date_vars]
-        day_first, month_first = (sum(e[i] for e in evidence) for i in (0, 1))
+        day_first, month_first = int(group["day_first"].sum()), int(group["month_first"].sum())
         order = file_date_order(default, day_first, month_first)
+        orders.loc[group.index] = order
         where = file + (f" [sheet {sheet}]" if sheet else "")
         if order != default:
             log.add("date_order_from_file", where, default, order, day_first + month_first)
         elif day_first and month_first:
             log.add("date_order_conflict", where, f"{day_first} day-first, {month_first} "
                     "month-first", default, day_first + month_first)  # fmt: skip
-        for var in date_vars:
-            raw = rec.loc[idx, var]
-            cells = parse_dates(raw, order)
-            parsed.loc[idx, var] = cells.dates
-            log.add("time_part_dropped", var, "date with time of day", "date",
-                    cells.time_dropped.sum())  # fmt: skip
-            log.add("month_name_date", var, "month name", "date", cells.month_name.sum())
-            if cells.excel.any():
-                fixed = pd.DataFrame(
-                    {"from": raw[cells.excel], "to": fmt(cells.dates[cells.excel])}
-                )
-                for (f, t), count in fixed.value_counts(sort=True).items():
-                    log.add("excel_serial_date", var, f, t, count)
-            if cells.invalid.any():
-                shaped = date_shaped(raw)
-                for i in idx[cells.invalid.to_numpy()]:
-                    reason.at[i] += _date_reason(var, rec.at[i, var], shaped.at[i],
-                                                 cells.ambiguous.at[i], order, fmt_name)  # fmt: skip
-    return parsed, reason.str.rstrip("; ")
+    return orders
 
 
 def _date_reason(var: str, value: str, shaped: bool, ambiguous: bool, order: str, fmt_name: str):

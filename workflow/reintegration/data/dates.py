@@ -90,8 +90,9 @@ def _text(raw: pd.Series) -> pd.Series:
 
 
 def _from_parts(year, month, day, index) -> pd.Series:
-    frame = pd.DataFrame({"year": year, "month": month, "day": day}, index=index)
-    frame = frame.apply(pd.to_numeric, errors="coerce").astype("float64")
+    parts = {k: pd.to_numeric(v, errors="coerce") for k, v in (("year", year), ("month", month),
+                                                              ("day", day))}  # fmt: skip
+    frame = pd.DataFrame(parts, index=index).astype("float64")
     ok = frame.notna().all(axis=1)
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
     if ok.any():
@@ -108,14 +109,20 @@ def _has_time(group: pd.Series) -> pd.Series:
     return group.fillna("").str.strip().ne("")
 
 
-def order_evidence(raw: pd.Series) -> tuple[int, int]:
-    """``(day first, month first)``: day/month cells whose first, resp. second, part is above
-    12 (only such values tell the order; both above 12 tells nothing)."""
+def order_votes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per cell: a day/month date whose first part (day first), resp. second part (month
+    first), is above 12. Only such values tell the order; both above 12 tells nothing."""
     parts = _text(raw).str.extract(_DAY_MONTH)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
-    day_first = (first > 12) & (second <= 12)
-    month_first = (second > 12) & (first <= 12)
+    day_first = ((first > 12) & (second <= 12)).fillna(False).astype(bool)
+    month_first = ((second > 12) & (first <= 12)).fillna(False).astype(bool)
+    return day_first, month_first
+
+
+def order_evidence(raw: pd.Series) -> tuple[int, int]:
+    """``(day first, month first)`` counts of :func:`order_votes`."""
+    day_first, month_first = order_votes(raw)
     return int(day_first.sum()), int(month_first.sum())
 
 
@@ -130,15 +137,34 @@ def file_date_order(default: str, day_first: int, month_first: int) -> str:
     return default
 
 
-def parse_dates(raw: pd.Series, order: str = "ymd") -> DateCells:
-    """Parse text date cells in the day/month ``order`` (``dmy``, ``mdy`` or ``ymd``).
+def parse_dates(raw: pd.Series, order: str | pd.Series = "ymd") -> DateCells:
+    """Parse text date cells in the day/month ``order`` (``dmy``, ``mdy`` or ``ymd``; one for
+    all cells or a Series, one per cell).
 
     Year-first, month-name and Excel-serial cells are read in every order; day/month cells
-    are read as ``order`` says and are ambiguous when it is ``ymd``.
+    are read as ``order`` says and are ambiguous when it is ``ymd``. Each distinct (cell,
+    order) is parsed once.
     """
-    if order not in ORDERS:
-        raise ValueError(f"unknown date order {order!r}; allowed: {', '.join(ORDERS)}")
-    text = _text(raw)
+    text = _text(raw).fillna("")
+    if isinstance(order, str):
+        orders = pd.Series(order, index=text.index, dtype=object)
+    else:
+        orders = order.reindex(text.index).astype(object)
+    unknown = sorted(set(orders.dropna().unique()) - set(ORDERS))
+    if unknown or orders.isna().any():
+        bad = unknown[0] if unknown else None
+        raise ValueError(f"unknown date order {bad!r}; allowed: {', '.join(ORDERS)}")
+    pairs = pd.DataFrame({"text": text, "order": orders})
+    unique = pairs.drop_duplicates().reset_index(drop=True)
+    parsed = _parse_unique(unique["text"].mask(unique["text"] == ""), unique["order"])
+    parsed.index = pd.MultiIndex.from_frame(unique)
+    looked = parsed.reindex(pd.MultiIndex.from_frame(pairs))
+    looked.index = text.index
+    flags = {c: looked[c].fillna(False).astype(bool) for c in looked.columns if c != "dates"}
+    return DateCells(looked["dates"].astype("datetime64[s]"), **flags)
+
+
+def _parse_unique(text: pd.Series, orders: pd.Series) -> pd.DataFrame:
     idx = text.index
     dates = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
     time = pd.Series(False, index=idx)
@@ -153,11 +179,15 @@ def parse_dates(raw: pd.Series, order: str = "ymd") -> DateCells:
     take(_from_parts(p[0], p[1], p[2], idx), p[3], p[0].notna())
     p_dm = text.str.extract(_DAY_MONTH)
     day_month = p_dm[0].notna()
-    if order in DAY_MONTH_ORDERS:
-        day, month = (p_dm[0], p_dm[1]) if order == "dmy" else (p_dm[1], p_dm[0])
-        take(_from_parts(p_dm[2], month, day, idx), p_dm[3], day_month)
+    dmy, mdy = orders == "dmy", orders == "mdy"
+    if (day_month & (dmy | mdy)).any():
+        day, month = p_dm[0].where(dmy, p_dm[1]), p_dm[1].where(dmy, p_dm[0])
+        take(_from_parts(p_dm[2], month, day, idx), p_dm[3], day_month & (dmy | mdy))
     for pattern, d, m in ((_NAMED_DAY_FIRST, 0, 1), (_NAMED_MONTH_FIRST, 1, 0)):
-        p = text.str.extract(pattern)
+        todo = dates.isna() & text.notna()
+        if not todo.any():
+            break
+        p = text[todo].str.extract(pattern).reindex(idx)
         month = _month_number(p[m])
         hit = month.notna()
         before = dates.isna()
@@ -170,18 +200,20 @@ def parse_dates(raw: pd.Series, order: str = "ymd") -> DateCells:
         dates.loc[excel] = (EXCEL_EPOCH + days).astype("datetime64[s]")
     invalid = text.notna() & dates.isna()
     ambiguous = pd.Series(False, index=idx)
-    if order not in DAY_MONTH_ORDERS and (invalid & day_month).any():
+    if (invalid & day_month & ~(dmy | mdy)).any():
         # Readable in some day/month order, but nothing says which.
         as_dmy = _from_parts(p_dm[2], p_dm[1], p_dm[0], idx).notna()
         as_mdy = _from_parts(p_dm[2], p_dm[0], p_dm[1], idx).notna()
-        ambiguous = invalid & day_month & (as_dmy | as_mdy)
-    return DateCells(
-        dates,
-        invalid.astype(bool),
-        ambiguous.astype(bool),
-        excel.astype(bool),
-        (time & dates.notna()).astype(bool),
-        named.astype(bool),
+        ambiguous = invalid & day_month & ~(dmy | mdy) & (as_dmy | as_mdy)
+    return pd.DataFrame(
+        {
+            "dates": dates,
+            "invalid": invalid.astype(bool),
+            "ambiguous": ambiguous.astype(bool),
+            "excel": excel.astype(bool),
+            "time_dropped": (time & dates.notna()).astype(bool),
+            "month_name": named.astype(bool),
+        }
     )
 
 
