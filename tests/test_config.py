@@ -57,7 +57,16 @@ def test_defaults_are_filled(shipped):
     [
         (
             lambda c: c["release"].update(nmae="x"),
-            "unknown key 'release.nmae'; allowed keys under 'release': name, previous, rebuild_shared_waves, waves",
+            "unknown key 'release.nmae'; allowed keys under 'release': name, previous, "
+            "rebuild_shared_waves, wave_dates, waves",
+        ),
+        (
+            lambda c: c["release"].update(wave_dates={"guinee": "15/04/2021"}),
+            "key 'release.wave_dates.guinee' = '15/04/2021' must match the pattern",
+        ),
+        (
+            lambda c: c["cleaning"].update(age_dob_tolerance_years=-1),
+            "key 'cleaning.age_dob_tolerance_years' = -1 must be >= 0",
         ),
         (
             lambda c: c.update(extra=1),

@@ -1,6 +1,7 @@
 # The data stages, per wave: extract -> clean (+ ledger) -> score; per release: pooled records.
 # Outputs under results/waves/<wave>/ and results/releases/<release>/data/ (STUDY.md §6).
 # Wave list and raw inputs: data_helpers.smk.
+from reintegration.data.dates import WaveDateError, wave_ends
 
 wildcard_constraints:
     wave=r"[A-Za-z0-9][A-Za-z0-9._-]*",
@@ -41,6 +42,14 @@ rule extract:
         " --records {output.records} --report {output.report} > {log} 2>&1"
 
 
+# Every wave's dates need an upper bound (STUDY.md §6): stop here, before extraction, naming
+# each wave without one and how to give it (never "today": same inputs, same outputs).
+try:
+    wave_ends(WAVES, config["release"]["wave_dates"])
+except WaveDateError as error:
+    raise WorkflowError(str(error)) from None
+
+
 rule clean:
     """Labels to values, typed dates, validation rules, duplicates; quarantine; ledger check."""
     input:
@@ -60,10 +69,17 @@ rule clean:
         codebook=CODEBOOK_DIR,
         age_range=" ".join(str(a) for a in CLEANING_CFG["age_range"]),
         earliest=CLEANING_CFG["earliest_date"],
+        tolerance=CLEANING_CFG["age_dob_tolerance_years"],
+        wave_date=lambda wc: (
+            f"--wave-date {config['release']['wave_dates'][wc.wave]}"
+            if wc.wave in config["release"]["wave_dates"]
+            else ""
+        ),
     shell:
         "python {input.script} --records {input.records} --extract-report {input.report}"
         " --wave {wildcards.wave} --codebook {params.codebook} --age-range {params.age_range}"
-        " --earliest-date {params.earliest} --clean {output.clean}"
+        " --earliest-date {params.earliest} --age-dob-tolerance {params.tolerance}"
+        " {params.wave_date} --clean {output.clean}"
         " --quarantine {output.quarantine} --log-table {output.log_table}"
         " --ledger {output.ledger} > {log} 2>&1"
 

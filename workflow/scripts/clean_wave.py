@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reintegration.codebook import load_codebook
 from reintegration.data.clean import clean_wave
+from reintegration.data.dates import WaveDateError
 from reintegration.data.io import read_json, read_parquet, write_csv, write_json, write_parquet
 from reintegration.data.ledger import LedgerError, build_ledger, check_ledger
 from reintegration.problems import ProblemsError
@@ -26,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codebook", type=Path, required=True)
     parser.add_argument("--age-range", type=int, nargs=2, default=[15, 80])
     parser.add_argument("--earliest-date", default="2000-01-01")
+    parser.add_argument("--age-dob-tolerance", type=float, default=1.0)
+    parser.add_argument(
+        "--wave-date", help="delivery date of the wave (release.wave_dates); else its name's month"
+    )
     parser.add_argument("--clean", type=Path, required=True)
     parser.add_argument("--quarantine", type=Path, required=True)
     parser.add_argument("--log-table", type=Path, required=True)
@@ -42,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             extract_report=report,
             age_range=tuple(args.age_range),
             earliest_date=args.earliest_date,
+            wave_dates={args.wave: args.wave_date} if args.wave_date else None,
+            age_dob_tolerance_years=args.age_dob_tolerance,
         )
-    except ProblemsError as error:
+    except (ProblemsError, WaveDateError) as error:
         print(error, file=sys.stderr)
         return 1
     ledger = build_ledger(

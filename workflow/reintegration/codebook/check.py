@@ -128,7 +128,8 @@ def _variable_problems(cb: Codebook) -> list[Problem]:
                     Problem(
                         *where,
                         "list_name",
-                        f"choice list {row['list_name']!r} does not exist in choices.csv",
+                        f"choice list {row['list_name']!r} does not exist in choices.csv (column "
+                        "list_name)",
                         "list_exists",
                     )
                 )
@@ -298,7 +299,8 @@ def _weight_problems(cb: Codebook) -> list[Problem]:
                     "variables.csv",
                     line,
                     "name",
-                    f"indicator {name!r} has no row in weights.csv",
+                    f"indicator {name!r} has no row in weights.csv (add one: columns component, "
+                    "parent, weight)",
                     "weight",
                 )
             )
@@ -309,7 +311,8 @@ def _weight_problems(cb: Codebook) -> list[Problem]:
                     "weights.csv",
                     None,
                     "component",
-                    f"dimension {dim!r} has no composite weight",
+                    f"dimension {dim!r} has no composite weight (add a row: component {dim}, "
+                    "parent composite, weight)",
                     "weight",
                 )
             )
@@ -362,7 +365,9 @@ def _source_problems(cb: Codebook) -> list[Problem]:
                     "formats.csv",
                     int(line),
                     "format",
-                    f"format {row['format']!r} has no header for case_id in sources.csv",
+                    f"format {row['format']!r} has no header for case_id in sources.csv (add a row: "
+                    "column format, the export's case-id header in column header, case_id in "
+                    "column variable)",
                     "format_case_id",
                 )
             )
