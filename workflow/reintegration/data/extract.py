@@ -17,8 +17,8 @@ import pandas as pd
 
 from reintegration.codebook import Codebook
 from reintegration.data.formats import DROP, FormatIndex
-from reintegration.data.pseudonym import canonical_case_id, canonical_case_ids, pseudonymise
 from reintegration.data.inventory import READ, SKIPPED, Entry, refused, scan
+from reintegration.data.pseudonym import canonical_case_id, canonical_case_ids, pseudonymise
 from reintegration.data.readers import (
     DEFAULT_LIMITS,
     BadFileError,
@@ -239,7 +239,9 @@ def _content_entries(content: FileContent, file_reports: list[dict]) -> list[Ent
         if sheet.state == "read":
             fmt = formats.get((content.name, sheet.name))
             out.append(
-                Entry(content.name, content.kind, READ, "", fmt, sheet.name, "read", rows[sheet.name])
+                Entry(
+                    content.name, content.kind, READ, "", fmt, sheet.name, "read", rows[sheet.name]
+                )
             )
         else:
             out.append(

@@ -106,22 +106,43 @@ def _walk(wave_dir: Path):
 
 
 def wave_files(wave_dir: str | Path) -> list[Path]:
-    """Every path of the wave folder extraction looks at (all but the never-read names),
-    sorted: the extract rule's raw inputs."""
-    return [full for rel, full, _ in _walk(Path(wave_dir)) if not skip_reason(full.name)]
+    """The regular files of the wave folder extraction looks at (all but the never-read
+    names; symbolic links are left to extraction, which refuses them), sorted: the extract
+    rule's raw inputs."""
+    return [
+        full
+        for _, full, st in _walk(Path(wave_dir))
+        if stat.S_ISREG(st.st_mode) and not skip_reason(full.name)
+    ]
 
 
-def raw_digest(paths: list[Path], base: str | Path) -> str:
-    """SHA-256 over the files' relative paths and contents: the extract rule reruns when it
-    changes, whatever the files' timestamps."""
+def _update_file(h, path: Path) -> None:
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+
+
+def wave_digest(wave_dir: str | Path, extra: list[str | Path] = ()) -> str:
+    """SHA-256 over every path of the wave folder extraction looks at (relative path and
+    content; a symbolic link by its target's name) and the ``extra`` files (codebook, links):
+    the extract rule's rerun trigger, so a content change reruns it whatever the timestamps.
+    A missing wave folder gives the digest of nothing (synthetic data not yet generated)."""
     h = hashlib.sha256()
-    for path in sorted(map(Path, paths)):
-        h.update(Path(path).relative_to(base).as_posix().encode() if base else str(path).encode())
+    wave_dir = Path(wave_dir)
+    walked = _walk(wave_dir) if wave_dir.is_dir() else []
+    for rel, full, st in walked:
+        if skip_reason(full.name):
+            continue
+        h.update(rel.encode() + b"\0")
+        if stat.S_ISLNK(st.st_mode):
+            h.update(b"symlink " + os.readlink(full).encode())
+        elif stat.S_ISREG(st.st_mode):
+            _update_file(h, full)
         h.update(b"\0")
+    for path in sorted(map(Path, extra)):
+        h.update(path.as_posix().encode() + b"\0")
         if path.is_file():
-            with open(path, "rb") as f:
-                for block in iter(lambda f=f: f.read(1 << 20), b""):
-                    h.update(block)
+            _update_file(h, path)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -164,8 +185,12 @@ def scan(wave_dir: str | Path, limits: Limits, skip_unknown: bool = False):
     for rel, full, st in _walk(wave_dir):
         if stat.S_ISLNK(st.st_mode):
             entries.append(
-                Entry(rel, "symlink", REFUSED, "symbolic link (never followed): put the file "
-                      "itself in the wave folder")
+                Entry(
+                    rel,
+                    "symlink",
+                    REFUSED,
+                    "symbolic link (never followed): put the file itself in the wave folder",
+                )
             )
             continue
         if not stat.S_ISREG(st.st_mode):
@@ -198,8 +223,12 @@ def _scan_archive(path, rel, limits, skip_unknown, sources, entries, bad) -> Non
                 kind = KINDS.get(Path(info.filename).suffix.lower())
                 entry = _classify(name, kind, skip_unknown)
                 if entry is None and kind == "zip":
-                    entry = Entry(name, "zip", REFUSED, "archive inside an archive: extract it "
-                                  "into the wave folder")
+                    entry = Entry(
+                        name,
+                        "zip",
+                        REFUSED,
+                        "archive inside an archive: extract it into the wave folder",
+                    )
                 if entry is None and info.flag_bits & 0x1:
                     entry = Entry(name, kind, REFUSED, "encrypted member: cannot be read")
                 if entry is not None:

@@ -198,9 +198,7 @@ def split_rows(
         if not any(c.strip() for c in row):
             table.blank_rows += 1
             continue
-        if _is_header_again(row, headers, normalised) and not any(
-            c.strip() for c in row[width:]
-        ):
+        if _is_header_again(row, headers, normalised) and not any(c.strip() for c in row[width:]):
             table.header_rows.append(number)
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -233,8 +231,10 @@ def _header_line(text: str, name: str, limits: Limits) -> str:
     while start < len(text) and text[start] in "\r\n":
         start += 1
     stop = start + limits.max_header_chars + 1
-    end = min((i for i in (text.find("\n", start, stop), text.find("\r", start, stop)) if i >= 0),
-              default=-1)
+    end = min(
+        (i for i in (text.find("\n", start, stop), text.find("\r", start, stop)) if i >= 0),
+        default=-1,
+    )
     if end < 0:
         if len(text) - start > limits.max_header_chars:
             raise BadFileError(
