@@ -163,6 +163,12 @@ def _is_header_again(row: list[str], headers: list[str], normalised: list[str]) 
     """A data row repeating the header row (two exports pasted into one file)."""
     if len(row) < len(headers) or sum(1 for h in normalised if h) < 2:
         return False
+    first = next(i for i, h in enumerate(normalised) if h)  # cheap test first: most rows fail
+    cell = row[first].strip()
+    if cell != headers[first] and (
+        abs(len(cell) - len(headers[first])) > 4 or normalise(cell) != normalised[first]
+    ):
+        return False
     for cell, header, norm in zip(row, headers, normalised, strict=False):
         if cell.strip() != header and normalise(cell) != norm:
             return False

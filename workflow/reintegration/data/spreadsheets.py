@@ -86,17 +86,18 @@ def _open(source: Path | bytes, name: str, kind: str) -> CalamineWorkbook:
         raise BadFileError(name, "truncated", f"not a readable {kind} workbook: {error}") from error
 
 
-def _first_row(rows: list[list[object]]) -> list[str] | None:
-    for r in rows:
-        texts = [cell_text(c) for c in r]
-        if any(t.strip() for t in texts):
-            return texts
-    return None
+def _first_row(rows: list[list[str]]) -> list[str] | None:
+    return next((r for r in rows if any(c.strip() for c in r)), None)
+
+
+def _texts(rows: list[list[object]]) -> list[list[str]]:
+    """The grid as text cells (calamine gives ``""`` for an empty cell, ``str`` for text)."""
+    return [[c if type(c) is str else cell_text(c) for c in r] for r in rows]
 
 
 def _survey(wb: CalamineWorkbook, name: str, index: FormatIndex):
-    """Each sheet's info, rows (visible worksheets only) and format match."""
-    infos, grids, matches = [], {}, {}
+    """Each sheet's info; text grids and merged ranges (visible worksheets); format matches."""
+    infos, grids, merged, matches = [], {}, {}, {}
     for meta in wb.sheets_metadata:
         hidden = _hidden_state(meta.visible)
         if hidden:
@@ -106,26 +107,27 @@ def _survey(wb: CalamineWorkbook, name: str, index: FormatIndex):
             infos.append(SheetInfo(meta.name, "not_a_worksheet", None, "chart or macro sheet"))
             continue
         try:
-            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = _texts(sheet.to_python(skip_empty_area=False))
+            merged[meta.name] = sheet.merged_cell_ranges or []
         except Exception as error:  # calamine's own errors on a damaged sheet
             raise BadFileError(
                 name, "truncated", f"sheet '{meta.name}' cannot be read: {error}"
             ) from error
         grids[meta.name] = rows
-        first = _first_row(rows)
-        if first is None:
+        nonblank = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
+        if not nonblank:
             infos.append(SheetInfo(meta.name, "empty", 0, "no cell"))
             continue
-        start = next(i for i, r in enumerate(rows) if any(cell_text(c).strip() for c in r))
-        n = sum(1 for r in rows[start + 1 :] if any(cell_text(c).strip() for c in r))
-        match = index.match(first)
+        n = len(nonblank) - 1
+        match = index.match(rows[nonblank[0]])
         if match is None:
             infos.append(SheetInfo(meta.name, "no_matching_headers", n, "headers match no format"))
             continue
         matches[meta.name] = match
         state = "headers_only" if n == 0 else "matching"
         infos.append(SheetInfo(meta.name, state, n, "headers but no rows" if n == 0 else ""))
-    return infos, grids, matches
+    return infos, grids, merged, matches
 
 
 def _choose(infos: list[SheetInfo], matches: dict) -> list[str]:
@@ -148,7 +150,7 @@ def read_spreadsheet(
     formula = kind != "xls" and _check_parts(source, name, kind, limits)
     wb = _open(source, name, kind)
     try:
-        infos, grids, matches = _survey(wb, name, index)
+        infos, grids, merged, matches = _survey(wb, name, index)
         chosen = _choose(infos, matches)
         if not chosen:
             visible = [i.name for i in infos if i.state != "empty" and i.name in grids]
@@ -157,7 +159,6 @@ def read_spreadsheet(
                 extra = f" (hidden sheets not read: {', '.join(hidden)})" if hidden else ""
                 raise BadFileError(name, "empty", "no visible sheet holds any cell" + extra)
             chosen = visible[:1]  # let format detection report its headers
-        merged = {s: wb.get_sheet_by_name(s).merged_cell_ranges or [] for s in chosen}
     finally:
         wb.close()
     formula_cells = 0
@@ -167,8 +168,7 @@ def read_spreadsheet(
             formula_cells += _check_formulas(source, name, sheet, grids[sheet])
     tables: list[Table] = []
     for sheet in chosen:
-        raw = [[cell_text(c) for c in r] for r in grids[sheet]]
-        tables.append(split_rows(raw, name, sheet))
+        tables.append(split_rows(grids[sheet], name, sheet))
     for info in infos:
         if info.name in chosen:
             info.state, info.reason = "read", ""
