@@ -159,26 +159,35 @@ def zeros_deflate(megabytes: int) -> tuple[bytes, int]:
     return first + block * (n_blocks - 1) + tail.bytes(), size
 
 
-def write_zip_bomb(path: Path, member: str, megabytes: int) -> Path:
-    """A zip whose one member inflates to ``megabytes`` MiB of zeros (sizes and CRC honest)."""
-    stream, size = zeros_deflate(megabytes)
+def _crc_of_zeros(size: int) -> int:
     crc, chunk = 0, bytes(1 << 24)
-    left = size
-    while left:
-        part = chunk[: min(left, len(chunk))]
+    while size:
+        part = chunk[: min(size, len(chunk))]
         crc = zlib.crc32(part, crc)
-        left -= len(part)
-    name = member.encode()
-    local = struct.pack(
-        "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(name), 0
-    )
-    central = struct.pack(
-        "<IHHHHHHIIIHHHHHII",
-        0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(name), 0, 0, 0, 0, 0, 0,
-    )  # fmt: skip
-    cd_offset = len(local) + len(name) + len(stream)
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central) + len(name), cd_offset, 0
-    )
-    path.write_bytes(local + name + stream + central + name + end)
+        size -= len(part)
+    return crc
+
+
+def write_zip_bomb(
+    path: Path, member: str, megabytes: int, others: dict[str, bytes] | None = None
+) -> Path:
+    """A zip whose ``member`` inflates to ``megabytes`` MiB of zeros (sizes and CRC honest),
+    beside ``others`` (stored as they are)."""
+    stream, size = zeros_deflate(megabytes)
+    parts = [(member, 8, stream, size, _crc_of_zeros(size))]
+    parts += [(n, 0, d, len(d), zlib.crc32(d)) for n, d in (others or {}).items()]
+    body, central = b"", b""
+    for name, method, data, full, crc in parts:
+        raw = name.encode()
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, 0, method, 0, 0x21, crc, len(data), full, len(raw), 0, 0, 0, 0,
+            0, len(body),
+        ) + raw  # fmt: skip
+        body += struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), full, len(raw), 0
+        ) + raw + data  # fmt: skip
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central),
+                      len(body), 0)  # fmt: skip
+    path.write_bytes(body + central + end)
     return path
