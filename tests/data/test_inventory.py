@@ -13,7 +13,7 @@ from reintegration.data.extract import extract_wave
 from reintegration.data.inventory import wave_digest, wave_files
 from reintegration.problems import ProblemsError
 
-from data.delivery import CM_HEADERS, WAVE, extract_checked, inventory, provenance
+from data.delivery import WAVE, extract_checked, inventory, provenance
 from data.fixtures import write_xlsx
 
 PHONE = ["case_id", "country", "sex", "age", "interview_date"]

@@ -85,8 +85,13 @@ def test_hidden_sheet_never_read(wave_dir, codebook, key, state):
 
 
 def test_data_only_on_hidden_sheets_fails_naming_the_file(wave_dir, codebook, key):
-    workbook(wave_dir / "cm.xlsx", {"Vide": [], "Data": [CM_HEADERS, cm_row(1)]}, {"Data": "hidden"})
-    with pytest.raises(ProblemsError, match=r"cm.xlsx: no visible sheet holds any cell \(hidden sheets not read: Data\)"):
+    workbook(
+        wave_dir / "cm.xlsx", {"Vide": [], "Data": [CM_HEADERS, cm_row(1)]}, {"Data": "hidden"}
+    )
+    with pytest.raises(
+        ProblemsError,
+        match=r"cm.xlsx: no visible sheet holds any cell \(hidden sheets not read: Data\)",
+    ):
         extract_wave(wave_dir, WAVE, codebook, key)
 
 
@@ -129,7 +134,10 @@ def test_stale_dimension_ignored(wave_dir, codebook, key):
     openpyxl's read-only mode would read 2 records of 3 columns."""
     path = workbook(
         wave_dir / "cm.xlsx",
-        {"RSS": [CM_HEADERS] + [cm_row(800 + i, date=f"2020-06-{1 + i % 28:02d}") for i in range(50)]},
+        {
+            "RSS": [CM_HEADERS]
+            + [cm_row(800 + i, date=f"2020-06-{1 + i % 28:02d}") for i in range(50)]
+        },
     )
     with zipfile.ZipFile(path) as z:
         parts = [(i, z.read(i.filename)) for i in z.infolist()]
