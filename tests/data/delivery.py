@@ -169,11 +169,17 @@ def _crc_of_zeros(size: int) -> int:
 
 
 def write_zip_bomb(
-    path: Path, member: str, megabytes: int, others: dict[str, bytes] | None = None
+    path: Path,
+    member: str,
+    megabytes: int,
+    others: dict[str, bytes] | None = None,
+    declared: int | None = None,
 ) -> Path:
-    """A zip whose ``member`` inflates to ``megabytes`` MiB of zeros (sizes and CRC honest),
-    beside ``others`` (stored as they are)."""
+    """A zip whose ``member`` inflates to ``megabytes`` MiB of zeros, beside ``others``
+    (stored as they are). Sizes and CRC are honest unless ``declared`` is given: then the
+    member claims that size (and the CRC of that many zeros)."""
     stream, size = zeros_deflate(megabytes)
+    size = size if declared is None else declared
     parts = [(member, 8, stream, size, _crc_of_zeros(size))]
     parts += [(n, 0, d, len(d), zlib.crc32(d)) for n, d in (others or {}).items()]
     body, central = b"", b""

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 from reintegration.data.extract import extract_wave
-from reintegration.data.inventory import wave_digest, wave_files
+from reintegration.data.inventory import console_summary, inventory_rows, wave_digest, wave_files
 from reintegration.problems import ProblemsError
 
 from data.delivery import WAVE, extract_checked, inventory, provenance
@@ -53,6 +53,13 @@ def test_subfolder_read_lock_and_system_files_skipped(wave_dir, codebook, key):
     ]
     reasons = {f["file"]: f["reason"] for f in report["files_not_read"]}
     assert reasons["~$phone.xlsx"].startswith("Office lock file")
+    not_read = [r for r in inventory_rows({WAVE: report}) if r["status"] != "read"]
+    assert [(r["wave"], r["path"]) for r in not_read] == [
+        (WAVE, "Guinée/.DS_Store"),
+        (WAVE, "Thumbs.db"),
+        (WAVE, "~$phone.xlsx"),
+    ]
+    assert console_summary({WAVE: report})[2].startswith(f"  {WAVE}/~$phone.xlsx: skipped (Office")
     # The rule's inputs: the same walk, without the never-read names.
     assert [p.relative_to(wave_dir).as_posix() for p in wave_files(wave_dir)] == [
         "Guinée/formulaire.csv",

@@ -108,3 +108,18 @@ def test_header_field_count_limit(wave_dir, codebook, key):
     options = ExtractOptions(limits=Limits(max_header_fields=10))
     with pytest.raises(ProblemsError, match=r"phone.csv: the header line has 12 fields, more "):
         extract_wave(wave_dir, "2020-07", codebook, key, options)
+
+
+def test_member_larger_than_declared_refused(wave_dir, tmp_path, codebook, key):
+    """A part claiming 1,000 bytes (with the CRC of 1,000 zeros) that inflates to 256 MiB:
+    the zip readers stop at the declared size, so it is refused, never inflated."""
+    from reintegration.data.extract import extract_wave
+    from reintegration.problems import ProblemsError
+
+    good = write_xlsx(tmp_path / "good.xlsx", "case_management", [{"case_id": "GIN-2019-1"}])
+    with zipfile.ZipFile(good) as z:
+        parts = {n: z.read(n) for n in z.namelist() if n != "xl/worksheets/sheet1.xml"}
+    sheet = "xl/worksheets/sheet1.xml"
+    write_zip_bomb(wave_dir / "cm.xlsx", sheet, BOMB_MB, parts, declared=1000)
+    with pytest.raises(ProblemsError, match=r"cm.xlsx: .*larger than its declared"):
+        extract_wave(wave_dir, "2020-07", codebook, key)

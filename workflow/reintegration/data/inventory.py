@@ -268,3 +268,26 @@ def console_summary(reports: dict[str, dict]) -> list[str]:
                 where = e["path"] + (f" [sheet {e['sheet']}]" if e["sheet"] else "")
                 lines.append(f"  {wave}/{where}: {e['status']} ({e['reason']})")
     return lines
+
+
+INVENTORY_COLUMNS = [
+    "wave",
+    "path",
+    "kind",
+    "status",
+    "reason",
+    "format",
+    "sheet",
+    "sheet_state",
+    "rows",
+]
+
+
+def inventory_rows(reports: dict[str, dict]) -> list[dict]:
+    """Every wave's inventory as rows (``INVENTORY_COLUMNS``), e.g. for the report's
+    data-audit page ("files not read": the rows whose status is not ``read``)."""
+    return [
+        {"wave": wave, **{c: e.get(c) for c in INVENTORY_COLUMNS[1:]}}
+        for wave in sorted(reports)
+        for e in reports[wave].get("inventory", [])
+    ]
