@@ -42,5 +42,8 @@ rule all:
 
 
 onsuccess:
+    if not_read := files_not_read_lines():
+        print("Files or sheets of the waves not read (extract_report.json inventory):")
+        print("\n".join(not_read))
     if Path(REPORT_INDEX).exists():
         print(f"Done. Report of release {RELEASE}: {Path(REPORT_INDEX).resolve()}")

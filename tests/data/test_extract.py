@@ -137,16 +137,21 @@ def test_bad_files_fail_naming_each_or_are_skipped_and_reported(wave_dir, codebo
     (wave_dir / "empty.csv").write_bytes(b"")
     (wave_dir / "binary.csv").write_bytes(b"\x00\x01\x02\x81\x8d")
     (wave_dir / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    (wave_dir / "readme.txt").write_text("not an export", encoding="utf-8")
+    (wave_dir / "readme.pdf").write_text("not an export", encoding="utf-8")
     with pytest.raises(ProblemsError) as info:
         extract_wave(wave_dir, "2020-07", codebook, key)
     message = str(info.value)
-    assert "3 problem(s)" in message
+    assert "4 problem(s)" in message
+    assert "readme.pdf: kind .pdf is not one extraction reads" in message
     assert "empty.csv: " in message and "[empty_file]" in message
     assert "binary.csv: " in message and "[undecodable_file]" in message
     assert "broken.xlsx: " in message and "[truncated_file]" in message
     records, report = extract_wave(
-        wave_dir, "2020-07", codebook, key, ExtractOptions(skip_bad_files=True)
+        wave_dir,
+        "2020-07",
+        codebook,
+        key,
+        ExtractOptions(skip_bad_files=True, skip_unknown_files=True),
     )
     assert len(records) == 1
     assert sorted((s["file"], s["problem"]) for s in report["files_skipped"]) == [
@@ -154,14 +159,19 @@ def test_bad_files_fail_naming_each_or_are_skipped_and_reported(wave_dir, codebo
         ("broken.xlsx", "truncated"),
         ("empty.csv", "empty"),
     ]
-    assert report["files_not_read"] == ["readme.txt"]
+    assert [(f["file"], f["reason"][:24]) for f in report["files_not_read"]] == [
+        ("binary.csv", "undecodable file: not va"),
+        ("broken.xlsx", "truncated file: not a re"),
+        ("empty.csv", "empty file: the file hol"),
+        ("readme.pdf", "kind .pdf not read (extr"),
+    ]
 
 
 def test_missing_or_empty_wave_folder(tmp_path, codebook, key):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         extract_wave(tmp_path / "nope", "x", codebook, key)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(FileNotFoundError, match="holds no .csv or .xlsx"):
+    with pytest.raises(FileNotFoundError, match="holds no file extraction reads"):
         extract_wave(tmp_path / "empty", "x", codebook, key)
 
 

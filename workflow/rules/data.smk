@@ -8,7 +8,8 @@ wildcard_constraints:
 
 
 rule extract:
-    """Read every csv/xlsx export of a wave; map headers; drop identifiers; pseudonymise ids."""
+    """Read every export of a wave (inventory of every path); map headers; drop identifiers;
+    pseudonymise ids. Reruns when a raw, codebook or links file's content changes (params)."""
     input:
         raw=wave_raw_inputs,
         links=case_id_links_input,
@@ -31,9 +32,13 @@ rule extract:
             for flag, on in (
                 ("--allow-unlisted-columns", EXTRACT_CFG["allow_unlisted_columns"]),
                 ("--skip-bad-files", EXTRACT_CFG["skip_bad_files"]),
+                ("--skip-unknown-files", EXTRACT_CFG["skip_unknown_files"]),
             )
             if on
-        ),
+        )
+        + f" --max-file-mb {int(EXTRACT_CFG['max_file_mb'])}"
+        + f" --max-header-fields {int(EXTRACT_CFG['max_header_fields'])}",
+        raw_sha256=wave_raw_digest,
         codebook=CODEBOOK_DIR,
     shell:
         "python {input.script} --wave-dir {params.wave_dir} --wave {wildcards.wave}"

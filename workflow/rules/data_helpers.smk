@@ -2,6 +2,8 @@
 # release's waves and what extraction of a wave reads.
 from snakemake.exceptions import WorkflowError
 
+from reintegration.data.inventory import console_summary, wave_digest, wave_files
+
 RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
 EXTRACT_CFG = config["extract"]
@@ -28,20 +30,39 @@ WAVES = release_waves()
 
 
 def wave_raw_inputs(wildcards):
-    """What extraction of a wave reads: the generator's manifest (synthetic data), or the
-    sorted csv/xlsx files of the wave folder (raw data; a missing or empty folder fails here)."""
+    """What extraction of a wave reads: the generator's manifest (synthetic data), or every
+    file of the wave folder, subfolders included, that the inventory looks at (raw data; a
+    missing or empty folder fails here). Same walk as extraction: reintegration.data.inventory."""
     if config["data"]["source"] == "synthetic":
         return [SYNTHETIC_MANIFEST]
     folder = RAW_DIR / wildcards.wave
     if not folder.is_dir():
         raise WorkflowError(f"wave {wildcards.wave}: raw folder {folder} does not exist")
-    files = sorted(
-        str(p) for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")
-    )
+    files = [str(p) for p in wave_files(folder)]
     if not files:
-        raise WorkflowError(f"wave {wildcards.wave}: raw folder {folder} holds no .csv or .xlsx file")
+        raise WorkflowError(f"wave {wildcards.wave}: raw folder {folder} holds no file to read")
     return files
+
+
+def wave_raw_digest(wildcards):
+    """SHA-256 of the wave's raw files (synthetic or raw) and the codebook and links files:
+    a params value, so extraction reruns when a content changes, also with an old mtime."""
+    links = [CASE_ID_LINKS] if CASE_ID_LINKS else []
+    return wave_digest(RAW_DIR / wildcards.wave, [*CODEBOOK_FILES, *links])
 
 
 def case_id_links_input(wildcards):
     return [CASE_ID_LINKS] if CASE_ID_LINKS and Path(CASE_ID_LINKS).is_file() else []
+
+
+def files_not_read_lines():
+    """Every path or sheet the waves' extraction did not read, with its reason (printed at
+    the end of a run, by onsuccess in the Snakefile)."""
+    import json
+
+    reports = {}
+    for wave in WAVES:
+        path = Path("results/waves") / wave / "extract_report.json"
+        if path.is_file():
+            reports[wave] = json.loads(path.read_text(encoding="utf-8"))
+    return console_summary(reports)

@@ -1,6 +1,7 @@
-"""Extract one wave: every csv/xlsx export of the wave folder -> records.parquet + report.
+"""Extract one wave: every export of the wave folder -> records.parquet + report.
 
-Exit 1 listing every problem (unknown headers or formats, bad files) at once.
+Exit 1 listing every problem (unknown headers or formats, bad or refused files) at once.
+Every path or sheet not read is printed with its reason.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from reintegration.codebook import load_codebook
 from reintegration.data.extract import ExtractOptions, extract_wave, read_case_id_links
+from reintegration.data.inventory import console_summary
 from reintegration.data.io import write_json, write_parquet
 from reintegration.data.pseudonym import load_key
+from reintegration.data.readers import Limits
 from reintegration.problems import ProblemsError
 
 
@@ -27,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case-id-pattern", required=True)
     parser.add_argument("--allow-unlisted-columns", action="store_true")
     parser.add_argument("--skip-bad-files", action="store_true")
+    parser.add_argument("--skip-unknown-files", action="store_true")
+    parser.add_argument("--max-file-mb", type=int, default=1024)
+    parser.add_argument("--max-header-fields", type=int, default=10_000)
     parser.add_argument("--records", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -37,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
             skip_bad_files=args.skip_bad_files,
             case_id_links=read_case_id_links(args.case_id_links),
             case_id_pattern=args.case_id_pattern,
+            skip_unknown_files=args.skip_unknown_files,
+            limits=Limits(
+                max_bytes=args.max_file_mb << 20, max_header_fields=args.max_header_fields
+            ),
         )
         records, report = extract_wave(
             args.wave_dir, args.wave, load_codebook(args.codebook), load_key(args.key_file), options
@@ -46,13 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     write_parquet(records, args.records)
     write_json(report, args.report)
-    for skipped in report["files_skipped"]:
-        print(f"skipped {skipped['file']}: {skipped['problem']} ({skipped['detail']})")
-    for name in report["files_not_read"]:
-        print(f"not read (not .csv/.xlsx): {name}")
+    for line in console_summary({args.wave: report}):
+        print("not read:" + line)
     print(
         f"wave {args.wave}: {len(report['files'])} table(s), {report['rows_read']} rows read, "
-        f"{report['blank_rows']} blank rows, {report['case_ids_canonicalised']} case ids "
+        f"{report['blank_rows']} blank rows, {report['header_rows_skipped']} repeated header "
+        f"rows, {report['case_ids_canonicalised']} case ids "
         f"canonicalised, {report['case_ids_linked']} linked ({time.perf_counter() - start:.1f} s)"
     )
     return 0

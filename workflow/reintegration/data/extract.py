@@ -1,4 +1,4 @@
-"""Extraction: every csv/xlsx file of one wave -> one table of raw records (STUDY.md §6).
+"""Extraction: every export file of one wave -> one table of raw records (STUDY.md §6).
 
 Output rows are the raw non-blank records with canonical column names, answers still as the
 raw text, provenance (file, sheet, row, SHA-256, format), and ``person_id`` (a keyed
@@ -17,8 +17,15 @@ import pandas as pd
 
 from reintegration.codebook import Codebook
 from reintegration.data.formats import DROP, FormatIndex
+from reintegration.data.inventory import READ, SKIPPED, Entry, refused, scan
 from reintegration.data.pseudonym import canonical_case_id, canonical_case_ids, pseudonymise
-from reintegration.data.readers import BadFileError, FileContent, read_file
+from reintegration.data.readers import (
+    DEFAULT_LIMITS,
+    BadFileError,
+    FileContent,
+    Limits,
+    read_source,
+)
 from reintegration.problems import Problem, ProblemsError
 
 PROVENANCE = [
@@ -31,7 +38,8 @@ PROVENANCE = [
     "source_row",
     "source_sha256",
 ]
-READABLE = {".csv", ".xlsx"}
+#: Problem rule of each kind of refused path (inventory).
+REFUSED_RULES = {"symlink": "symlink_file", "unknown": "unknown_kind_file", "zip": "archive_file"}
 DEFAULT_CASE_ID_PATTERN = r"^[A-Z]{3}-[0-9]{4}-[0-9]+$"
 
 
@@ -41,6 +49,8 @@ class ExtractOptions:
     skip_bad_files: bool = False
     case_id_links: dict[str, str] = field(default_factory=dict)  # canonical variant -> canonical
     case_id_pattern: str = DEFAULT_CASE_ID_PATTERN
+    skip_unknown_files: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 def record_columns(codebook: Codebook) -> list[str]:
@@ -71,18 +81,6 @@ def read_case_id_links(path: str | Path | None) -> dict[str, str]:
     if problems:
         raise ProblemsError(f"case-id links {path} are invalid", problems)
     return links
-
-
-def list_wave_files(wave_dir: Path) -> tuple[list[Path], list[str]]:
-    """``(readable files sorted by name, other file names)``; raise if the folder is missing or empty."""
-    if not wave_dir.is_dir():
-        raise FileNotFoundError(f"wave folder {wave_dir} does not exist")
-    entries = sorted(p for p in wave_dir.iterdir() if p.is_file())
-    readable = [p for p in entries if p.suffix.lower() in READABLE]
-    others = [p.name for p in entries if p.suffix.lower() not in READABLE]
-    if not readable:
-        raise FileNotFoundError(f"wave folder {wave_dir} holds no .csv or .xlsx file")
-    return readable, others
 
 
 def _table_frame(
@@ -135,6 +133,7 @@ def _table_frame(
         "record_type": record_type,
         "rows_read": n,
         "blank_rows": table.blank_rows,
+        "header_rows_skipped": table.header_rows,
         "columns": {table.headers[p]: v for v, p in sorted(kept.items(), key=lambda kv: kv[1])},
         "headers_dropped_identifier": identifiers,
         "headers_dropped_drop": dropped,
@@ -150,7 +149,9 @@ def extract_wave(
     key: bytes,
     options: ExtractOptions | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """Extract every csv/xlsx file of ``wave_dir``; return ``(records, report)``.
+    """Extract every export of ``wave_dir`` (see :mod:`~reintegration.data.inventory`).
+
+    Returns ``(records, report)``; the report's ``inventory`` lists every path and sheet.
 
     Raises:
         ProblemsError: listing every unknown header, unmatched file and bad file of the wave.
@@ -160,77 +161,158 @@ def extract_wave(
     wave_dir = Path(wave_dir)
     index = FormatIndex(codebook)
     columns = record_columns(codebook)
-    files, others = list_wave_files(wave_dir)
-    problems: list[Problem] = []
+    sources, entries, bad = scan(wave_dir, options.limits, options.skip_unknown_files)
+    problems = [
+        Problem(e.path, None, None, e.reason, REFUSED_RULES.get(e.kind, "refused_file"))
+        for e in refused(entries)
+    ]
+    if not sources and not bad and not problems:
+        raise FileNotFoundError(
+            f"wave folder {wave_dir} holds no file extraction reads (.csv, .tsv, .txt, .xlsx, "
+            ".xlsm, .xls, .ods, .zip); not read: "
+            + (", ".join(f"{e.path} ({e.reason})" for e in entries) or "nothing")
+        )
     frames: list[pd.DataFrame] = []
     file_reports, skipped = [], []
-    for path in files:
+    for error in bad:
+        _bad_file(error, None, options, skipped, entries, problems)
+    for source in sources:
         try:
-            content = read_file(path, index)
+            content = read_source(source.data, source.kind, index, source.name, options.limits)
         except BadFileError as error:
-            if options.skip_bad_files:
-                skipped.append({"file": path.name, "problem": error.kind, "detail": error.detail})
-                continue
-            problems.append(Problem(path.name, None, None, str(error.detail), f"{error.kind}_file"))
+            _bad_file(error, source.kind, options, skipped, entries, problems)
             continue
         for table in content.tables:
-            where = content.name + (f" [sheet {table.sheet}]" if table.sheet else "")
-            match = index.match(table.headers)
-            if match is None:
-                problems.append(
-                    Problem(
-                        where,
-                        1,
-                        None,
-                        "headers match no source format of the codebook (sources.csv); headers: "
-                        + ", ".join(repr(h) for h in table.headers),
-                        "unknown_format",
-                    )
-                )
-                continue
-            blank_named = [
-                i
-                for i, h in enumerate(table.headers)
-                if not h and any(r[i].strip() for r in table.rows)
-            ]
-            unknown = [(i, h) for i, h in match.unknown] + [
-                (i, f"(blank, column {i + 1})") for i in blank_named
-            ]
-            if unknown and not options.allow_unlisted_columns:
-                for _, header in unknown:
-                    problems.append(
-                        Problem(
-                            where,
-                            1,
-                            header,
-                            f"header not in the codebook for format '{match.format.name}' "
-                            "(add it to sources.csv, mapped or 'drop')",
-                            "unknown_header",
-                        )
-                    )
-                continue
-            frame, entry, table_problems = _table_frame(
-                content, table, match, columns, codebook.variables
-            )
-            problems += table_problems
-            entry["headers_dropped_unlisted"] = [h for _, h in unknown]
-            file_reports.append(
-                {
-                    "file": content.name,
-                    "kind": content.kind,
-                    "sha256": content.sha256,
-                    "encoding": content.encoding,
-                    "delimiter": content.delimiter,
-                    "sheets_ignored": content.sheets_ignored,
-                    "formula_cells": content.formula_cells,
-                    **entry,
-                }
-            )
-            frame["source_sha256"] = content.sha256
-            frames.append(frame)
+            read = _read_table(content, table, index, options, columns, codebook, problems)
+            if read is not None:
+                frames.append(read[0])
+                file_reports.append(read[1])
+        entries += _content_entries(content, file_reports)
     if problems:
         raise ProblemsError(f"extraction of wave {wave} ({wave_dir}) failed", problems)
+    records, ids = _records(frames, columns, wave, key, options)
+    entries.sort(key=lambda e: (e.path, e.sheet))
+    report = {
+        "wave": wave,
+        "files": file_reports,
+        "files_skipped": skipped,
+        "files_not_read": [
+            {"file": e.path, "reason": e.reason}
+            for e in entries
+            if e.status != READ and not e.sheet
+        ],
+        "inventory": [e.as_dict() for e in entries],
+        "rows_read": int(len(records)),
+        "blank_rows": int(sum(f["blank_rows"] for f in file_reports)),
+        "header_rows_skipped": int(sum(len(f["header_rows_skipped"]) for f in file_reports)),
+        "rows_by_format": {
+            k: int(v) for k, v in sorted(records["source_format"].value_counts().items())
+        },
+        **ids,
+        "persons": int(records["person_id"].nunique()),
+    }
+    return records, report
 
+
+def _bad_file(error, kind, options, skipped, entries, problems) -> None:
+    """A file that cannot be read: skipped and listed (``skip_bad_files``) or a problem."""
+    if options.skip_bad_files:
+        skipped.append({"file": error.name, "problem": error.kind, "detail": error.detail})
+        entries.append(
+            Entry(error.name, kind or "zip", SKIPPED, f"{error.kind} file: {error.detail}")
+        )
+    else:
+        problems.append(Problem(error.name, None, None, str(error.detail), f"{error.kind}_file"))
+
+
+def _content_entries(content: FileContent, file_reports: list[dict]) -> list[Entry]:
+    """Inventory entries of a file read: one per table read, one per sheet not read."""
+    formats = {(f["file"], f["sheet"]): f["format"] for f in file_reports}
+    out = []
+    if not content.sheets:
+        table = content.tables[0]
+        fmt = formats.get((content.name, ""))
+        out.append(Entry(content.name, content.kind, READ, "", fmt, "", "", len(table.rows)))
+        return out
+    rows = {t.sheet: len(t.rows) for t in content.tables}
+    for sheet in content.sheets:
+        if sheet.state == "read":
+            fmt = formats.get((content.name, sheet.name))
+            out.append(
+                Entry(
+                    content.name, content.kind, READ, "", fmt, sheet.name, "read", rows[sheet.name]
+                )
+            )
+        else:
+            out.append(
+                Entry(
+                    content.name,
+                    content.kind,
+                    SKIPPED,
+                    sheet.reason,
+                    None,
+                    sheet.name,
+                    sheet.state,
+                    sheet.rows,
+                )
+            )
+    return out
+
+
+def _read_table(content, table, index, options, columns, codebook, problems):
+    """``(frame, report entry)`` of one table, or ``None`` with its problems appended."""
+    where = content.name + (f" [sheet {table.sheet}]" if table.sheet else "")
+    match = index.match(table.headers)
+    if match is None:
+        problems.append(
+            Problem(
+                where,
+                1,
+                None,
+                "headers match no source format of the codebook (sources.csv); headers: "
+                + ", ".join(repr(h) for h in table.headers),
+                "unknown_format",
+            )
+        )
+        return None
+    blank_named = [
+        i for i, h in enumerate(table.headers) if not h and any(r[i].strip() for r in table.rows)
+    ]
+    unknown = [(i, h) for i, h in match.unknown] + [
+        (i, f"(blank, column {i + 1})") for i in blank_named
+    ]
+    if unknown and not options.allow_unlisted_columns:
+        for _, header in unknown:
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    header,
+                    f"header not in the codebook for format '{match.format.name}' "
+                    "(add it to sources.csv, mapped or 'drop')",
+                    "unknown_header",
+                )
+            )
+        return None
+    frame, entry, table_problems = _table_frame(content, table, match, columns, codebook.variables)
+    problems += table_problems
+    entry["headers_dropped_unlisted"] = [h for _, h in unknown]
+    frame["source_sha256"] = content.sha256
+    report = {
+        "file": content.name,
+        "kind": content.kind,
+        "sha256": content.sha256,
+        "encoding": content.encoding,
+        "delimiter": content.delimiter,
+        "sheets_ignored": content.sheets_ignored,
+        "formula_cells": content.formula_cells,
+        **entry,
+    }
+    return frame, report
+
+
+def _records(frames, columns, wave, key, options) -> tuple[pd.DataFrame, dict]:
+    """The wave's records with provenance and pseudonyms, and the case-id counts."""
     records = pd.concat(frames, ignore_index=True) if frames else _empty(columns)
     raw_ids = records.pop("case_id")
     canonical = canonical_case_ids(raw_ids)
@@ -267,22 +349,12 @@ def extract_wave(
         "source_sha256",
     ]:
         records[col] = records[col].astype("string")
-    report = {
-        "wave": wave,
-        "files": file_reports,
-        "files_skipped": skipped,
-        "files_not_read": others,
-        "rows_read": int(len(records)),
-        "blank_rows": int(sum(f["blank_rows"] for f in file_reports)),
-        "rows_by_format": {
-            k: int(v) for k, v in sorted(records["source_format"].value_counts().items())
-        },
+    ids = {
         "case_ids_missing": int(canonical.isna().sum()),
         "case_ids_canonicalised": int(records["case_id_canonicalised"].sum()),
         "case_ids_linked": n_linked,
-        "persons": int(records["person_id"].nunique()),
     }
-    return records, report
+    return records, ids
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

@@ -1,11 +1,15 @@
-"""Reading raw export files: csv (encoding and delimiter detected) and xlsx (sheet detected).
+"""Reading raw export files: delimited text (csv, tsv, txt) and the shared reader types.
 
-Nothing here is configured per file. Encoding: a byte-order mark decides (UTF-8 / UTF-16);
-else strict UTF-8; else cp1252 (Latin-1 as written by Windows); a file that decodes in none
-of these, or decodes only to control characters, is *undecodable*. Delimiter: each of
-``, ; TAB |`` is tried on the header line and the one whose headers best match a codebook
-format wins; when none matches, :class:`csv.Sniffer` decides. xlsx: the sheet named as the
-format's preferred sheet, else every sheet whose first row matches a format.
+Nothing here is configured per file. Encoding: a byte-order mark decides (UTF-8 / UTF-16,
+as Excel's "Unicode text" writes); else strict UTF-8; else cp1252 (Latin-1 as written by Windows); a file that decodes in none of these, or
+decodes only to control characters, is *undecodable*. Delimiter: a first line ``sep=;``
+(Excel's hint) decides; else each of ``, ; TAB |`` is tried on the header line and the one
+whose headers best match a codebook format wins; when none matches, :class:`csv.Sniffer`
+decides. Spreadsheets (xlsx, xlsm, xls, ods): :mod:`reintegration.data.spreadsheets`.
+
+Memory is bounded (:class:`Limits`): a file (or archive member) larger than ``max_bytes``
+and a header line longer than ``max_header_chars`` or with more than ``max_header_fields``
+fields are refused before they are parsed.
 """
 
 from __future__ import annotations
@@ -15,24 +19,34 @@ import datetime as dt
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reintegration.data.formats import FormatIndex
+from reintegration.text import normalise
 
 DELIMITERS = (",", ";", "\t", "|")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SEP_HINT = re.compile(r"sep=(.)\r?\n")
 #: Longest csv field accepted (the csv module's default, 128 KiB, would report a long free-text
 #: field as a parsing error); 256 MiB is far beyond any real cell.
 FIELD_SIZE_LIMIT = 1 << 28
-# Tags of the sheet XML (any namespace prefix): formulas and merged-cell ranges.
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Memory bounds of every reader (config ``extract.max_file_mb`` and ``max_header_fields``)."""
+
+    max_bytes: int = 1 << 30  # a file, an archive member, a workbook part once decompressed
+    max_header_chars: int = 1 << 20
+    max_header_fields: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class BadFileError(Exception):
-    """A file that cannot be read: empty, truncated, undecodable or malformed."""
+    """A file that cannot be read: empty, truncated, undecodable, malformed or too large."""
 
     def __init__(self, name: str, kind: str, detail: str):
         self.name, self.kind, self.detail = name, kind, detail
@@ -41,25 +55,37 @@ class BadFileError(Exception):
 
 @dataclass
 class Table:
-    """The records of one csv file or one xlsx sheet, as text cells."""
+    """The records of one text file or one sheet, as text cells."""
 
-    sheet: str  # "" for csv
+    sheet: str  # "" for text files
     headers: list[str]
     rows: list[list[str]]  # data rows, each as long as ``headers``; blank rows left out
     row_numbers: list[int]  # spreadsheet row number of each data row (header = 1)
     blank_rows: int = 0
+    header_rows: list[int] = field(default_factory=list)  # repeated header rows, skipped
+
+
+@dataclass
+class SheetInfo:
+    """One sheet of a workbook and what became of it (see README, "The file inventory")."""
+
+    name: str
+    state: str  # read | hidden | very_hidden | empty | headers_only | no_matching_headers | ...
+    rows: int | None = None  # data rows below the header (visible sheets)
+    reason: str = ""
 
 
 @dataclass
 class FileContent:
     name: str
     sha256: str
-    kind: str  # csv | xlsx
+    kind: str  # csv | text | xlsx | xlsm | xls | ods
     tables: list[Table]
     encoding: str | None = None
     delimiter: str | None = None
     sheets_ignored: list[str] = field(default_factory=list)
-    formula_cells: int = 0  # xlsx cells read as the cached result of a formula
+    formula_cells: int = 0  # cells read as the cached result of a formula
+    sheets: list[SheetInfo] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -70,13 +96,36 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def sha256_of(source: Path | bytes) -> str:
+    return hashlib.sha256(source).hexdigest() if isinstance(source, bytes) else sha256_file(source)
+
+
+def load_bytes(source: Path | bytes, name: str, limits: Limits) -> bytes:
+    """The bytes of a file (or archive member already read), refused beyond ``max_bytes``."""
+    if isinstance(source, Path):
+        size = source.stat().st_size
+        if size > limits.max_bytes:
+            raise too_large(name, f"{size} bytes", limits)
+        return source.read_bytes()
+    return source
+
+
+def too_large(name: str, what: str, limits: Limits) -> BadFileError:
+    return BadFileError(
+        name,
+        "too_large",
+        f"{what} exceed the limit of {limits.max_bytes} bytes (extract.max_file_mb); "
+        "split the export, or raise the limit if the file is genuine",
+    )
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`BadFileError` (undecodable) otherwise."""
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
-    else:
+    else:  # UTF-16 without a mark is not guessed (Excel's "Unicode text" has one)
         candidates = ["utf-8", "cp1252"]
     for encoding in candidates:
         try:
@@ -89,19 +138,19 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     raise BadFileError(
         name,
         "undecodable",
-        "not valid UTF-8, UTF-16 with BOM or cp1252/Latin-1 text (binary or control characters)",
+        "not valid UTF-8, UTF-16 or cp1252/Latin-1 text (binary or control characters)",
     )
 
 
 def cell_text(value: object) -> str:
-    """An xlsx cell as text: dates as ISO, whole floats without ``.0``, empty as ``""``."""
+    """A spreadsheet cell as text: dates as ISO, whole floats without ``.0``, empty as ``""``."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -110,10 +159,28 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _split_rows(
-    raw_rows: list[list[str]], name: str, sheet: str, ends_cleanly: bool = True
+def _is_header_again(row: list[str], headers: list[str], normalised: list[str]) -> bool:
+    """A data row repeating the header row (two exports pasted into one file)."""
+    if len(row) < len(headers) or sum(1 for h in normalised if h) < 2:
+        return False
+    first = next(i for i, h in enumerate(normalised) if h)  # cheap test first: most rows fail
+    cell = row[first].strip()
+    if cell != headers[first] and (
+        abs(len(cell) - len(headers[first])) > 4 or normalise(cell) != normalised[first]
+    ):
+        return False
+    for cell, header, norm in zip(row, headers, normalised, strict=False):
+        if cell.strip() != header and normalise(cell) != norm:
+            return False
+    return True
+
+
+def split_rows(
+    raw_rows: list[list[str]], name: str, sheet: str, ends_cleanly: bool = True, offset: int = 0
 ) -> Table:
-    """Header = first non-blank row; data rows padded/checked against it, blank rows counted."""
+    """Header = first non-blank row; data rows padded/checked against it; blank rows and
+    repeated header rows counted apart. ``offset`` = rows before ``raw_rows`` (a ``sep=``
+    line), so that row numbers stay those of the file."""
     start = next((i for i, r in enumerate(raw_rows) if any(c.strip() for c in r)), None)
     if start is None:
         raise BadFileError(
@@ -128,48 +195,74 @@ def _split_rows(
             break
         width -= 1
     headers = headers[:width]
-    rows, numbers, blank = [], [], 0
+    normalised = [normalise(h) for h in headers]
+    table = Table(sheet, headers, [], [])
     last = len(raw_rows) - 1
     for i in range(start + 1, len(raw_rows)):
         row = raw_rows[i]
+        number = i + 1 + offset
         if not any(c.strip() for c in row):
-            blank += 1
+            table.blank_rows += 1
+            continue
+        if _is_header_again(row, headers, normalised) and not any(c.strip() for c in row[width:]):
+            table.header_rows.append(number)
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
             raise BadFileError(
-                name,
-                "malformed",
-                f"row {i + 1} has {len(row)} fields but the header has {width}",
+                name, "malformed", f"row {number} has {len(row)} fields but the header has {width}"
             )
         if len(row) < width:
             if sheet or len(row) == 0:
-                row = row + [""] * (width - len(row))  # xlsx rows omit trailing empty cells
+                row = row + [""] * (width - len(row))  # sheet rows omit trailing empty cells
             elif i == last and not ends_cleanly:
                 raise BadFileError(
                     name,
                     "truncated",
-                    f"the last row (row {i + 1}) stops after {len(row)} of {width} fields",
+                    f"the last row (row {number}) stops after {len(row)} of {width} fields",
                 )
             else:
                 raise BadFileError(
                     name,
                     "malformed",
-                    f"row {i + 1} has {len(row)} fields but the header has {width}",
+                    f"row {number} has {len(row)} fields but the header has {width}",
                 )
-        rows.append([c if isinstance(c, str) else cell_text(c) for c in row[:width]])
-        numbers.append(i + 1)
-    return Table(sheet, headers, rows, numbers, blank)
+        table.rows.append([c if isinstance(c, str) else cell_text(c) for c in row[:width]])
+        table.row_numbers.append(number)
+    return table
 
 
-def read_csv(path: Path, index: FormatIndex, name: str | None = None) -> FileContent:
-    name = name or path.name
-    data = path.read_bytes()
-    if not data.strip():
+def _header_line(text: str, name: str, limits: Limits) -> str:
+    """The first non-empty line, refused when longer than the header limits allow."""
+    start = 0
+    while start < len(text) and text[start] in "\r\n":
+        start += 1
+    stop = start + limits.max_header_chars + 1
+    end = min(
+        (i for i in (text.find("\n", start, stop), text.find("\r", start, stop)) if i >= 0),
+        default=-1,
+    )
+    if end < 0:
+        if len(text) - start > limits.max_header_chars:
+            raise BadFileError(
+                name,
+                "too_large",
+                f"the header line is longer than {limits.max_header_chars} characters; "
+                "this is not a survey export header",
+            )
+        end = len(text)
+    line = text[start:end]
+    fields = max(line.count(d) for d in DELIMITERS) + 1
+    if fields > limits.max_header_fields:
         raise BadFileError(
-            name, "empty", "the file holds no bytes" if not data else "only whitespace"
+            name,
+            "too_large",
+            f"the header line has {fields} fields, more than {limits.max_header_fields} "
+            "(extract.max_header_fields)",
         )
-    text, encoding = decode(data, name)
-    first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    return line
+
+
+def _delimiter(text: str, first_line: str, index: FormatIndex) -> str:
     best, best_score = None, 0
     for delimiter in DELIMITERS:
         headers = next(csv.reader([first_line], delimiter=delimiter), [])
@@ -181,18 +274,44 @@ def read_csv(path: Path, index: FormatIndex, name: str | None = None) -> FileCon
             best = csv.Sniffer().sniff(text[:65536], delimiters="".join(DELIMITERS)).delimiter
         except csv.Error:
             best = ","
+    return best
+
+
+def read_csv(
+    source: Path | bytes,
+    index: FormatIndex,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    kind: str = "csv",
+) -> FileContent:
+    """Read a delimited text file (``.csv``, ``.tsv``, ``.txt``) from a path or bytes."""
+    name = name or (source.name if isinstance(source, Path) else "(bytes)")
+    data = load_bytes(source, name, limits)
+    if not data.strip():
+        raise BadFileError(
+            name, "empty", "the file holds no bytes" if not data else "only whitespace"
+        )
+    text, encoding = decode(data, name)
+    del data
+    offset, best = 0, None
+    hint = _SEP_HINT.match(text.lstrip("\ufeff"))
+    if hint:  # Excel's "sep=;" first line names the delimiter and is not part of the table
+        best, offset = hint.group(1), 1
+        text = text.lstrip("\ufeff")[hint.end() :]
+    first_line = _header_line(text, name, limits)
+    best = best or _delimiter(text, first_line, index)
     if csv.field_size_limit() < FIELD_SIZE_LIMIT:
         csv.field_size_limit(FIELD_SIZE_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=best, strict=True)
     try:
         raw_rows = list(reader)
     except csv.Error as error:
-        kind = "malformed" if "field larger" in str(error) else "truncated"
+        kind_ = "malformed" if "field larger" in str(error) else "truncated"
         raise BadFileError(
-            name, kind, f"csv parsing stopped at line {reader.line_num}: {error}"
+            name, kind_, f"csv parsing stopped at line {reader.line_num + offset}: {error}"
         ) from error
     ends_cleanly = text.endswith(("\n", "\r"))
-    table = _split_rows(raw_rows, name, "", ends_cleanly)
+    table = split_rows(raw_rows, name, "", ends_cleanly, offset)
     if not ends_cleanly and table.rows:
         # Every writer ends a record with a line break; its absence means the file was cut,
         # possibly inside the last field, which would otherwise pass as a shorter answer.
@@ -202,162 +321,35 @@ def read_csv(path: Path, index: FormatIndex, name: str | None = None) -> FileCon
             f"the file does not end with a line break: the last row (row {table.row_numbers[-1]}) "
             "is probably cut",
         )
-    return FileContent(name, sha256_file(path), "csv", [table], encoding=encoding, delimiter=best)
+    return FileContent(name, sha256_of(source), kind, [table], encoding=encoding, delimiter=best)
+
+
+TEXT_KINDS = {".csv": "csv", ".tsv": "text", ".txt": "text"}
+SPREADSHEET_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods"}
+
+
+def read_source(
+    source: Path | bytes, kind: str, index: FormatIndex, name: str, limits: Limits = DEFAULT_LIMITS
+) -> FileContent:
+    """Read one export (a file or an archive member's bytes) of a known ``kind``."""
+    if kind in ("csv", "text"):
+        return read_csv(source, index, name, limits, kind)
+    from reintegration.data.spreadsheets import read_spreadsheet
+
+    return read_spreadsheet(source, index, name, kind, limits)
+
+
+def read_file(path: Path, index: FormatIndex, limits: Limits = DEFAULT_LIMITS) -> FileContent:
+    """Read one export file by its extension (csv, tsv, txt, xlsx, xlsm, xls, ods)."""
+    suffix = path.suffix.lower()
+    kind = TEXT_KINDS.get(suffix) or SPREADSHEET_KINDS.get(suffix)
+    if kind is None:
+        raise ValueError(f"{path.name}: not a file kind extraction reads")
+    return read_source(path, kind, index, path.name, limits)
 
 
 def read_xlsx(path: Path, index: FormatIndex, name: str | None = None) -> FileContent:
-    from openpyxl import load_workbook
+    """An xlsx workbook (kept for callers of the former openpyxl reader)."""
+    from reintegration.data.spreadsheets import read_spreadsheet
 
-    name = name or path.name
-    if path.stat().st_size == 0:
-        raise BadFileError(name, "empty", "the file holds no bytes")
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadFileError(name, "truncated", f"not a readable xlsx workbook: {error}") from error
-    try:
-        sheets: dict[str, list[list[object]]] = {}
-        matches = {}
-        for ws in wb.worksheets:
-            try:
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-                raise BadFileError(
-                    name, "truncated", f"sheet '{ws.title}' cannot be read: {error}"
-                ) from error
-            first = next((r for r in rows if any(cell_text(c).strip() for c in r)), None)
-            match = index.match([cell_text(c) for c in first]) if first else None
-            sheets[ws.title] = rows
-            if match:
-                matches[ws.title] = match
-    finally:
-        wb.close()
-    preferred = [s for s, m in matches.items() if m.format.sheet and m.format.sheet == s]
-    chosen = preferred or list(matches)
-    if not chosen:
-        if not any(any(cell_text(c).strip() for c in r) for rows in sheets.values() for r in rows):
-            raise BadFileError(name, "empty", "no sheet holds any cell")
-        chosen = [next(iter(sheets))]  # let format detection report its headers
-    formula_cells = 0
-    for sheet in chosen:
-        formula_cells += _check_sheet_markup(path, name, sheet, sheets[sheet])
-    tables = []
-    for sheet in chosen:
-        raw = [[cell_text(c) for c in r] for r in sheets[sheet]]
-        tables.append(_split_rows(raw, name, sheet))
-    ignored = [s for s in sheets if s not in chosen]
-    return FileContent(
-        name,
-        sha256_file(path),
-        "xlsx",
-        tables,
-        sheets_ignored=ignored,
-        formula_cells=formula_cells,
-    )
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _header_of(rows: list[list[object]], column: int) -> str:
-    """The header (first non-blank row) above ``column`` (0-based), for messages."""
-    first = next((r for r in rows if any(cell_text(c).strip() for c in r)), [])
-    return cell_text(first[column]).strip() if column < len(first) else ""
-
-
-def _scan_sheet_xml(path: Path, sheet: str) -> tuple[bool, list[str]]:
-    """``(holds a formula, merged ranges)`` of one sheet, streaming its XML in blocks."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True)
-    try:
-        source = wb[sheet]._get_source()
-        formula, merges, tail = False, [], b""
-        with source:
-            for block in iter(lambda: source.read(1 << 20), b""):
-                chunk = tail + block
-                formula = formula or bool(_FORMULA_TAG.search(chunk))
-                for m in _MERGE_TAG.finditer(chunk):
-                    if m.end() > len(tail):  # not already seen in the previous block
-                        merges.append(m.group(1).decode("ascii"))
-                tail = chunk[-256:]
-    finally:
-        wb.close()
-    return formula, list(dict.fromkeys(merges))
-
-
-def _check_sheet_markup(path: Path, name: str, sheet: str, values: list[list[object]]) -> int:
-    """Refuse what a values-only read would silently get wrong; return the formula cells.
-
-    - merged cells: only the top-left cell of a merged range holds the value, the others read
-      as empty, so a merged range inside the records would blank answers or required fields;
-      the file is refused, naming each range (unmerge and fill the cells, then export again);
-    - formula cells: their value is the result cached by the spreadsheet program that saved
-      the file; a formula without a cached result (a file written by a script and never
-      opened in a spreadsheet program) would read as empty, so the file is refused, naming
-      the cells. Formulas with a cached result are read as that result and counted.
-    """
-    from openpyxl import load_workbook
-    from openpyxl.utils.cell import range_boundaries
-
-    formula, merges = _scan_sheet_xml(path, sheet)
-    if merges:
-        parts = []
-        for ref in merges[:10]:
-            min_col, min_row, max_col, max_row = range_boundaries(ref)
-            header = _header_of(values, min_col - 1)
-            parts.append(
-                f"{ref} (rows {min_row}-{max_row}, column '{header}')"
-                if header
-                else f"{ref} (rows {min_row}-{max_row})"
-            )
-        more = f" and {len(merges) - 10} more" if len(merges) > 10 else ""
-        raise BadFileError(
-            name,
-            "merged_cells",
-            f"sheet '{sheet}' has merged cells {', '.join(parts)}{more}: only the first cell of "
-            "a merged range holds a value; unmerge and fill every cell, then export again",
-        )
-    if not formula:
-        return 0
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        found, uncached = 0, []
-        for r, row in enumerate(wb[sheet].iter_rows(values_only=True)):
-            for c, cell in enumerate(row):
-                if isinstance(cell, str) and cell.startswith("="):
-                    found += 1
-                    cached = values[r][c] if r < len(values) and c < len(values[r]) else None
-                    if cached is None or cell_text(cached) == "":
-                        uncached.append((r + 1, c))
-    finally:
-        wb.close()
-    if uncached:
-        cells = ", ".join(
-            f"{_column_letter(c)}{r} (row {r}, column '{_header_of(values, c)}')"
-            for r, c in uncached[:10]
-        )
-        more = f" and {len(uncached) - 10} more" if len(uncached) > 10 else ""
-        raise BadFileError(
-            name,
-            "formula",
-            f"sheet '{sheet}': formula cell(s) without a computed value {cells}{more}; open and "
-            "save the file in a spreadsheet program (or paste values), then export again",
-        )
-    return found
-
-
-def read_file(path: Path, index: FormatIndex) -> FileContent:
-    """Read one export file by its extension (``.csv`` or ``.xlsx``)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, index)
-    if suffix == ".xlsx":
-        return read_xlsx(path, index)
-    raise ValueError(f"{path.name}: not a .csv or .xlsx file")
+    return read_spreadsheet(path, index, name or path.name, "xlsx", DEFAULT_LIMITS)
