@@ -91,6 +91,8 @@ rule pool_records:
     """The release's scored waves stacked (cross-wave duplicates dropped), release-scoped keys."""
     input:
         scores=expand("results/waves/{wave}/scores.parquet", wave=WAVES),
+        # Key fingerprints of the waves: pooling stops when they differ (issue 17).
+        reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         code=package_files("data/"),
         script=SCRIPTS / "pool_records.py",
     output:

@@ -13,7 +13,7 @@ from pathlib import Path
 from reintegration.codebook import load_codebook
 from reintegration.data.extract import ExtractOptions, extract_wave, read_case_id_links
 from reintegration.data.io import write_json, write_parquet
-from reintegration.data.pseudonym import load_key
+from reintegration.data.pseudonym import fingerprint_field, load_key
 from reintegration.problems import ProblemsError
 
 
@@ -38,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
             case_id_links=read_case_id_links(args.case_id_links),
             case_id_pattern=args.case_id_pattern,
         )
+        key = load_key(args.key_file, waves_dir=args.report.parent.parent)
         records, report = extract_wave(
-            args.wave_dir, args.wave, load_codebook(args.codebook), load_key(args.key_file), options
+            args.wave_dir, args.wave, load_codebook(args.codebook), key, options
         )
+        report.update(fingerprint_field(key))  # which key, never the key (issue 17)
     except (ProblemsError, FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
