@@ -280,7 +280,8 @@ def protect_counts(
             if got:
                 kinds[i] = PRIMARY if PRIMARY in got else SECONDARY
     _blank(out, cell_hidden, [c for c in (count, share, *extra_values) if c])
-    _blank(out, n_hidden, [c for c in (n, share, *extra_values) if c])  # share = count / n gives n back
+    # a hidden n blanks the shares too: share = count / n gives n back
+    _blank(out, n_hidden, [c for c in (n, share, *extra_values) if c])
     return _finish(out, kinds, name)
 
 
@@ -336,4 +337,3 @@ def suppression_log(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def count_suppressed(log: pd.DataFrame) -> dict[str, int]:
     """``{"primary": .., "secondary": ..}`` of a :func:`suppression_log`."""
     return {k: int((log["kind"] == k).sum()) for k in (PRIMARY, SECONDARY)}
-
