@@ -2,6 +2,8 @@
 # release's waves and what extraction of a wave reads.
 from snakemake.exceptions import WorkflowError
 
+from reintegration.privacy import check_names
+
 RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
 EXTRACT_CFG = config["extract"]
@@ -16,6 +18,7 @@ def release_waves():
     if waves != "discover":
         return list(waves)
     found = sorted(p.name for p in RAW_DIR.glob("*") if p.is_dir() and not p.name.startswith("."))
+    found = check_names(found, what="wave", where=f"the folders of {RAW_DIR}/")  # issue 17
     if not found:
         raise WorkflowError(
             f"release.waves is 'discover' but {RAW_DIR}/ holds no wave folder; "

@@ -25,8 +25,8 @@ rule reproduction:
     log:
         "logs/release/reproduction.log",
     shell:
-        "python {input.script} --parts {input.parts} --out {output.table}"
-        " --summary {output.summary} > {log} 2>&1"
+        "python {input.script:q} --parts {input.parts:q} --out {output.table:q}"
+        " --summary {output.summary:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend([rules.reproduction.output.table, rules.reproduction.output.summary])

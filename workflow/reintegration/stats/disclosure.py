@@ -11,14 +11,15 @@ margins: within each row (group) the answer counts sum to ``n``; along each dime
 total value (``ALL``/``all`` rows) the groups sum to the total row. For every such margin
 equation that contains a suppressed cell:
 
-1. it holds at least two suppressed cells (else subtraction gives the one back);
+1. it holds at least two suppressed non-zero cells (else subtraction gives the one back; a
+   hidden zero protects nothing, the other cells' bounds pin it down);
 2. at least one of them is not a primary cell (two primaries both known to lie in
    ``1..min_cell-1`` can be pinned down, e.g. two cells hiding 8 when ``min_cell`` is 5);
 3. when the equation's total is published, the suppressed cells together hold at least
    ``min_cell`` returnees (so the hidden remainder is not itself a small cell).
 
-While an equation breaks a condition, its smallest published cell is suppressed as well
-(inner cells before totals, non-zero before zero), until every equation holds. A suppressed
+While an equation breaks a condition, its smallest published non-zero cell is suppressed as
+well (inner cells before totals), until every equation holds or has no such cell left. A suppressed
 ``n`` blanks every share of its row (share = count / n would give ``n`` back), and a
 suppressed count blanks its share. Means with an ``ALL`` row are protected the same way on
 ``n`` (a pooled mean and ``n`` give back a single suppressed group's mean).
@@ -145,17 +146,18 @@ def _protect_grid(values: dict, eqs: list[dict], min_cell: int, primary: set) ->
                 continue
             total_shown = eq["total"] not in kind
             hidden_sum = sum(values[c] for c in hidden if c != eq["total"])
+            guard = [c for c in hidden if values[c] > 0]  # a hidden zero protects nothing
             ok = (
-                len(hidden) >= 2
-                and any(kind[c] == SECONDARY for c in hidden)
+                len(guard) >= 2
+                and any(kind[c] == SECONDARY for c in guard)
                 and (not total_shown or hidden_sum >= min_cell)
             )
             if ok:
                 continue
-            shown = [c for c in cells if c not in kind]
+            shown = [c for c in cells if c not in kind and values[c] > 0]
             if not shown:
                 continue
-            pick = min(shown, key=lambda c: (c == eq["total"], values[c] == 0, values[c]))
+            pick = min(shown, key=lambda c: (c == eq["total"], values[c]))
             kind[pick] = SECONDARY
             changed = True
             break  # start again from the first equation: rows before margins, fewer picks
