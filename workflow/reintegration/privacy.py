@@ -344,6 +344,8 @@ def scan_release(
 QUASI_IDENTIFIERS = ("country", "sex", "age_band", "return_month", "return_type")
 #: Age bands (lower bounds, years): the analyses need no finer age.
 AGE_BANDS = (0, 18, 25, 35, 45, 55, 65)
+#: Resolutions of the return date in the k-anonymity table.
+DATE_FORMATS = {"exact": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
 def age_band(age: pd.Series) -> pd.Series:
@@ -357,16 +359,16 @@ def age_band(age: pd.Series) -> pd.Series:
 
 def quasi_identifiers(records: pd.DataFrame, *, dates: str = "month") -> pd.DataFrame:
     """The quasi-identifier columns of ``records``: age banded; return date as the exact day
-    (``dates="exact"``, what the release data hold) or its month (``"month"``, coarsened)."""
-    if dates not in ("exact", "month"):
-        raise ValueError(f"`dates` must be one of ['exact', 'month']; got {dates!r}")
+    (``dates="exact"``, what the release data hold), its month or its year (coarsened)."""
+    if dates not in DATE_FORMATS:
+        raise ValueError(f"`dates` must be one of {list(DATE_FORMATS)}; got {dates!r}")
     missing = [
         c for c in ("country", "sex", "age", "return_date", "return_type") if c not in records
     ]
     if missing:
         raise ValueError(f"records lack quasi-identifier column(s) {missing}")
     ret = pd.to_datetime(records["return_date"], errors="coerce")
-    ret = ret.dt.strftime("%Y-%m-%d" if dates == "exact" else "%Y-%m")
+    ret = ret.dt.strftime(DATE_FORMATS[dates])
     out = pd.DataFrame(
         {
             "country": records["country"],
@@ -409,10 +411,10 @@ def k_anonymity(
 
 
 def k_anonymity_table(datasets: dict[str, pd.DataFrame], *, k: int = 5) -> pd.DataFrame:
-    """:func:`k_anonymity` of each ``{name: records}`` with exact and month-coarsened dates."""
+    """:func:`k_anonymity` of each ``{name: records}`` at each return-date resolution."""
     rows = []
     for name in sorted(datasets):
-        for dates in ("exact", "month"):
+        for dates in DATE_FORMATS:
             res = k_anonymity(datasets[name], k=k, dates=dates)
             rows.append({"dataset": name, "return_date": dates, "k": k, **res})
     out = pd.DataFrame(rows)

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-
 from reintegration.io import write_csv
 from reintegration.stats.disclosure import count_suppressed, suppression_log
 
@@ -18,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", type=Path, nargs="*", default=[])
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    tables = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in args.tables}
+    tables = {p.stem: pd.read_csv(p) for p in args.tables}
     log = suppression_log(tables)
     write_csv(log, args.out)
     counts = count_suppressed(log)

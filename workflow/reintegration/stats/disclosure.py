@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 PRIMARY, SECONDARY = "primary", "secondary"
+#: Columns never named in the log's cell description (they hold values, not labels).
+VALUE_COLUMNS = ("n", "count", "share", "value", "mean", "sd", "se", "conf_low", "conf_high")
 N_CELL = "__n__"
 YES, NO = "__count__", "__complement__"
 
@@ -325,7 +327,7 @@ def suppression_log(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         keys = [
             c
             for c in df.columns
-            if c not in ("suppression", "suppressed")
+            if c not in ("suppression", "suppressed", *VALUE_COLUMNS)
             and not pd.api.types.is_numeric_dtype(df[c])
             and not pd.api.types.is_bool_dtype(df[c])
         ]
