@@ -153,3 +153,34 @@ def test_key_file_readable_by_others_refused_with_the_chmod(tmp_path, monkeypatc
         load_key(path)
     path.chmod(0o600)
     assert load_key(path) == b"some-key-0123456789"
+
+
+# --- k-anonymity (reintegration.privacy) -------------------------------------------------------
+
+
+def test_k_anonymity_counts_persons_per_quasi_identifier_class():
+    import pandas as pd
+    from reintegration.privacy import k_anonymity, k_anonymity_table
+
+    base = {"country": "GIN", "sex": "male", "age": 30, "return_type": "avrr"}
+    # Six persons in the same class by month (May 2019), two days apart: with exact dates each
+    # is alone; person p0 has two records (counts once). One more person elsewhere (alone).
+    rows = [
+        {**base, "person_key": f"p{i}", "return_date": f"2019-05-{i + 1:02d}"} for i in range(6)
+    ]
+    rows.append({**base, "person_key": "p0", "return_date": "2019-05-01"})
+    rows.append({**base, "country": "SEN", "person_key": "q", "return_date": "2019-05-01"})
+    df = pd.DataFrame(rows)
+    exact = k_anonymity(df, k=5, dates="exact")
+    assert exact["records_k_below"] == 8 and exact["persons"] == 7  # all below 5
+    month = k_anonymity(df, k=5, dates="month")
+    # the 7 GIN records share one class of 6 persons (>= 5); the SEN record is alone
+    assert month["records_k_below"] == 1 and month["share_k_below"] == 1 / 8
+    assert month["classes"] == 2 and month["persons_unique"] == 1
+    # age bands: 30 and 34 are one band (25-34), 35 is the next
+    df2 = df.assign(age=[30, 34, 30, 34, 30, 35, 30, 30])
+    assert k_anonymity(df2, k=5, dates="month")["records_k_below"] == 2
+    table = k_anonymity_table({"records": df}, k=5)
+    assert table["return_date"].tolist() == ["exact", "month", "year"]
+    with pytest.raises(ValueError, match="exact"):
+        k_anonymity(df, dates="week")
