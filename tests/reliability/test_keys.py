@@ -184,3 +184,18 @@ def test_k_anonymity_counts_persons_per_quasi_identifier_class():
     assert table["return_date"].tolist() == ["exact", "month", "year"]
     with pytest.raises(ValueError, match="exact"):
         k_anonymity(df, dates="week")
+
+
+@pytest.mark.e2e
+def test_dry_run_reports_env_and_file_disagreeing(tmp_path):
+    """The issue: a dry run said "Nothing to be done" with a different key in the file."""
+    import snakemake_runner as runner
+
+    workdir = runner.tiny_workdir(tmp_path / "work")
+    key_file = workdir / ".pseudonym_key"
+    key_file.write_text("file-key-0123456789abcdef\n")
+    key_file.chmod(0o600)
+    env = runner.snakemake_env(**{KEY_ENV: "env-key-0123456789abcdef"})
+    run = runner.run_snakemake(workdir, "--dry-run", check=False, env=env)
+    assert run.returncode != 0 and "hold different keys" in run.stdout + run.stderr
+    assert "file-key" not in run.stdout + run.stderr

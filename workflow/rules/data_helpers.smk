@@ -2,6 +2,7 @@
 # release's waves and what extraction of a wave reads.
 from snakemake.exceptions import WorkflowError
 
+from reintegration.data.pseudonym import check_key_sources
 from reintegration.privacy import check_names
 
 RAW_DIR = Path(config["data"]["raw_dir"])
@@ -10,6 +11,7 @@ EXTRACT_CFG = config["extract"]
 CLEANING_CFG = config["cleaning"]
 CASE_ID_LINKS = EXTRACT_CFG["case_id_links"]
 PSEUDONYM_KEY_FILE = EXTRACT_CFG["pseudonym_key_file"]
+check_key_sources(PSEUDONYM_KEY_FILE)  # variable vs key file, permissions (issue 17)
 
 
 def release_waves():

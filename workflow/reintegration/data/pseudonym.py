@@ -138,6 +138,13 @@ def load_key(
     return _read_key_file(path)
 
 
+def check_key_sources(key_file: str | Path) -> None:
+    """At workflow parse time: when both the variable and the key file exist, they must hold
+    the same key and the file must be owner-only (so even a dry run reports it)."""
+    if os.environ.get(KEY_ENV, "").strip() and Path(key_file).exists():
+        load_key(key_file, create=False)
+
+
 def check_same_key(reports: dict[str, str | Path], key: bytes) -> None:
     """Stop when the waves' extract reports (``{wave: path}``) carry different key
     fingerprints, or one differs from ``key``'s, naming the waves and what to do."""
