@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.stats import check_columns, group_means
-from reintegration.stats._validation import RowsDroppedWarning
+from reintegration.stats._validation import CellsSuppressedWarning, RowsDroppedWarning
 from reintegration.stats.disclosure import protect_counts, protect_means
 
 from .labels import OUTCOMES, Labels
@@ -321,6 +321,7 @@ def indicator_shares(
         out, min_cell=min_cell, row=[country], block=["indicator"], totals={country: ALL},
         name="chapter2_indicator_shares",
     )  # fmt: skip
+    out = _align_with_distributions(out, data, labels, indicators, min_cell, country)
     is_country = out[country] != ALL
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     ranks = out[is_country].groupby("indicator")["share"].rank(ascending=False, method="min")
@@ -328,6 +329,40 @@ def indicator_shares(
     out = _country_labels(out, labels, country)
     cols = ["indicator", "definition", "item", country, "country_label", "n", "count", "share"]
     return out[[*cols, "rank", "suppressed", "suppression"]]
+
+
+def _align_with_distributions(out, data, labels, indicators, min_cell, country):
+    """Issue 17: an indicator is a sum of answer counts that indicator_distribution publishes
+    for the same item and country; it is shown only where the distribution's published cells
+    already determine it (all counted answers, or all others, shown), else it would give a
+    suppressed answer back by subtraction."""
+    items = {item for item, _, _ in indicators.values()} & set(DISTRIBUTION_ITEMS)
+    dists = {
+        item: _quiet_cells(
+            indicator_distribution, data, item=item, labels=labels, min_cell=min_cell
+        )
+        for item in items
+    }
+    hide = pd.Series(False, index=out.index)
+    for i, row in out.iterrows():
+        item, values, _ = indicators[row["indicator"]]
+        if item not in dists:
+            continue
+        d = dists[item][dists[item][country] == row[country]]
+        shown = d["count"].notna()
+        inside = d["value"].isin(values)
+        known = bool(shown[inside].all() or shown[~inside].all()) and d["n"].notna().all()
+        hide[i] = not known and pd.notna(row["count"])
+    out.loc[hide, ["count", "share"]] = np.nan
+    out.loc[hide, "suppression"] = "secondary"
+    out.loc[hide, "suppressed"] = True
+    return out
+
+
+def _quiet_cells(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CellsSuppressedWarning)
+        return func(*args, **kwargs)
 
 
 def programme_indicator_shares(
