@@ -217,3 +217,26 @@ def test_subtraction_attack_on_every_published_table_recovers_nothing(seeded_rel
     log = pd.read_csv(tables / "suppression_log.csv")
     assert set(log["kind"]) <= {"primary", "secondary"} and len(log) == suppressed
     print(f"\n{len(attacked)} tables attacked; {suppressed} suppressed cells, none recovered")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_indicator_shares_give_no_distribution_cell_back(seeded_release):
+    """Another published table of the same grouping: a binary indicator is a sum of answer
+    counts of chapter2_indicator_distributions; with its count (or n - count) published, a
+    single hidden answer among the counted (or the other) answers would come back."""
+    from reintegration.chapter2.descriptives import BINARY_INDICATORS
+
+    tables = seeded_release["release_dir"] / "tables"
+    dist = pd.read_csv(tables / "chapter2_indicator_distributions.csv")
+    shares = pd.read_csv(tables / "chapter2_indicator_shares.csv")
+    checked = 0
+    for row in shares.itertuples(index=False):
+        item, values, _ = BINARY_INDICATORS[row.indicator]
+        d = dist[(dist["item"] == item) & (dist["country"] == row.country)]
+        if d.empty or pd.isna(row.count) or pd.isna(row.n):
+            continue
+        checked += 1
+        for part in (d[d["value"].isin(values)], d[~d["value"].isin(values)]):
+            assert part["count"].isna().sum() != 1, (row.indicator, row.country)
+    assert checked >= 10
