@@ -147,7 +147,7 @@ rule release_manifest:
         f"logs/report/{RELEASE}/release_manifest.log",
     params:
         waves=option_list("--wave", WAVES),
-        previous=PREVIOUS or "",
+        previous=["--previous", PREVIOUS] if PREVIOUS else [],  # :q of "" is no argument
         config=lambda wc: shlex.quote(json.dumps(config, sort_keys=True, default=str)),
         codebook=option_list("--codebook-file", CODEBOOK_FILES),
         synthetic=["--synthetic-config", SYNTHETIC_CONFIG] if SYNTHETIC_CONFIG else [],
@@ -157,7 +157,7 @@ rule release_manifest:
         release=RELEASE,
         release_dir=folder_of("manifest"),
     shell:
-        "python {input.script:q} --release {params.release:q} {params.waves} --previous {params.previous:q}"
+        "python {input.script:q} --release {params.release:q} {params.waves} {params.previous:q}"
         " --config-json {params.config} {params.codebook} --raw-dir {params.raw_dir:q}"
         " {params.synthetic:q} --waves-dir results/waves --release-dir {params.release_dir:q}"
         " {params.outputs} {params.wave_outputs} --out {output.manifest:q} > {log:q} 2>&1"
