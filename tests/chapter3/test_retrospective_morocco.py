@@ -94,7 +94,10 @@ def test_morocco_disclosure_control_suppresses_small_groups():
     assert ans.loc[("eco_working", "yes"), "suppressed"] and pd.isna(
         ans.loc[("eco_working", "yes"), "share"]
     )
-    assert not ans.loc[("eco_working", "no"), "suppressed"]
+    # ... and 'no' (7) too, secondary: else 10 - 7 gives the 3 back (issue 17)
+    assert ans.loc[("eco_working", "no"), "suppression"] == "secondary"
+    assert pd.isna(ans.loc[("eco_working", "no"), "count"])
+    assert ans.loc[("eco_working", "yes"), "suppression"] == "primary"
     with pytest.raises(ValueError, match="countries present"):
         morocco_snapshot(recs, country="TUN", min_cell=5)
 

@@ -191,7 +191,9 @@ def test_key_from_env_else_file_created_once_owner_only(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert len(first) == 64 and load_key(path) == first
     monkeypatch.setenv(KEY_ENV, "from-env")
-    assert load_key(path) == b"from-env"
+    assert load_key(tmp_path / "absent") == b"from-env"
+    with pytest.raises(ValueError, match="different keys"):  # issue 17: no silent choice
+        load_key(path)
 
 
 def test_canonical_case_id():

@@ -38,7 +38,8 @@ def snakemake_env() -> dict:
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return runner.run_snakemake(workdir, *args, check=check, env=snakemake_env())
+    # a whole tiny release on a shared, loaded machine can take longer than the default 900 s
+    return runner.run_snakemake(workdir, *args, check=check, env=snakemake_env(), timeout=2400)
 
 
 def planted_records() -> list[dict]:

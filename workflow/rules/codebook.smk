@@ -19,7 +19,7 @@ rule check_codebook:
     params:
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --codebook {params.codebook} --out {output.report} > {log} 2>&1"
+        "python {input.script:q} --codebook {params.codebook:q} --out {output.report:q} > {log:q} 2>&1"
 
 
 rule data_dictionary:
@@ -38,9 +38,9 @@ rule data_dictionary:
         codebook=CODEBOOK_DIR,
         min_answered_share=config["scoring"]["min_answered_share"],
     shell:
-        "python {input.script} --codebook {params.codebook}"
-        " --min-answered-share {params.min_answered_share}"
-        " --html {output.html} --markdown {output.markdown} > {log} 2>&1"
+        "python {input.script:q} --codebook {params.codebook:q}"
+        " --min-answered-share {params.min_answered_share:q}"
+        " --html {output.html:q} --markdown {output.markdown:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(

@@ -25,9 +25,9 @@ rule extract:
     params:
         wave_dir=lambda wc: RAW_DIR / wc.wave,
         key_file=PSEUDONYM_KEY_FILE,
-        links=lambda wc, input: f"--case-id-links {input.links[0]}" if input.links else "",
+        links=lambda wc, input: ["--case-id-links", input.links[0]] if input.links else [],
         pattern=lambda wc: EXTRACT_CFG["case_id_pattern"],
-        flags=" ".join(
+        flags=[
             flag
             for flag, on in (
                 ("--allow-unlisted-columns", EXTRACT_CFG["allow_unlisted_columns"]),
@@ -35,16 +35,16 @@ rule extract:
                 ("--skip-unknown-files", EXTRACT_CFG["skip_unknown_files"]),
             )
             if on
-        )
-        + f" --max-file-mb {int(EXTRACT_CFG['max_file_mb'])}"
-        + f" --max-header-fields {int(EXTRACT_CFG['max_header_fields'])}",
+        ]
+        + ["--max-file-mb", str(int(EXTRACT_CFG["max_file_mb"]))]
+        + ["--max-header-fields", str(int(EXTRACT_CFG["max_header_fields"]))],
         raw_sha256=wave_raw_digest,
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script} --wave-dir {params.wave_dir} --wave {wildcards.wave}"
-        " --codebook {params.codebook} --key-file {params.key_file} {params.links}"
-        " --case-id-pattern '{params.pattern}' {params.flags}"
-        " --records {output.records} --report {output.report} > {log} 2>&1"
+        "python {input.script:q} --wave-dir {params.wave_dir:q} --wave {wildcards.wave:q}"
+        " --codebook {params.codebook:q} --key-file {params.key_file:q} {params.links:q}"
+        " --case-id-pattern {params.pattern:q} {params.flags:q}"
+        " --records {output.records:q} --report {output.report:q} > {log:q} 2>&1"
 
 
 # Every wave's dates need an upper bound (STUDY.md §6): stop here, before extraction, naming
@@ -72,21 +72,21 @@ rule clean:
         "logs/clean/{wave}.log",
     params:
         codebook=CODEBOOK_DIR,
-        age_range=" ".join(str(a) for a in CLEANING_CFG["age_range"]),
+        age_range=[str(a) for a in CLEANING_CFG["age_range"]],
         earliest=CLEANING_CFG["earliest_date"],
         tolerance=CLEANING_CFG["age_dob_tolerance_years"],
         wave_date=lambda wc: (
-            f"--wave-date {config['release']['wave_dates'][wc.wave]}"
+            ["--wave-date", config["release"]["wave_dates"][wc.wave]]
             if wc.wave in config["release"]["wave_dates"]
-            else ""
+            else []
         ),
     shell:
-        "python {input.script} --records {input.records} --extract-report {input.report}"
-        " --wave {wildcards.wave} --codebook {params.codebook} --age-range {params.age_range}"
-        " --earliest-date {params.earliest} --age-dob-tolerance {params.tolerance}"
-        " {params.wave_date} --clean {output.clean}"
-        " --quarantine {output.quarantine} --log-table {output.log_table}"
-        " --ledger {output.ledger} > {log} 2>&1"
+        "python {input.script:q} --records {input.records:q} --extract-report {input.report:q}"
+        " --wave {wildcards.wave:q} --codebook {params.codebook:q} --age-range {params.age_range:q}"
+        " --earliest-date {params.earliest:q} --age-dob-tolerance {params.tolerance:q}"
+        " {params.wave_date:q} --clean {output.clean:q}"
+        " --quarantine {output.quarantine:q} --log-table {output.log_table:q}"
+        " --ledger {output.ledger:q} > {log:q} 2>&1"
 
 
 rule score:
@@ -104,14 +104,16 @@ rule score:
         codebook=CODEBOOK_DIR,
         min_share=config["scoring"]["min_answered_share"],
     shell:
-        "python {input.script} --clean {input.clean} --codebook {params.codebook}"
-        " --min-answered-share {params.min_share} --scores {output.scores} > {log} 2>&1"
+        "python {input.script:q} --clean {input.clean:q} --codebook {params.codebook:q}"
+        " --min-answered-share {params.min_share:q} --scores {output.scores:q} > {log:q} 2>&1"
 
 
 rule pool_records:
     """The release's scored waves stacked (cross-wave duplicates dropped), release-scoped keys."""
     input:
         scores=expand("results/waves/{wave}/scores.parquet", wave=WAVES),
+        # Key fingerprints of the waves: pooling stops when they differ (issue 17).
+        reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         code=package_files("data/"),
         script=SCRIPTS / "pool_records.py",
     output:
@@ -120,12 +122,12 @@ rule pool_records:
     log:
         f"logs/releases/{RELEASE}/pool_records.log",
     params:
-        waves=" ".join(f"--wave {w} results/waves/{w}/scores.parquet" for w in WAVES),
+        waves=[a for w in WAVES for a in ("--wave", w, f"results/waves/{w}/scores.parquet")],
         key_file=PSEUDONYM_KEY_FILE,
         release=RELEASE,
     shell:
-        "python {input.script} --release {params.release} {params.waves} --key-file {params.key_file}"
-        " --out {output.records} --summary {output.summary} > {log} 2>&1"
+        "python {input.script:q} --release {params.release:q} {params.waves:q} --key-file {params.key_file:q}"
+        " --out {output.records:q} --summary {output.summary:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(

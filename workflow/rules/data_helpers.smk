@@ -3,6 +3,8 @@
 from snakemake.exceptions import WorkflowError
 
 from reintegration.data.inventory import console_summary, wave_digest, wave_files
+from reintegration.data.pseudonym import check_key_sources
+from reintegration.privacy import check_names
 
 RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
@@ -10,6 +12,7 @@ EXTRACT_CFG = config["extract"]
 CLEANING_CFG = config["cleaning"]
 CASE_ID_LINKS = EXTRACT_CFG["case_id_links"]
 PSEUDONYM_KEY_FILE = EXTRACT_CFG["pseudonym_key_file"]
+check_key_sources(PSEUDONYM_KEY_FILE)  # variable vs key file, permissions (issue 17)
 
 
 def release_waves():
@@ -18,6 +21,7 @@ def release_waves():
     if waves != "discover":
         return list(waves)
     found = sorted(p.name for p in RAW_DIR.glob("*") if p.is_dir() and not p.name.startswith("."))
+    found = check_names(found, what="wave", where=f"the folders of {RAW_DIR}/")  # issue 17
     if not found:
         raise WorkflowError(
             f"release.waves is 'discover' but {RAW_DIR}/ holds no wave folder; "

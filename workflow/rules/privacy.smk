@@ -1,7 +1,60 @@
-# The privacy scan of the release (STUDY.md §8), included after report.smk: it reads every
-# file the other modules write under results/releases/<release>/, so it runs last, and the
-# release fails when it finds a phone number, a raw case id, a raw identifier, a wave
-# pseudonym or the key (README: "Reliability and privacy").
+# The privacy stage of the release (STUDY.md §8, issue 17), included after report.smk:
+# - suppression_log: every suppressed cell of the published tables (primary/secondary, never a
+#   value; the gate is reintegration.stats.disclosure);
+# - k_anonymity: the share of records of the record-level release data whose quasi-identifiers
+#   are shared by fewer than 5 persons, with exact and month-coarsened return dates;
+# - privacy_scan: every release file is read, and the release fails when it finds a phone
+#   number, a raw case id, a raw identifier, a wave pseudonym or the key. It runs last.
+# Shell strings quote every path and config value ({x:q}).
+
+SUPPRESSION_LOG = f"{RELEASE_DIR}/tables/suppression_log.csv"
+K_ANONYMITY = f"{RELEASE_DIR}/tables/audit_k_anonymity.csv"
+
+
+def published_tables(wildcards):
+    """The release's published tables (csv under tables/), this stage's own left out."""
+    return sorted(
+        {str(f) for f in FINAL_TARGETS if str(f).startswith(f"{RELEASE_DIR}/tables/")}
+        - {SUPPRESSION_LOG, K_ANONYMITY}
+        - {str(f) for f in FINAL_TARGETS if not str(f).endswith(".csv")}
+    )
+
+
+rule suppression_log:
+    """The release's suppression log: table, cell, primary/secondary (never a value)."""
+    input:
+        tables=published_tables,
+        code=package_files("stats/", "io"),
+        script=SCRIPTS / "suppression_log.py",
+    output:
+        log_table=SUPPRESSION_LOG,
+    log:
+        f"logs/releases/{RELEASE}/suppression_log.log",
+    shell:
+        "python {input.script:q} --tables {input.tables:q} --out {output.log_table:q}"
+        " > {log:q} 2>&1"
+
+
+rule k_anonymity:
+    """Share of records with k < 5 on (country, sex, age band, return month, return type)."""
+    input:
+        records=f"{RELEASE_DIR}/data/records.parquet",
+        cross_country=f"{RELEASE_DIR}/data/cross_country.parquet",
+        code=package_files("privacy", "io", "data/"),
+        script=SCRIPTS / "k_anonymity.py",
+    output:
+        table=K_ANONYMITY,
+    log:
+        f"logs/releases/{RELEASE}/k_anonymity.log",
+    params:
+        k=config["disclosure"]["min_cell_size"],
+    shell:
+        "python {input.script:q} --data records {input.records:q}"
+        " --data cross_country {input.cross_country:q} --k {params.k:q}"
+        " --out {output.table:q} > {log:q} 2>&1"
+
+
+FINAL_TARGETS.extend([SUPPRESSION_LOG, K_ANONYMITY])
 
 
 rule privacy_scan:
@@ -24,17 +77,17 @@ rule privacy_scan:
     log:
         f"logs/releases/{RELEASE}/privacy_scan.log",
     params:
-        waves=" ".join(f"--wave {w}" for w in WAVES),
+        waves=[arg for w in WAVES for arg in ("--wave", w)],
         raw_dir=RAW_DIR,
         codebook=CODEBOOK_DIR,
         key_file=PSEUDONYM_KEY_FILE,
         pattern=lambda wc: EXTRACT_CFG["case_id_pattern"],
         release_dir=folder_of("manifest", of="input"),
     shell:
-        "python {input.script} --release-dir {params.release_dir} {params.waves}"
-        " --raw-dir {params.raw_dir} --codebook {params.codebook} --key-file {params.key_file}"
-        " --case-id-pattern '{params.pattern}' --out {output.scan} > {log} 2>&1"
-        " || (cat {log} >&2; exit 1)"
+        "python {input.script:q} --release-dir {params.release_dir:q} {params.waves:q}"
+        " --raw-dir {params.raw_dir:q} --codebook {params.codebook:q}"
+        " --key-file {params.key_file:q} --case-id-pattern {params.pattern:q}"
+        " --out {output.scan:q} > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
 
 
 FINAL_TARGETS.append(PRIVACY_SCAN)

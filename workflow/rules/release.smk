@@ -43,7 +43,7 @@ rule reproduction:
     log:
         f"logs/releases/{RELEASE}/reproduction.log",
     shell:
-        "python {input.script:q} --parts {input.parts} --out {output.table:q}"
+        "python {input.script:q} --parts {input.parts:q} --out {output.table:q}"
         " --summary {output.summary:q} > {log:q} 2>&1"
 
 

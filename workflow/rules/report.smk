@@ -50,9 +50,9 @@ rule audit_tables:
     params:
         waves=option_list("--wave", WAVES),
     shell:
-        "python {input.script} --waves-dir results/waves {params.waves}"
-        " --pooling {input.pooling} --files {output.files} --ledger {output.ledger}"
-        " --quarantine {output.quarantine} --cleaning {output.cleaning} > {log} 2>&1"
+        "python {input.script:q} --waves-dir results/waves {params.waves}"
+        " --pooling {input.pooling:q} --files {output.files:q} --ledger {output.ledger:q}"
+        " --quarantine {output.quarantine:q} --cleaning {output.cleaning:q} > {log:q} 2>&1"
 
 
 rule exhibit_list:
@@ -72,7 +72,7 @@ rule exhibit_list:
         # A function, so that modules included after this one are listed too.
         entries=lambda wc: shlex.quote(json.dumps(exhibit_table().to_dict("records"))),
     shell:
-        "python {input.script} --entries {params.entries} --out {output.exhibits} > {log} 2>&1"
+        "python {input.script:q} --entries {params.entries} --out {output.exhibits:q} > {log:q} 2>&1"
 
 
 rule report_chapter:
@@ -92,8 +92,8 @@ rule report_chapter:
         parameters=chapter_parameters,
         title=lambda wc: shlex.quote(CHAPTERS[chapter_of_stem(wc.stem)][1]),
     shell:
-        "python {input.script} --source {input.source} --parameters {params.parameters}"
-        " --title {params.title} --notebook {output.notebook} --html {output.html} > {log} 2>&1"
+        "python {input.script:q} --source {input.source:q} --parameters {params.parameters}"
+        " --title {params.title} --notebook {output.notebook:q} --html {output.html:q} > {log:q} 2>&1"
 
 
 rule report_dictionary:
@@ -105,7 +105,7 @@ rule report_dictionary:
     log:
         f"logs/report/{RELEASE}/report_dictionary.log",
     shell:
-        "cp {input} {output} > {log} 2>&1"
+        "cp {input:q} {output:q} > {log:q} 2>&1"
 
 
 if PREVIOUS:
@@ -127,8 +127,8 @@ if PREVIOUS:
         log:
             f"logs/report/{RELEASE}/compare_releases.log",
         shell:
-            "python {input.script} --previous {input.previous} --current {input.current}"
-            " --out {output.comparison} > {log} 2>&1"
+            "python {input.script:q} --previous {input.previous:q} --current {input.current:q}"
+            " --out {output.comparison:q} > {log:q} 2>&1"
 
 
 rule release_manifest:
@@ -147,10 +147,10 @@ rule release_manifest:
         f"logs/report/{RELEASE}/release_manifest.log",
     params:
         waves=option_list("--wave", WAVES),
-        previous=shlex.quote(PREVIOUS or ""),
+        previous=["--previous", PREVIOUS] if PREVIOUS else [],  # :q of "" is no argument
         config=lambda wc: shlex.quote(json.dumps(config, sort_keys=True, default=str)),
         codebook=option_list("--codebook-file", CODEBOOK_FILES),
-        synthetic=f"--synthetic-config {SYNTHETIC_CONFIG}" if SYNTHETIC_CONFIG else "",
+        synthetic=["--synthetic-config", SYNTHETIC_CONFIG] if SYNTHETIC_CONFIG else [],
         # Fingerprint check after the run: the inputs the run started from (onstart).
         inputs=option_list("--input-file", [f for f in RELEASE_INPUT_FILES if f]),
         key_file=PSEUDONYM_KEY_FILE,
@@ -161,12 +161,12 @@ rule release_manifest:
         release=RELEASE,
         release_dir=folder_of("manifest"),
     shell:
-        "python {input.script} --release {params.release} {params.waves} --previous {params.previous}"
-        " --config-json {params.config} {params.codebook} --raw-dir {params.raw_dir}"
-        " {params.synthetic} --waves-dir results/waves --release-dir {params.release_dir}"
+        "python {input.script:q} --release {params.release:q} {params.waves} {params.previous:q}"
+        " --config-json {params.config} {params.codebook} --raw-dir {params.raw_dir:q}"
+        " {params.synthetic:q} --waves-dir results/waves --release-dir {params.release_dir:q}"
         " {params.inputs} --key-file {params.key_file:q} --started-from {params.started_from:q}"
-        " {params.outputs} {params.wave_outputs} --out {output.manifest} > {log} 2>&1"
-        " || (cat {log} >&2; exit 1)"
+        " {params.outputs} {params.wave_outputs} --out {output.manifest:q} > {log:q} 2>&1"
+        " || (cat {log:q} >&2; exit 1)"
 
 
 rule report_index:
@@ -186,15 +186,15 @@ rule report_index:
     params:
         waves=option_list("--wave", WAVES),
         chapters=option_list("--chapter", REPORT_CHAPTERS),
-        previous=f"--previous {PREVIOUS} --comparison {COMPARISON}" if PREVIOUS else "",
+        previous=["--previous", PREVIOUS, "--comparison", COMPARISON] if PREVIOUS else [],
         source=config["data"]["source"],
         release=RELEASE,
         release_dir=folder_of("manifest", of="input"),
     shell:
-        "python {input.script} --release {params.release} {params.waves}"
-        " --data-source {params.source} {params.chapters} --exhibits {input.exhibits}"
-        " --manifest {input.manifest} --release-dir {params.release_dir} {params.previous}"
-        " --out {output.index} > {log} 2>&1"
+        "python {input.script:q} --release {params.release:q} {params.waves}"
+        " --data-source {params.source:q} {params.chapters} --exhibits {input.exhibits:q}"
+        " --manifest {input.manifest:q} --release-dir {params.release_dir:q} {params.previous:q}"
+        " --out {output.index:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(

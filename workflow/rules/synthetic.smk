@@ -24,8 +24,8 @@ if config["data"]["source"] == "synthetic":
             raw_dir=config["data"]["raw_dir"],
             truth_dir=folder_of("parameters"),
         shell:
-            "python {input.script} --config {input.config} --codebook {params.codebook}"
-            " --raw-dir {params.raw_dir} --truth-dir {params.truth_dir}"
-            " --manifest {output.manifest} > {log} 2>&1"
+            "python {input.script:q} --config {input.config:q} --codebook {params.codebook:q}"
+            " --raw-dir {params.raw_dir:q} --truth-dir {params.truth_dir:q}"
+            " --manifest {output.manifest:q} > {log:q} 2>&1"
 
     FINAL_TARGETS.append(rules.generate_synthetic.output.manifest)

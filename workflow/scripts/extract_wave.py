@@ -15,7 +15,7 @@ from reintegration.codebook import load_codebook
 from reintegration.data.extract import ExtractOptions, extract_wave, read_case_id_links
 from reintegration.data.inventory import console_summary
 from reintegration.data.io import write_json, write_parquet
-from reintegration.data.pseudonym import load_key
+from reintegration.data.pseudonym import fingerprint_field, load_key
 from reintegration.data.readers import Limits
 from reintegration.problems import ProblemsError
 
@@ -48,9 +48,11 @@ def main(argv: list[str] | None = None) -> int:
                 max_bytes=args.max_file_mb << 20, max_header_fields=args.max_header_fields
             ),
         )
+        key = load_key(args.key_file, waves_dir=args.report.parent.parent)
         records, report = extract_wave(
-            args.wave_dir, args.wave, load_codebook(args.codebook), load_key(args.key_file), options
+            args.wave_dir, args.wave, load_codebook(args.codebook), key, options
         )
+        report.update(fingerprint_field(key))  # which key, never the key (issue 17)
     except (ProblemsError, FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1

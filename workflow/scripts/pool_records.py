@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reintegration.data.io import read_parquet, write_json, write_parquet
 from reintegration.data.pool import pool_waves
-from reintegration.data.pseudonym import load_key
+from reintegration.data.pseudonym import PseudonymKeyError, check_same_key, load_key
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
     args = parser.parse_args(argv)
+    try:  # every wave pseudonymised under the key used here (issue 17)
+        key = load_key(args.key_file, create=False)
+        check_same_key({w: Path(p).with_name("extract_report.json") for w, p in args.wave}, key)
+    except PseudonymKeyError as error:
+        print(f"pool_records: {error}", file=sys.stderr)
+        return 1
     frames = {wave: read_parquet(path) for wave, path in args.wave}
-    pooled, summary = pool_waves(frames, args.release, load_key(args.key_file))
+    pooled, summary = pool_waves(frames, args.release, key)
     write_parquet(pooled, args.out)
     write_json(summary, args.summary)
     print(

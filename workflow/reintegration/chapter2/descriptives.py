@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reintegration.stats import check_columns, group_means, suppress_small_cells
-from reintegration.stats._validation import RowsDroppedWarning
+from reintegration.stats import check_columns, group_means
+from reintegration.stats._validation import CellsSuppressedWarning, RowsDroppedWarning
+from reintegration.stats.disclosure import protect_counts, protect_means
 
 from .labels import OUTCOMES, Labels
 
@@ -155,12 +156,10 @@ def country_means(
         part.insert(0, "outcome", outcome)
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out = suppress_small_cells(
-        out,
-        count_col="n",
-        value_cols=["mean", "sd", "se", "conf_low", "conf_high"],
-        min_count=min_cell,
-    )
+    out = protect_means(  # issue 17: the ALL row must not give a suppressed country back
+        out, min_cell=min_cell, row=[country], block=["outcome"], totals={country: ALL},
+        values=["mean", "sd", "se", "conf_low", "conf_high"], name="chapter2_country_means",
+    )  # fmt: skip
     is_country = out[country] != ALL
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     ranks = out[is_country].groupby("outcome")["mean"].rank(ascending=False, method="min")
@@ -172,7 +171,7 @@ def country_means(
     )
     out = _country_labels(out, labels, country)
     cols = ["outcome", country, "country_label", "n", "mean", "sd", "se", "conf_low"]
-    cols += ["conf_high", "rank", "tier", "suppressed"]
+    cols += ["conf_high", "rank", "tier", "suppressed", "suppression"]
     return out[cols]
 
 
@@ -228,11 +227,30 @@ def assistance_shares(
     out["_c"] = out[country] != ALL
     out = out.sort_values(["_q", "_c", country], kind="stable").drop(columns=["_q", "_c"])
     out["label"] = out["quantity"].map(names)
-    out = suppress_small_cells(
-        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
-    )
+    out = _protect_assistance(out.reset_index(drop=True), country, min_cell)
     out = _country_labels(out.reset_index(drop=True), labels, country)
-    return out[[country, "country_label", "quantity", "label", "n", "count", "share", "suppressed"]]
+    cols = [country, "country_label", "quantity", "label", "n", "count", "share", "suppressed"]
+    return out[[*cols, "suppression"]]
+
+
+def _protect_assistance(out: pd.DataFrame, country: str, min_cell: int) -> pd.DataFrame:
+    """Disclosure gate (issue 17): the level shares are one distribution per country (they
+    sum to n), every other quantity a binary share; order kept."""
+    level = out["quantity"].str.startswith("level_") & (
+        out["quantity"] != "level_collective_of_all"
+    )
+    parts = [
+        protect_counts(
+            out[~level], min_cell=min_cell, row=[country], block=["quantity"],
+            totals={country: ALL}, name="chapter2_assistance",
+        ),
+        protect_counts(
+            out[level], min_cell=min_cell, row=[country], col="quantity",
+            totals={country: ALL}, name="chapter2_assistance_level",
+        ),
+    ]  # fmt: skip
+    parts[0].index, parts[1].index = out.index[~level], out.index[level]
+    return pd.concat(parts).sort_index()
 
 
 def indicator_distribution(
@@ -261,12 +279,13 @@ def indicator_distribution(
             rows.append((item, c, value, labels.answer(item, value), n, int(row[value])))
     out = pd.DataFrame(rows, columns=["item", country, "value", "answer", "n", "count"])
     out["share"] = out["count"] / out["n"].where(out["n"] > 0)
-    out = suppress_small_cells(
-        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
-    )
+    out = protect_counts(  # issue 17
+        out, min_cell=min_cell, row=[country], col="value", block=["item"],
+        totals={country: ALL}, name="chapter2_indicator_distribution",
+    )  # fmt: skip
     out = _country_labels(out, labels, country)
     cols = ["item", country, "country_label", "value", "answer", "n", "count", "share"]
-    return out[[*cols, "suppressed"]]
+    return out[[*cols, "suppressed", "suppression"]]
 
 
 def indicator_shares(
@@ -298,16 +317,52 @@ def indicator_shares(
     out = pd.concat(parts, ignore_index=True)
     out["count"] = out["count"].astype("int64")
     out["share"] = out["count"] / out["n"].where(out["n"] > 0)
-    out = suppress_small_cells(
-        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
-    )
+    out = protect_counts(  # issue 17
+        out, min_cell=min_cell, row=[country], block=["indicator"], totals={country: ALL},
+        name="chapter2_indicator_shares",
+    )  # fmt: skip
+    out = _align_with_distributions(out, data, labels, indicators, min_cell, country)
     is_country = out[country] != ALL
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     ranks = out[is_country].groupby("indicator")["share"].rank(ascending=False, method="min")
     out.loc[ranks.index, "rank"] = ranks.astype("Int64")
     out = _country_labels(out, labels, country)
     cols = ["indicator", "definition", "item", country, "country_label", "n", "count", "share"]
-    return out[[*cols, "rank", "suppressed"]]
+    return out[[*cols, "rank", "suppressed", "suppression"]]
+
+
+def _align_with_distributions(out, data, labels, indicators, min_cell, country):
+    """Issue 17: an indicator is a sum of answer counts that indicator_distribution publishes
+    for the same item and country; it is shown only where the distribution's published cells
+    already determine it (all counted answers, or all others, shown), else it would give a
+    suppressed answer back by subtraction."""
+    items = {item for item, _, _ in indicators.values()} & set(DISTRIBUTION_ITEMS)
+    dists = {
+        item: _quiet_cells(
+            indicator_distribution, data, item=item, labels=labels, min_cell=min_cell
+        )
+        for item in items
+    }
+    hide = pd.Series(False, index=out.index)
+    for i, row in out.iterrows():
+        item, values, _ = indicators[row["indicator"]]
+        if item not in dists:
+            continue
+        d = dists[item][dists[item][country] == row[country]]
+        shown = d["count"].notna()
+        inside = d["value"].isin(values)
+        known = bool(shown[inside].all() or shown[~inside].all()) and d["n"].notna().all()
+        hide[i] = not known and pd.notna(row["count"])
+    out.loc[hide, ["count", "share"]] = np.nan
+    out.loc[hide, "suppression"] = "secondary"
+    out.loc[hide, "suppressed"] = True
+    return out
+
+
+def _quiet_cells(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CellsSuppressedWarning)
+        return func(*args, **kwargs)
 
 
 def programme_indicator_shares(
@@ -341,12 +396,13 @@ def programme_indicator_shares(
     out.insert(0, "indicator", indicator)
     out["count"] = out["count"].astype("int64")
     out["share"] = out["count"] / out["n"]
-    out = suppress_small_cells(
-        out, count_col="n", value_cols=["count", "share"], min_count=min_cell
-    )
+    out = protect_counts(  # issue 17
+        out, min_cell=min_cell, row=[country], block=["programme"], totals={country: ALL},
+        name="chapter2_programme_indicator_shares",
+    )  # fmt: skip
     out = _country_labels(out, labels, country)
     cols = ["indicator", "programme", "program", country, "country_label", "n", "count", "share"]
-    return out[[*cols, "suppressed"]].sort_values(
+    return out[[*cols, "suppressed", "suppression"]].sort_values(
         ["programme", country], kind="stable", ignore_index=True
     )
 
@@ -408,9 +464,7 @@ def scores_by_sex(
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out.insert(2, "sex_label", [labels.choices["sex"].get(s, s) for s in out[sex]])
-    return suppress_small_cells(
-        out,
-        count_col="n",
-        value_cols=["mean", "sd", "se", "conf_low", "conf_high"],
-        min_count=min_cell,
-    )
+    return protect_means(  # issue 17
+        out, min_cell=min_cell, row=[sex], block=["outcome"],
+        values=["mean", "sd", "se", "conf_low", "conf_high"], name="chapter2_scores_by_sex",
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from reintegration.stats import (
     standardised_differences,
     suppress_small_cells,
 )
+from reintegration.stats.disclosure import protect_counts
 
 __all__ = [
     "INDICATORS",
@@ -166,11 +167,12 @@ def indicator_shares(
             "share",
         ]
     ]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # disclosure gate, issue 17
         warnings.simplefilter("ignore", CellsSuppressedWarning)
-        out = suppress_small_cells(
-            out, count_col="n", value_cols=["count", "share"], min_count=min_cell
-        )
+        out = protect_counts(
+            out, min_cell=min_cell, row=["country", "group"], block=["indicator", "time"],
+            totals={"country": "all", "group": "all"}, name="chapter3_indicator_shares",
+        )  # fmt: skip
     out = _sort(out, ["country", "group", "time"])
     out["_i"] = out["indicator"].map({k: i for i, k in enumerate(indicators)})
     return out.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)

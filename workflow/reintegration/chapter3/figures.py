@@ -456,7 +456,8 @@ def figure_morocco_answers(answers: pd.DataFrame, *, item: str, title: str):
     for i, (s, c) in enumerate(zip(sub["share"], sub["count"], strict=True)):
         if pd.notna(s):
             ax.text(i, s + 0.02, f"{s:.0%} ({int(c)})", ha="center", fontsize=8)
-    n = int(sub["n"].max()) if len(sub) else 0
+    # n itself is blanked when fewer than the minimum cell size answered (issue 17)
+    n = str(int(sub["n"].max())) if sub["n"].notna().any() else "suppressed"
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share of responses")
     ax.set_title(f"{title} (n = {n})")

@@ -22,6 +22,7 @@ import pandas as pd
 from reintegration.chapter3.descriptives import INDICATORS, indicator_flag
 from reintegration.chapter3.panel import DIMENSIONS, NONRESPONSE, ROUND_ORDER, score_column
 from reintegration.stats import CellsSuppressedWarning, check_columns, suppress_small_cells
+from reintegration.stats.disclosure import protect_counts
 
 __all__ = ["MOROCCO_ITEMS", "morocco_snapshot"]
 
@@ -33,6 +34,20 @@ def _suppress(table: pd.DataFrame, count_col: str, cols: list[str], min_cell: in
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CellsSuppressedWarning)
         return suppress_small_cells(table, count_col=count_col, value_cols=cols, min_count=min_cell)
+
+
+def _protect_summary(summary: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Disclosure gate (issue 17): a share and its complement (``n`` minus the persons
+    counted) both need ``min_cell`` persons; other statistics need ``n >= min_cell``."""
+    share = summary["statistic"].str.startswith("share_")
+    summary["_count"] = (summary["value"] * summary["n"]).round().where(share, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CellsSuppressedWarning)
+        out = protect_counts(
+            summary, min_cell=min_cell, row=["statistic"], count="_count", share="value",
+            name="chapter3_morocco_summary",
+        )  # fmt: skip
+    return out.drop(columns="_count")
 
 
 def morocco_snapshot(
@@ -92,7 +107,7 @@ def morocco_snapshot(
                 "value": float(idle[answered].mean()) if answered.any() else np.nan,
             }
         )
-    summary = _suppress(pd.DataFrame(summary), "n", ["value"], min_cell)
+    summary = _protect_summary(pd.DataFrame(summary), min_cell)
 
     answers = []
     for item in MOROCCO_ITEMS:
@@ -106,8 +121,12 @@ def morocco_snapshot(
                 {"item": item, "answer": answer, "n": n, "count": int(c), "share": c / n}
             )
     answers = pd.DataFrame(answers, columns=["item", "answer", "n", "count", "share"])
-    answers["_cell"] = answers[["n", "count"]].min(axis=1)
-    answers = _suppress(answers, "_cell", ["count", "share"], min_cell).drop(columns="_cell")
+    with warnings.catch_warnings():  # issue 17: "no" = 23 - 22 must not come back
+        warnings.simplefilter("ignore", CellsSuppressedWarning)
+        answers = protect_counts(
+            answers, min_cell=min_cell, row=["item"], col="answer", block=["item"],
+            name="chapter3_morocco_answers",
+        )  # fmt: skip
 
     dated = all_records.loc[all_records["interview_date"].notna()].copy()
     dated["_r"] = dated["survey_round"].map(ROUND_ORDER).fillna(len(ROUND_ORDER))

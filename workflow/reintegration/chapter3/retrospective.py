@@ -28,8 +28,8 @@ from reintegration.stats import (
     check_columns,
     mcnemar_test,
     paired_ordinal_test,
-    suppress_small_cells,
 )
+from reintegration.stats.disclosure import protect_counts, protect_means
 
 __all__ = [
     "binary_items_from_codebook",
@@ -164,12 +164,11 @@ def retrospective_tests(
     out = pd.DataFrame(rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CellsSuppressedWarning)
-        return suppress_small_cells(
-            out,
-            count_col="n",
-            value_cols=["mean_before", "mean_after", "mean_change", "statistic", "p_value"],
-            min_count=min_cell,
-        )
+        return protect_means(  # issue 17: the pooled row must not give a country back
+            out, min_cell=min_cell, row=["country"], block=["item"], totals={"country": "all"},
+            values=["mean_before", "mean_after", "mean_change", "statistic", "p_value"],
+            name="chapter3_retrospective_tests",
+        )  # fmt: skip
 
 
 def retrospective_distributions(
@@ -203,13 +202,11 @@ def retrospective_distributions(
                         }
                     )
     out = pd.DataFrame(rows, columns=["item", "country", "time", "answer", "n", "count", "share"])
-    # a published cell of fewer than min_cell returnees is suppressed: both the denominator
-    # (n) and each answer count are checked
-    out["_cell"] = out[["n", "count"]].min(axis=1)
-    out["_cell"] = out["_cell"].where(out["count"] > 0, out["n"])
+    # disclosure gate (issue 17): small counts and denominators, and whatever the margins
+    # (answers summing to n, countries to "all") would give back
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CellsSuppressedWarning)
-        out = suppress_small_cells(
-            out, count_col="_cell", value_cols=["count", "share"], min_count=min_cell
-        )
-    return out.drop(columns="_cell")
+        return protect_counts(
+            out, min_cell=min_cell, row=["country"], col="answer", split="time", block=["item"],
+            totals={"country": "all"}, name="chapter3_retrospective_distributions",
+        )  # fmt: skip
