@@ -86,7 +86,7 @@ def test_chapter_runs_and_a_rerun_gives_the_same_bytes(release):
     assert [c["id"] for c in nb["cells"]][:2] == ["cell-000", "cell-001"]
     page = outputs[0][1].decode("utf-8")
     assert page.count('alt="Figure 21" src="data:image/png;base64,') == 1  # embedded figure
-    assert "0.08123" in page and "GIN" in page  # tables shown, numbers with 4 significant digits
+    assert "0.081" in page and "0.0812" not in page and "GIN" in page  # 3 decimals
     assert 'href="../tables/chapter3_did.csv"' in page  # link to the full table
     assert 'href="../figures/figure_21_did.svg"' in page
     # Sections whose exhibits are not in this release say so instead of failing.

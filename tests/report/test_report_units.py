@@ -319,16 +319,22 @@ def test_audit_tables_account_for_every_wave(tmp_path):
 
 
 def test_values_are_formatted_stably():
-    assert [format_value(v) for v in (3.0, 0.123456, None, float("nan"), 7, "GIN")] == [
+    assert [format_value(v) for v in (3.0, 0.123456, None, float("nan"), 7, "GIN", True)] == [
         "3",
-        "0.1235",
+        "0.123",
         "",
         "",
         "7",
         "GIN",
+        "yes",
     ]
+    assert format_value(0.0004, p_value=True) == "< 0.001"
+    assert format_value(0.0123, p_value=True) == "0.012"
+    # 5 rows at once, the other 45 behind a plain-HTML "show all": no row is cut.
     html = table_html(pd.DataFrame({"a": range(50)}), max_rows=5)
-    assert html.count("<tr>") == 6 and "First 5 of 50 rows" in html
+    assert html.count("<tr>") == 2 + 50
+    assert "<details><summary>Show all 50 rows</summary>" in html
+    assert "<td>49</td>" in html.split("<details>")[1]
 
 
 def test_index_links_chapters_dictionary_exhibits_and_manifest():
@@ -353,11 +359,12 @@ def test_index_links_chapters_dictionary_exhibits_and_manifest():
         "03_chapter3.html",
         "06_release_comparison.html",
         "data_dictionary.html",
-        "../exhibits.csv",
-        "../manifest.json",
-        "../figures/figure_21_did.png",
-        "../tables/release_comparison.csv",
+        "exhibits.csv",
+        "manifest.json",
+        "figures/figure_21_did.png",
+        "tables/release_comparison.csv",
     ):
         assert f'href="{link}"' in html, link
+    assert 'href="../' not in html  # every link stays inside the report folder
     assert "w1, w2" in html and "synthetic" in html and "r1" in html
     assert "<script" not in html

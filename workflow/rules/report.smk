@@ -46,7 +46,7 @@ rule audit_tables:
             caption="../report/audit_cleaning.rst",
         ),
     log:
-        f"logs/report/{RELEASE}/audit_tables.log",
+        f"logs/releases/{RELEASE}/audit_tables.log",
     params:
         waves=option_list("--wave", WAVES),
     shell:
@@ -67,12 +67,35 @@ rule exhibit_list:
             category="7 Provenance",
         ),
     log:
-        f"logs/report/{RELEASE}/exhibit_list.log",
+        f"logs/releases/{RELEASE}/exhibit_list.log",
     params:
         # A function, so that modules included after this one are listed too.
         entries=lambda wc: shlex.quote(json.dumps(exhibit_table().to_dict("records"))),
     shell:
         "python {input.script} --entries {params.entries} --out {output.exhibits} > {log} 2>&1"
+
+
+REPORT_SOURCES = report_sources()
+
+
+rule report_files:
+    """Copies of the release's tables and figures inside report/, marked when synthetic."""
+    input:
+        files=REPORT_SOURCES,
+        code=package_files("report/marking", "io"),
+        script=SCRIPTS / "report_files.py",
+    output:
+        [report_copy(f) for f in REPORT_SOURCES],
+    log:
+        f"logs/releases/{RELEASE}/report_files.log",
+    params:
+        files=" ".join(shlex.quote(str(Path(f).relative_to(RELEASE_DIR))) for f in REPORT_SOURCES),
+        source=config["data"]["source"],
+        release_dir=RELEASE_DIR,
+        report_dir=REPORT_DIR,
+    shell:
+        "python {input.script:q} --release-dir {params.release_dir:q} --report-dir"
+        " {params.report_dir:q} --data-source {params.source:q} {params.files} > {log:q} 2>&1"
 
 
 rule report_chapter:
@@ -87,25 +110,33 @@ rule report_chapter:
         notebook=f"{REPORT_DIR}/notebooks/{{stem}}.ipynb",
         html=f"{REPORT_DIR}/{{stem}}.html",
     log:
-        f"logs/report/{RELEASE}/{{stem}}.log",
+        f"logs/releases/{RELEASE}/report_chapter.{{stem}}.log",
     params:
         parameters=chapter_parameters,
         title=lambda wc: shlex.quote(CHAPTERS[chapter_of_stem(wc.stem)][1]),
+        chapters=option_list("--chapter", REPORT_CHAPTERS),
     shell:
         "python {input.script} --source {input.source} --parameters {params.parameters}"
-        " --title {params.title} --notebook {output.notebook} --html {output.html} > {log} 2>&1"
+        " --title {params.title} {params.chapters} --notebook {output.notebook}"
+        " --html {output.html} > {log} 2>&1"
 
 
 rule report_dictionary:
-    """A copy of the data dictionary inside the report folder (the report is self-contained)."""
+    """The data dictionary inside the report folder, with the report's banner and navigation."""
     input:
-        rules.data_dictionary.output.html,
+        page=rules.data_dictionary.output.html,
+        code=package_files("report/pages", "report/marking", "io"),
+        script=SCRIPTS / "report_dictionary.py",
     output:
         f"{REPORT_DIR}/data_dictionary.html",
     log:
-        f"logs/report/{RELEASE}/report_dictionary.log",
+        f"logs/releases/{RELEASE}/report_dictionary.log",
+    params:
+        chapters=option_list("--chapter", REPORT_CHAPTERS),
+        source=config["data"]["source"],
     shell:
-        "cp {input} {output} > {log} 2>&1"
+        "python {input.script:q} --page {input.page:q} {params.chapters}"
+        " --data-source {params.source:q} --out {output:q} > {log:q} 2>&1"
 
 
 if PREVIOUS:
@@ -125,7 +156,7 @@ if PREVIOUS:
                 caption="../report/release_comparison.rst",
             ),
         log:
-            f"logs/report/{RELEASE}/compare_releases.log",
+            f"logs/releases/{RELEASE}/compare_releases.log",
         shell:
             "python {input.script} --previous {input.previous} --current {input.current}"
             " --out {output.comparison} > {log} 2>&1"
@@ -144,7 +175,7 @@ rule release_manifest:
     output:
         manifest=report(MANIFEST, caption="../report/manifest.rst", category="7 Provenance"),
     log:
-        f"logs/report/{RELEASE}/release_manifest.log",
+        f"logs/releases/{RELEASE}/release_manifest.log",
     params:
         waves=option_list("--wave", WAVES),
         previous=shlex.quote(PREVIOUS or ""),
@@ -175,8 +206,9 @@ rule report_index:
         script=SCRIPTS / "report_index.py",
     output:
         index=REPORT_INDEX,
+        manifest=REPORT_MANIFEST,
     log:
-        f"logs/report/{RELEASE}/report_index.log",
+        f"logs/releases/{RELEASE}/report_index.log",
     params:
         waves=option_list("--wave", WAVES),
         chapters=option_list("--chapter", REPORT_CHAPTERS),
@@ -185,10 +217,10 @@ rule report_index:
         release=RELEASE,
         release_dir=folder_of("manifest", of="input"),
     shell:
-        "python {input.script} --release {params.release} {params.waves}"
+        "(python {input.script} --release {params.release} {params.waves}"
         " --data-source {params.source} {params.chapters} --exhibits {input.exhibits}"
         " --manifest {input.manifest} --release-dir {params.release_dir} {params.previous}"
-        " --out {output.index} > {log} 2>&1"
+        " --out {output.index} && cp {input.manifest:q} {output.manifest:q}) > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(
@@ -197,8 +229,9 @@ FINAL_TARGETS.extend(
         for name in ("files", "ledger", "quarantine", "cleaning")
     ]
     + [rules.exhibit_list.output.exhibits, rules.report_dictionary.output[0]]
+    + [report_copy(f) for f in REPORT_SOURCES]
     + [f"{REPORT_DIR}/notebooks/{CHAPTERS[k][0]}.ipynb" for k in REPORT_CHAPTERS]
     + [f"{REPORT_DIR}/{CHAPTERS[k][0]}.html" for k in REPORT_CHAPTERS]
     + ([COMPARISON] if PREVIOUS else [])
-    + [MANIFEST, REPORT_INDEX]
+    + [MANIFEST, REPORT_INDEX, REPORT_MANIFEST]
 )

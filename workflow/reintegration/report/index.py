@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.report import pages
 from reintegration.report.exhibits import CHAPTERS
+from reintegration.report.present import exhibit_title
 
 TITLE = "Reintegration outcomes: a reproducible re-run of IOM's 2020 \u201cMentoring Returnees\u201d study"
 
@@ -51,6 +53,11 @@ def _e(value) -> str:
 
 
 def _rel(path: str, report_dir: Path) -> str:
+    """Link to a release file through its copy inside the report folder (self-contained)."""
+    try:
+        path = str(report_dir / Path(path).relative_to(report_dir.parent))
+    except ValueError:
+        pass
     return Path(os.path.relpath(path, report_dir)).as_posix()
 
 
@@ -100,9 +107,12 @@ def render_index(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(release)}: {_e(TITLE)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{pages.CSS}</style>",
         "</head>",
-        "<body><main>",
+        "<body>",
+        pages.banner(data_source),
+        pages.nav_bar("index.html", chapters),
+        "<main>",
         f"<h1>{_e(TITLE)}</h1>",
         '<table class="meta">',
         f"<tr><td>Release</td><td><code>{_e(release)}</code></td></tr>",
@@ -163,13 +173,16 @@ def render_index(
     ]
 
     parts.append("<h2>Exhibits</h2>")
-    pages = {key: f"{CHAPTERS[key][0]}.html" for key in chapters}
+    chapter_pages = {key: f"{CHAPTERS[key][0]}.html" for key in chapters}
 
     def exhibit_cell(column, value, row):
+        if column == "exhibit":
+            return _e(exhibit_title(value, row["file"]))
         if column == "file":
-            return f'<a href="{_e(_rel(value, report_dir))}"><code>{_e(value)}</code></a>'
-        if column == "chapter" and value in pages:
-            return f'<a href="{_e(pages[value])}">{_e(CHAPTERS[value][1])}</a>'
+            link = _rel(value, report_dir)
+            return f'<a href="{_e(link)}"><code>{_e(link)}</code></a>'
+        if column == "chapter" and value in chapter_pages:
+            return f'<a href="{_e(chapter_pages[value])}">{_e(CHAPTERS[value][1])}</a>'
         return None
 
     parts.append(_table(exhibits, exhibit_cell))
@@ -210,5 +223,7 @@ def render_index(
             + ", ".join(f"{_e(p)} {_e(packages[p])}" for p in key_packages)
             + " (all pins in the manifest).</p>"
         )
-    parts.append("</main></body></html>")
+    parts.append("</main>")
+    parts.append(pages.nav_bar("index.html", chapters))
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
