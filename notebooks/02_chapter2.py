@@ -25,6 +25,7 @@
 # Cells computed from fewer than the configured minimum of returnees are suppressed.
 
 # %%
+from reintegration.report.findings import show_findings
 from reintegration.report.present import Chapter
 
 # %% tags=["parameters"]
@@ -38,6 +39,7 @@ data_source = "synthetic"
 
 # %%
 page = Chapter(exhibits_csv, chapter, report_dir)
+show_findings(chapter, release_dir)
 
 # %% [markdown]
 # ## Country means and the three tiers (Figure 1)

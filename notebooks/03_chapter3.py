@@ -25,6 +25,7 @@
 # within country). Scores use equal indicator weights (IOM's official weights are not public).
 
 # %%
+from reintegration.report.findings import show_findings
 from reintegration.report.present import Chapter
 
 # %% tags=["parameters"]
@@ -38,6 +39,7 @@ data_source = "synthetic"
 
 # %%
 page = Chapter(exhibits_csv, chapter, report_dir)
+show_findings(chapter, release_dir)
 
 # %% [markdown]
 # ## The panel (Table 4) and baseline balance

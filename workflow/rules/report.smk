@@ -104,6 +104,8 @@ rule report_chapter:
         source=NOTEBOOKS / "{stem}.py",
         exhibits=rules.exhibit_list.output.exhibits,
         files=chapter_exhibit_files,
+        # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
+        tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:
@@ -202,7 +204,16 @@ rule report_index:
         dictionary=rules.report_dictionary.output,
         chapters=[f"{REPORT_DIR}/{CHAPTERS[key][0]}.html" for key in REPORT_CHAPTERS],
         comparison=[COMPARISON] if PREVIOUS else [],
-        code=package_files("report/index", "report/exhibits", "report/compare", "io"),
+        code=package_files(
+            "report/index",
+            "report/exhibits",
+            "report/compare",
+            "report/findings",
+            "report/pages",
+            "report/present",
+            "report/marking",
+            "io",
+        ),
         script=SCRIPTS / "report_index.py",
     output:
         index=REPORT_INDEX,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from reintegration.report import pages
 from reintegration.report.exhibits import CHAPTERS
+from reintegration.report.findings import findings_html
 from reintegration.report.present import exhibit_title
 
 TITLE = "Reintegration outcomes: a reproducible re-run of IOM's 2020 \u201cMentoring Returnees\u201d study"
@@ -54,10 +55,8 @@ def _e(value) -> str:
 
 def _rel(path: str, report_dir: Path) -> str:
     """Link to a release file through its copy inside the report folder (self-contained)."""
-    try:
+    if Path(path).is_relative_to(report_dir.parent):
         path = str(report_dir / Path(path).relative_to(report_dir.parent))
-    except ValueError:
-        pass
     return Path(os.path.relpath(path, report_dir)).as_posix()
 
 
@@ -96,6 +95,7 @@ def render_index(
     previous: str | None = None,
     comparison_summary: pd.DataFrame | None = None,
     dictionary: str = "data_dictionary.html",
+    findings: list[str] | None = None,
 ) -> str:
     """The index page as a string. ``chapters``: keys of the chapters built for this release."""
     report_dir = Path(report_dir)
@@ -114,6 +114,7 @@ def render_index(
         pages.nav_bar("index.html", chapters),
         "<main>",
         f"<h1>{_e(TITLE)}</h1>",
+        findings_html(findings or []),
         '<table class="meta">',
         f"<tr><td>Release</td><td><code>{_e(release)}</code></td></tr>",
         f"<tr><td>Waves included</td><td>{_e(', '.join(waves))}</td></tr>",
