@@ -47,14 +47,27 @@ source = (
 display(Markdown(f"Release **{release}**, waves: {', '.join(waves)}; data: {source}."))
 
 # %% [markdown]
-# ## Raw files read
+# ## Every file of every wave
 #
-# One row per export file: the format detected from its header row (case-management export,
-# country-office form, phone survey, pre-migration module), the encoding, the rows read and the
-# file's SHA-256, which the release manifest records too.
+# One row per file of each wave folder (one per sheet of a workbook when the wave's inventory
+# lists sheets), read or not: its status and, when it was not read, the reason; the format
+# detected from its header row (case-management export, country-office form, phone survey,
+# pre-migration module), the encoding and delimiter, the rows read and the file's SHA-256,
+# which the release manifest records too.
 
 # %%
-page.show(["audit_files*"], expected="the list of raw files read")
+page.show(["audit_files*"], expected="the list of raw files")
+
+# %% [markdown]
+# ## Columns dropped at extraction
+#
+# Every raw column extraction did not keep, with the reason: direct identifiers (names, phone
+# numbers, addresses, GPS, notes) never leave extraction; administrative fields the codebook
+# marks `drop`; columns unknown to the codebook, dropped only when
+# `extract.allow_unlisted_columns` allows it (otherwise the run stops). Header names only.
+
+# %%
+page.show(["audit_dropped*"], expected="the dropped columns")
 
 # %% [markdown]
 # ## Every record accounted for
@@ -86,6 +99,16 @@ page.show(["audit_quarantine*"], expected="the quarantine summary")
 
 # %%
 page.show(["audit_cleaning*"], expected="the cleaning summary")
+
+# %% [markdown]
+# ## Privacy scan
+#
+# After every other file of the release is written (this page and the index included), the
+# rule `privacy_scan` reads all of them for phone numbers, raw case ids, the raw exports' names,
+# phones, addresses, GPS and notes, the waves' pseudonyms and the pseudonym key. It writes the
+# counts to `privacy_scan.json` beside the release's manifest (files scanned, findings by kind)
+# and **fails the release when it finds anything**: a release whose report exists in full has
+# passed the scan with zero findings. The scan cannot be shown here because it reads this page.
 
 # %%
 page.show_rest()

@@ -100,7 +100,11 @@ def test_foreign_page_gets_banner_and_navigation():
     out = pages.wrap_foreign_page(
         text, current="data_dictionary.html", chapters=["chapter2"], data_source="synthetic"
     )
-    assert out.index("<body class='x'>") < out.index('<div class="synthetic-banner"') < out.index("<h1>")
+    assert (
+        out.index("<body class='x'>")
+        < out.index('<div class="synthetic-banner"')
+        < out.index("<h1>")
+    )
     assert 'href="index.html"' in out and "<style>" in out
     with pytest.raises(ValueError, match="no <body>"):
         pages.wrap_foreign_page(

@@ -368,3 +368,39 @@ def test_index_links_chapters_dictionary_exhibits_and_manifest():
     assert 'href="../' not in html  # every link stays inside the report folder
     assert "w1, w2" in html and "synthetic" in html and "r1" in html
     assert "<script" not in html
+
+
+def test_files_table_shows_every_inventory_entry_and_dropped_columns_with_reason():
+    reports = {
+        "w1": {
+            "files": [
+                {"file": "a.xlsx", "sheet": "RSS", "encoding": None, "rows_read": 7, "sha256": "e" * 64,
+                 "format": "case_management", "headers_dropped_identifier": ["Phone number"],
+                 "headers_dropped_drop": ["Entered by"], "headers_dropped_unlisted": ["Extra"]},
+            ],
+            "inventory": [
+                {"path": "a.xlsx", "kind": "xlsx", "status": "read", "reason": "", "format": "case_management",
+                 "sheet": "RSS", "sheet_state": "read", "rows": 7},
+                {"path": "a.xlsx", "kind": "xlsx", "status": "skipped", "reason": "hidden sheet",
+                 "format": None, "sheet": "Old", "sheet_state": "hidden", "rows": None},
+                {"path": "~$a.xlsx", "kind": "system", "status": "skipped", "reason": "Office lock file",
+                 "format": None, "sheet": "", "sheet_state": "", "rows": None},
+            ],
+        },
+        "w2": {"files": [{"file": "b.csv", "delimiter": ";", "rows_read": 3}], "files_skipped": ["notes.txt"]},
+    }  # fmt: skip
+    files = audit.files_table(reports)
+    assert files[["wave", "file", "sheet", "status"]].values.tolist() == [
+        ["w1", "a.xlsx", "RSS", "read"],
+        ["w1", "a.xlsx", "Old", "skipped"],
+        ["w1", "~$a.xlsx", "", "skipped"],
+        ["w2", "b.csv", "", "read"],
+        ["w2", "notes.txt", "", "skipped"],
+    ]
+    assert files["rows_read"].iloc[0] == 7 and pd.isna(files["rows_read"].iloc[1])
+    assert files["sha256"].iloc[0] == "e" * 64
+    assert files["reason"].iloc[1] == "hidden sheet" and files["delimiter"].iloc[3] == ";"
+    dropped = audit.dropped_table(reports)
+    assert dropped["column"].tolist() == ["Phone number", "Entered by", "Extra"]
+    assert dropped["reason"].str.split(":").str[0].tolist()[0] == "direct identifier"
+    assert "allow_unlisted_columns" in dropped["reason"].iloc[2]

@@ -27,6 +27,12 @@ rule audit_tables:
             "data_audit",
             caption="../report/audit_files.rst",
         ),
+        dropped=exhibit(
+            f"{RELEASE_DIR}/tables/audit_dropped_columns.csv",
+            "Audit: raw columns dropped at extraction",
+            "data_audit",
+            caption="../report/audit_dropped_columns.rst",
+        ),
         ledger=exhibit(
             f"{RELEASE_DIR}/tables/audit_ledger.csv",
             "Audit: ledger of records per wave",
@@ -49,10 +55,12 @@ rule audit_tables:
         f"logs/releases/{RELEASE}/audit_tables.log",
     params:
         waves=option_list("--wave", WAVES),
+        source=config["data"]["source"],
     shell:
         "python {input.script} --waves-dir results/waves {params.waves}"
         " --pooling {input.pooling} --files {output.files} --ledger {output.ledger}"
-        " --quarantine {output.quarantine} --cleaning {output.cleaning} > {log} 2>&1"
+        " --quarantine {output.quarantine} --cleaning {output.cleaning}"
+        " --dropped {output.dropped:q} --data-source {params.source:q} > {log} 2>&1"
 
 
 rule exhibit_list:
@@ -106,6 +114,7 @@ rule report_chapter:
         files=chapter_exhibit_files,
         # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
         tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
+        copies=[report_copy(f) for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:
@@ -237,7 +246,7 @@ rule report_index:
 FINAL_TARGETS.extend(
     [
         getattr(rules.audit_tables.output, name)
-        for name in ("files", "ledger", "quarantine", "cleaning")
+        for name in ("files", "dropped", "ledger", "quarantine", "cleaning")
     ]
     + [rules.exhibit_list.output.exhibits, rules.report_dictionary.output[0]]
     + [report_copy(f) for f in REPORT_SOURCES]

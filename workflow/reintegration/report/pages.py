@@ -20,6 +20,8 @@ CSS = """
   text-align: center; }
 nav.toc { background: #f6f6f6; border: 1px solid #e3e3e3; padding: 0.4em 1.2em; margin: 1em 0;
   font-size: 0.92em; }
+section.findings { background: #eef5fb; border-left: 4px solid #0072B2; padding: 0.2em 1.2em;
+  margin: 1em 0; }
 nav.toc ol { margin: 0.3em 0; padding-left: 1.4em; }
 """
 

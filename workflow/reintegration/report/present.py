@@ -160,6 +160,12 @@ def not_estimable_reason(df: pd.DataFrame) -> str | None:
     return "; ".join(reasons) or "no reason recorded"
 
 
+def _has_long_text(df: pd.DataFrame, limit: int = 48) -> bool:
+    """True when some text cell is long enough that one line per row would need scrolling."""
+    text = df.select_dtypes(include="object")
+    return bool(len(text.columns)) and bool((text.astype(str).map(len) > limit).any().any())
+
+
 def exhibit_title(exhibit: str, file: str) -> str:
     """One naming for every exhibit: the registered name, or one made from the file name
     (``chapter2_country_means.csv`` -> ``Table: country means``) when nobody named it."""
@@ -183,6 +189,7 @@ class Chapter:
         self.report_dir = Path(report_dir)
         exhibits = pd.read_csv(exhibits_csv, dtype=str, keep_default_na=False)
         exhibits = exhibits.reindex(columns=["exhibit", "file", "rule", "chapter"])
+        self.all_exhibits = exhibits
         self.exhibits = exhibits.loc[(exhibits["chapter"] == chapter).astype(bool)].reset_index(
             drop=True
         )
@@ -200,20 +207,34 @@ class Chapter:
     def _link(self, file: str) -> str:
         return Path(os.path.relpath(self.local(file), self.report_dir)).as_posix()
 
-    def matching(self, patterns: list[str]) -> pd.DataFrame:
-        """Exhibits whose file name matches any pattern, in exhibit-list order."""
-        names = self.exhibits["file"].map(lambda f: Path(f).name)
+    def matching(self, patterns: list[str], chapter: str | None = None) -> pd.DataFrame:
+        """Exhibits whose file name matches any pattern, in exhibit-list order (of this
+        chapter, or of ``chapter``: e.g. a chapter's rows of the reproduction check)."""
+        exhibits = self.exhibits
+        if chapter is not None:
+            exhibits = self.all_exhibits.loc[(self.all_exhibits["chapter"] == chapter).astype(bool)]
+        names = exhibits["file"].map(lambda f: Path(f).name)
         mask = names.map(lambda n: any(fnmatch.fnmatch(n, p) for p in patterns)).astype(bool)
-        return self.exhibits.loc[mask]
+        return exhibits.loc[mask]
 
-    def show(self, patterns: list[str], *, expected: str | None = None) -> None:
+    def show_notes(self, name: str, *, title: str) -> None:
+        """Show a Markdown file of the release's tables (e.g. a regression's notes)."""
+        path = self.local(str(self.report_dir.parent / "tables" / name))
+        if not path.exists():
+            _html(f"<p><em>Not in this release: {html.escape(title)}.</em></p>")
+            return
+        self.show_file(title, str(self.report_dir.parent / "tables" / name))
+
+    def show(
+        self, patterns: list[str], *, expected: str | None = None, chapter: str | None = None
+    ) -> None:
         """Show every not yet shown exhibit matching ``patterns`` (returns nothing, so that a
         notebook cell ending with it displays no stray value).
 
         ``expected`` names what the section should hold; when nothing matches, the page says
         that this exhibit is not part of the release rather than silently skipping it.
         """
-        found = self.matching(patterns)
+        found = self.matching(patterns, chapter)
         found = found.loc[~found["file"].isin(list(self.shown)).astype(bool)]
         if found.empty:
             if expected:
@@ -229,10 +250,18 @@ class Chapter:
         name = exhibit_title(exhibit, file)
         title = f"<h4>{html.escape(name)}</h4>"
         if path.suffix == ".png":
-            from IPython.display import Image
-
             _html(title)
-            _display(Image(filename=str(path), alt=name))
+            if path.is_relative_to(self.report_dir):
+                # The report folder holds the figure: link it (pages stay small, the notebook
+                # holds no copy of the image).
+                _html(
+                    f'<p class="figure"><img src="{html.escape(link)}" alt="{html.escape(name)}"'
+                    ' loading="lazy"></p>'
+                )
+            else:
+                from IPython.display import Image
+
+                _display(Image(filename=str(path), alt=name))
             svg = path.with_suffix(".svg")
             extra = f' (<a href="{self._link(str(svg))}">SVG</a>)' if svg.exists() else ""
             _html(
@@ -251,7 +280,7 @@ class Chapter:
             body = (
                 f'<p class="not-estimable">Not estimable in this release: {html.escape(reason)}.</p>'
                 if reason
-                else table_html(sort_for_reading(df))
+                else table_html(sort_for_reading(df), wrap=_has_long_text(df))
             )
             _html(
                 f"{title}{body}"
