@@ -46,6 +46,8 @@ code { font-size: 0.92em; }
 .note { background: #fff8e1; border-left: 4px solid #E69F00; padding: 0.6em 1em; }
 .meta td:first-child { font-weight: 600; white-space: nowrap; }
 .hash { font-family: monospace; font-size: 0.85em; }
+.wide { overflow-x: auto; max-width: 100%; }
+details > summary { cursor: pointer; color: #0b5394; margin: 0.3em 0; }
 """
 
 
@@ -186,7 +188,12 @@ def render_index(
             return f'<a href="{_e(chapter_pages[value])}">{_e(CHAPTERS[value][1])}</a>'
         return None
 
-    parts.append(_table(exhibits, exhibit_cell))
+    parts.append(
+        f"<p>{len(exhibits)} tables and figures, each with the page that shows it and its file "
+        "inside this folder.</p>"
+        f"<details><summary>Show all {len(exhibits)} exhibits</summary>"
+        f'<div class="wide">{_table(exhibits, exhibit_cell)}</div></details>'
+    )
 
     parts.append("<h2>Manifest summary</h2>")
     fingerprint = manifest.get("fingerprint", {})
@@ -200,7 +207,12 @@ def render_index(
     )
     parts.append("<h3>Raw files</h3>")
     parts.append(
-        _table(raw, lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None)
+        f"<details><summary>Show all {len(raw)} raw files with their SHA-256</summary>"
+        '<div class="wide">'
+        + _table(
+            raw, lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None
+        )
+        + "</div></details>"
     )
     codebook = pd.DataFrame(
         sorted(fingerprint.get("codebook", {}).items()), columns=["codebook file", "sha256"]
