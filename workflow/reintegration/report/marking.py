@@ -69,11 +69,15 @@ def stamp_png(source: str | Path, target: str | Path) -> None:
 
     The canvas grows by one text line at the bottom; the original pixels are not touched.
     """
+    from matplotlib import font_manager
     from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
     with Image.open(source) as image:
         image = image.convert("RGBA")
-    font = ImageFont.load_default(size=max(12, image.width // 70))
+    # The figures' own font (shipped with matplotlib): the same on every machine, with the dash.
+    font = ImageFont.truetype(
+        font_manager.findfont("DejaVu Sans", fallback_to_default=True), max(12, image.width // 65)
+    )
     height = int(font.size * 1.8)
     canvas = Image.new("RGBA", (image.width, image.height + height), "white")
     canvas.paste(image, (0, 0))
