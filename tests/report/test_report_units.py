@@ -404,3 +404,34 @@ def test_files_table_shows_every_inventory_entry_and_dropped_columns_with_reason
     assert dropped["column"].tolist() == ["Phone number", "Entered by", "Extra"]
     assert dropped["reason"].str.split(":").str[0].tolist()[0] == "direct identifier"
     assert "allow_unlisted_columns" in dropped["reason"].iloc[2]
+
+
+def test_tables_read_like_tables_not_dumps():
+    from reintegration.report.present import (
+        exhibit_title,
+        label,
+        not_estimable_reason,
+        sort_for_reading,
+    )
+
+    df = pd.DataFrame(
+        {"dimension": ["composite"] * 3, "country": ["A", "B", "C"], "mean": [0.5, 0.7, 0.6]}
+    )
+    assert sort_for_reading(df)["country"].tolist() == ["B", "C", "A"]  # by score, highest first
+    assert label("p_value") == "p-value" and label("n_treated") == "N treated"
+    html = table_html(pd.DataFrame({"p_value": [0.0001, 0.5], "data_source": ["synthetic"] * 2}))
+    assert "<td>&lt; 0.001</td>" in html and "<td>0.500</td>" in html
+    assert "data_source" not in html  # the page's banner says it once
+    assert (
+        not_estimable_reason(
+            pd.DataFrame(
+                {"status": ["not estimable"], "reason": ["2 mentored (< 5); panel.min_group"]}
+            )
+        )
+        == "2 mentored (< 5); panel.min_group"
+    )
+    assert not_estimable_reason(pd.DataFrame({"status": ["ok"], "reason": [""]})) is None
+    assert exhibit_title("chapter2_country_means", "t/chapter2_country_means.csv") == (
+        "Table: country means"
+    )
+    assert exhibit_title("Figure 1: composite", "f/figure_01.png") == "Figure 1: composite"

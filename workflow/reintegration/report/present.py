@@ -162,8 +162,8 @@ def not_estimable_reason(df: pd.DataFrame) -> str | None:
 
 def _has_long_text(df: pd.DataFrame, limit: int = 48) -> bool:
     """True when some text cell is long enough that one line per row would need scrolling."""
-    text = df.select_dtypes(include="object")
-    return bool(len(text.columns)) and bool((text.astype(str).map(len) > limit).any().any())
+    columns = df.select_dtypes(include=["object", "string"]).columns
+    return any(bool((df[c].dropna().astype(str).str.len() > limit).any()) for c in columns)
 
 
 def exhibit_title(exhibit: str, file: str) -> str:
