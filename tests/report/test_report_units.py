@@ -415,9 +415,17 @@ def test_tables_read_like_tables_not_dumps():
     )
 
     df = pd.DataFrame(
-        {"dimension": ["composite"] * 3, "country": ["A", "B", "C"], "mean": [0.5, 0.7, 0.6]}
+        {
+            "outcome": ["economic"] * 3 + ["composite"] * 3,
+            "country": ["A", "B", "C"] * 2,
+            "mean": [0.5, 0.7, 0.6, 0.9, 0.1, None],
+        }
     )
-    assert sort_for_reading(df)["country"].tolist() == ["B", "C", "A"]  # by score, highest first
+    # By score, highest first, within each outcome (outcomes kept in the table's order).
+    assert sort_for_reading(df)[["outcome", "country"]].values.tolist() == [
+        ["economic", "B"], ["economic", "C"], ["economic", "A"],
+        ["composite", "A"], ["composite", "B"], ["composite", "C"],
+    ]  # fmt: skip
     assert label("p_value") == "p-value" and label("n_treated") == "N treated"
     html = table_html(pd.DataFrame({"p_value": [0.0001, 0.5], "data_source": ["synthetic"] * 2}))
     assert "<td>&lt; 0.001</td>" in html and "<td>0.500</td>" in html

@@ -21,8 +21,9 @@ from reintegration.report.present import exhibit_title
 TITLE = "Reintegration outcomes: a reproducible re-run of IOM's 2020 \u201cMentoring Returnees\u201d study"
 
 CHAPTER_BLURBS = {
-    "data_audit": "Raw files read, the ledger of every record (kept, quarantined, merged), "
-    "quarantine reasons and the recodes applied.",
+    "data_audit": "Every file of every wave (read or not, and why), the columns dropped, the "
+    "ledger of every record (kept, quarantined, merged), quarantine reasons, the recodes "
+    "applied and the privacy scan.",
     "chapter2": "Returnees in the 17 countries: country means and tiers, scores over time, the "
     "regression of scores on programmes and characteristics, indicators by country.",
     "chapter3": "The ORION mentoring pilot in Guinea and Senegal: the panel, first vs last survey, "

@@ -14,7 +14,7 @@ from reintegration.report.marking import SYNTHETIC_NOTE, is_synthetic
 
 CSS = """
 .report-nav { display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; align-items: baseline;
-  font-size: 0.92em; }
+  font-size: 0.92em; max-width: 1100px; margin: 0 auto; padding: 0.8em 1.5em; }
 .report-nav .next { margin-left: auto; }
 .synthetic-banner { background: #8a1c00; color: #fff; padding: 0.45em 1.5em; font-weight: 600;
   text-align: center; }

@@ -101,13 +101,18 @@ def format_value(value, *, p_value: bool = False) -> str:
 
 
 def sort_for_reading(df: pd.DataFrame) -> pd.DataFrame:
-    """Country tables by score (highest first, within dimension); others as written."""
+    """Country tables by score, highest first, within each outcome (outcomes in the table's
+    order); other tables as written."""
     value = next((c for c in ("mean", "composite", "estimate") if c in df.columns), None)
     if "country" not in df.columns or value is None or not pd.api.types.is_numeric_dtype(df[value]):
         return df
-    keys = [c for c in ("dimension",) if c in df.columns] + [value]
-    ascending = [True] * (len(keys) - 1) + [False]
-    return df.sort_values(keys, ascending=ascending, kind="stable", na_position="last")
+    group = next((c for c in ("outcome", "dimension", "type") if c in df.columns), None)
+    order = pd.Series(-df[value].to_numpy(), index=df.index)
+    if group is None:
+        return df.loc[order.sort_values(kind="stable", na_position="last").index]
+    rank = {g: i for i, g in enumerate(dict.fromkeys(df[group]))}
+    keys = pd.DataFrame({"g": df[group].map(rank), "v": order})
+    return df.loc[keys.sort_values(["g", "v"], kind="stable", na_position="last").index]
 
 
 def _rows_html(df: pd.DataFrame) -> str:
@@ -256,7 +261,7 @@ class Chapter:
                 # holds no copy of the image).
                 _html(
                     f'<p class="figure"><img src="{html.escape(link)}" alt="{html.escape(name)}"'
-                    ' loading="lazy"></p>'
+                    "></p>"
                 )
             else:
                 from IPython.display import Image
