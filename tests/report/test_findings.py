@@ -109,3 +109,11 @@ def test_missing_tables_leave_findings_out_and_the_block_says_so(tmp_path):
         "1 of 2 published numbers for Chapter II (50%)"
     )
     assert "&lt;b&gt;" in findings.findings_html(["<b>x</b>"])  # escaped
+
+
+def test_a_table_without_an_expected_column_is_named_not_fatal(tmp_path):
+    _write(tmp_path, "chapter3_did.csv", [{"dimension": "composite", "estimate": 0.08}])
+    sentences = findings.findings(tmp_path, [findings.mentoring])
+    assert sentences == [
+        "A finding (mentoring) cannot be stated: its table lacks the column 'p_value'."
+    ]
