@@ -127,14 +127,16 @@ def _rows_html(df: pd.DataFrame) -> str:
     return "".join(rows)
 
 
-def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS, *, wrap: bool = False) -> str:
+def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS, *, wrap: bool | None = None) -> str:
     """A DataFrame as a plain HTML table with human labels and formatted numbers.
 
     The first ``max_rows`` rows are shown; the others follow inside a ``<details>`` element
     ("show all", no script). The table scrolls sideways when wider than the page. ``wrap``: let
-    long cells wrap instead.
+    long cells wrap instead (default: when some cell holds long prose).
     """
     df = df[[c for c in df.columns if c not in HIDDEN]]
+    if wrap is None:
+        wrap = _has_long_text(df)
     head = "".join(
         f'<th title="{html.escape(str(c))}">{html.escape(label(c))}</th>' for c in df.columns
     )
@@ -166,9 +168,14 @@ def not_estimable_reason(df: pd.DataFrame) -> str | None:
 
 
 def _has_long_text(df: pd.DataFrame, limit: int = 48) -> bool:
-    """True when some text cell is long enough that one line per row would need scrolling."""
+    """True when some cell holds long prose (words), which reads better wrapped than on one
+    line; long unbroken codes (file names, hashes) keep one line and the table scrolls."""
     columns = df.select_dtypes(include=["object", "string"]).columns
-    return any(bool((df[c].dropna().astype(str).str.len() > limit).any()) for c in columns)
+    for c in columns:
+        text = df[c].dropna().astype(str)
+        if bool(((text.str.len() > limit) & text.str.contains(" ")).any()):
+            return True
+    return False
 
 
 def exhibit_title(exhibit: str, file: str) -> str:
@@ -285,7 +292,7 @@ class Chapter:
             body = (
                 f'<p class="not-estimable">Not estimable in this release: {html.escape(reason)}.</p>'
                 if reason
-                else table_html(sort_for_reading(df), wrap=_has_long_text(df))
+                else table_html(sort_for_reading(df))
             )
             _html(
                 f"{title}{body}"
@@ -320,6 +327,6 @@ class Chapter:
         return df[[c for c in df.columns if c not in HIDDEN]]
 
 
-def show_table(df: pd.DataFrame, max_rows: int = MAX_ROWS, *, wrap: bool = False) -> None:
+def show_table(df: pd.DataFrame, max_rows: int = MAX_ROWS, *, wrap: bool | None = None) -> None:
     """Show a DataFrame (already loaded) as a stable HTML table."""
     _html(table_html(df, max_rows=max_rows, wrap=wrap))
