@@ -20,6 +20,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -209,6 +210,20 @@ def test_snakemake_report_builds_with_captions(site):
     finals = {p.name for p in (folder / "tables").glob("*.csv")}
     finals |= {p.name for p in (folder / "figures").glob("*.png")}
     assert "audit_ledger.csv" in names and "exhibits.csv" in names
+    # Post-processed, the report holds no absolute path of this machine (README).
+    from snakemake_runner import REPO
+
+    subprocess.run(
+        [sys.executable, str(REPO / "workflow/scripts/portable_report.py"), str(target),
+         "--directory", str(site)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    with zipfile.ZipFile(target) as archive:
+        page = next(archive.read(n) for n in archive.namelist() if n.endswith("report.html"))
+    text = page.decode("utf-8")
+    assert str(REPO) not in text and str(site) not in text
+    assert "workflow/scripts/report_index.py" in text
+    assert "Synthetic data" not in text  # real-source release: captions carry no marking
     # Every final table and figure is in Snakemake's report (flagged with a caption).
     assert sorted(finals - names) == []
 

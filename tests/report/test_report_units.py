@@ -443,3 +443,25 @@ def test_tables_read_like_tables_not_dumps():
         "Table: country means"
     )
     assert exhibit_title("Figure 1: composite", "f/figure_01.png") == "Figure 1: composite"
+
+
+def test_portable_report_drops_absolute_paths_from_html_and_zip(tmp_path):
+    import zipfile
+
+    from reintegration.report.portable import relativise, relativise_report
+
+    base, work = tmp_path / "repo", tmp_path / "repo" / "run"
+    text = f'["{base}/workflow/scripts/a.py", "{work}/results/x.csv", "{work}", "{base}2/b"]'
+    assert relativise(text, [base, work]) == (
+        f'["workflow/scripts/a.py", "results/x.csv", ".", "{base}2/b"]'
+    )
+    report = tmp_path / "report.zip"
+    with zipfile.ZipFile(report, "w") as archive:
+        archive.writestr("r/report.html", text)
+        archive.writestr("r/data/x.csv", "a\n1\n")
+    assert relativise_report(report, [base, work]) == 1
+    with zipfile.ZipFile(report) as archive:
+        assert str(work) not in archive.read("r/report.html").decode()
+        assert archive.read("r/data/x.csv") == b"a\n1\n"
+    with pytest.raises(ValueError, match=r"\.html or \.zip"):
+        relativise_report(tmp_path / "report.pdf", [base])
