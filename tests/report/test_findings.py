@@ -117,3 +117,17 @@ def test_a_table_without_an_expected_column_is_named_not_fatal(tmp_path):
     assert sentences == [
         "A finding (mentoring) cannot be stated: its table lacks the column 'p_value'."
     ]
+
+
+def test_release_comparison_is_stated_in_words(tmp_path):
+    _write(
+        tmp_path,
+        "release_comparison.csv",
+        [{"section": "country means", "quantity": "a", "previous": 0.5, "current": 0.6, "difference": 0.1},
+         {"section": "country means", "quantity": "b", "previous": 0.5, "current": 0.5, "difference": 0.0},
+         {"section": "country means", "quantity": "c", "previous": None, "current": 0.7, "difference": None}],
+    )  # fmt: skip
+    assert findings.comparison(tmp_path) == (
+        "Since the previous release: country means: 1 of 3 changed (largest by 0.100), "
+        "1 in one release only."
+    )

@@ -288,6 +288,23 @@ def retrospective(tables: Path) -> str | None:
     )
 
 
+def comparison(tables: Path) -> str | None:
+    """What changed since the previous release, section by section (when there is one)."""
+    from reintegration.report.compare import summary
+
+    df = _table(tables, "release_comparison.csv")
+    if df is None or df.empty:
+        return None
+    parts = []
+    for row in summary(df).to_dict("records"):
+        text = f"{row['section']}: {row['changed']} of {row['quantities']} changed"
+        if pd.notna(row["largest_abs_difference"]) and row["changed"]:
+            text += f" (largest by {row['largest_abs_difference']:.3f})"
+        new = row["only_current"] + row["only_previous"]
+        parts.append(text + (f", {new} in one release only" if new else ""))
+    return "Since the previous release: " + "; ".join(parts) + "."
+
+
 CHAPTER_FINDINGS = {
     "data_audit": [ledger, quarantine],
     "chapter2": [tiers, programmes, lambda t: reproduction(t, "Chapter II", "Chapter II")],
@@ -302,9 +319,9 @@ CHAPTER_FINDINGS = {
         lambda t: reproduction(t, "retrospective", "the retrospective comparison"),
     ],
     "reproduction": [reproduction],
-    "release_comparison": [],
+    "release_comparison": [comparison],
 }
-INDEX_FINDINGS = [tiers, programmes, mentoring, reproduction]
+INDEX_FINDINGS = [tiers, programmes, mentoring, reproduction, comparison]
 
 
 def findings(tables: str | Path, functions) -> list[str]:
