@@ -246,7 +246,9 @@ class Chapter:
         ``expected`` names what the section should hold; when nothing matches, the page says
         that this exhibit is not part of the release rather than silently skipping it.
         """
-        found = self.matching(patterns, chapter)
+        # In the order of the patterns: the notebook decides what comes first in a section.
+        found = pd.concat([self.matching([p], chapter) for p in patterns] or [self.exhibits[:0]])
+        found = found.drop_duplicates(subset="file")
         found = found.loc[~found["file"].isin(list(self.shown)).astype(bool)]
         if found.empty:
             if expected:
