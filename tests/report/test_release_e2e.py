@@ -64,7 +64,9 @@ if not (TINY / "config.yaml").exists():  # pragma: no cover - depends on the tin
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True):
-    return run_snakemake(workdir, "--cores", CORES, *args, "--quiet", "rules", check=check)
+    return run_snakemake(
+        workdir, "--cores", CORES, *args, "--quiet", "rules", check=check, timeout=2400
+    )
 
 
 def dry_run_jobs(workdir: Path) -> list[dict]:

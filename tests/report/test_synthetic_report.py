@@ -24,7 +24,8 @@ if not (TINY / "config.yaml").exists():  # pragma: no cover - depends on the tin
 def release(tmp_path_factory):
     workdir = tiny_workdir(tmp_path_factory.mktemp("synthetic-report"))
     assert "source: synthetic" in (workdir / "config" / "config.yaml").read_text(encoding="utf-8")
-    run_snakemake(workdir, "--cores", "4", "--quiet", "rules")
+    # A generous timeout: the tiny study takes minutes, longer on a loaded machine.
+    run_snakemake(workdir, "--cores", "4", "--quiet", "rules", timeout=2400)
     return workdir / "results" / "releases" / "study-2020"
 
 
