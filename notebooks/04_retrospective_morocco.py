@@ -23,6 +23,7 @@
 # conclusions about returnees to Morocco.
 
 # %%
+from reintegration.report.findings import show_findings
 from reintegration.report.present import Chapter
 
 # %% tags=["parameters"]
@@ -36,6 +37,7 @@ data_source = "synthetic"
 
 # %%
 page = Chapter(exhibits_csv, chapter, report_dir)
+show_findings(chapter, release_dir)
 
 # %% [markdown]
 # ## Before migration and after return (Figures 22-23)

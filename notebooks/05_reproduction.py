@@ -24,6 +24,7 @@
 # categories and sample definitions, and from data delivered since.
 
 # %%
+from reintegration.report.findings import show_findings
 from reintegration.report.present import Chapter, show_table
 from reintegration.reproduction import summarise
 
@@ -38,6 +39,7 @@ data_source = "synthetic"
 
 # %%
 page = Chapter(exhibits_csv, chapter, report_dir)
+show_findings(chapter, release_dir)
 reproduction = page.table("reproduction.csv")
 
 # %% [markdown]

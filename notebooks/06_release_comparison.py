@@ -27,6 +27,7 @@
 import pandas as pd
 from IPython.display import Markdown, display
 from reintegration.report.compare import summary
+from reintegration.report.findings import show_findings
 from reintegration.report.present import Chapter, show_table
 
 # %% tags=["parameters"]
@@ -42,6 +43,7 @@ comparison_csv = "results/releases/study-2020/tables/release_comparison.csv"
 
 # %%
 page = Chapter(exhibits_csv, chapter, report_dir)
+show_findings(chapter, release_dir)
 comparison = pd.read_csv(comparison_csv, keep_default_na=False, na_values=[""])
 display(Markdown(f"Release **{release}** (waves {', '.join(waves)}) against **{previous}**."))
 

@@ -1,10 +1,11 @@
-"""Open an HTML file in headless Chromium and report console errors and images not loaded.
+"""Open HTML files in headless Chromium: console errors, broken images, external requests,
+horizontal overflow; optionally a full-page screenshot of each.
 
 Drives Chromium through the DevTools protocol over a websocket (tornado, already installed as
-a Jupyter dependency), so no extra package is needed. Used by the report tests; skipped when
-Chromium is absent (CI machines are fresh: `apt-get install chromium` to run the check).
+a Jupyter dependency), so no extra package is needed. Used by the report tests; `.ci/run`
+installs Debian's `chromium` when it is missing, so the check runs in CI.
 
-Run by hand:  python tests/report/browser.py results/releases/<release>/report/*.html
+Run by hand:  python tests/report/browser.py [--screenshots DIR] results/releases/<r>/report/*.html
 """
 
 from __future__ import annotations
@@ -19,6 +20,19 @@ import time
 from pathlib import Path
 
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+#: The viewport every page is checked at (a laptop screen).
+VIEWPORT = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+
+#: Elements wider than the viewport (a table that should scroll inside its box, an image...).
+OVERFLOW_JS = """
+JSON.stringify({
+  page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+  height: document.documentElement.scrollHeight,
+  wide: Array.from(document.querySelectorAll('body *')).filter(e => {
+    const r = e.getBoundingClientRect(); return r.right > window.innerWidth + 1 && r.width > 0;
+  }).slice(0, 5).map(e => e.tagName + '.' + e.className)
+})
+"""
 
 IMAGES_JS = """
 JSON.stringify(Array.from(document.images).map(i => ({
@@ -34,7 +48,13 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-async def _check(ws_url: str, pages: list[Path], timeout: float) -> dict[str, dict]:
+def _external(url: str) -> bool:
+    return not url.startswith(("file:", "data:", "about:", "chrome", "devtools:"))
+
+
+async def _check(
+    ws_url: str, pages: list[Path], timeout: float, screenshots: Path | None
+) -> dict[str, dict]:
     from tornado.websocket import websocket_connect
 
     conn = await websocket_connect(ws_url, max_message_size=256 * 1024 * 1024)
@@ -80,8 +100,9 @@ async def _check(ws_url: str, pages: list[Path], timeout: float) -> dict[str, di
         session = (
             await call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
         )["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
+        for domain in ("Page", "Runtime", "Log", "Network"):
             await call(f"{domain}.enable", session=session)
+        await call("Emulation.setDeviceMetricsOverride", VIEWPORT, session=session)
         events.clear()
         await call("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
         await wait_event("Page.loadEventFired", session)
@@ -90,8 +111,23 @@ async def _check(ws_url: str, pages: list[Path], timeout: float) -> dict[str, di
             "Runtime.evaluate", {"expression": IMAGES_JS, "returnByValue": True}, session=session
         )
         images = json.loads(evaluated["result"]["value"])
+        layout = await call(
+            "Runtime.evaluate", {"expression": OVERFLOW_JS, "returnByValue": True}, session=session
+        )
+        layout = json.loads(layout["result"]["value"])
+        if screenshots is not None:
+            import base64
+
+            shot = await call(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True},
+                session=session,
+            )
+            screenshots.mkdir(parents=True, exist_ok=True)
+            (screenshots / f"{page.stem}.png").write_bytes(base64.b64decode(shot["data"]))
         # Drain what is queued, then collect errors of this page.
         errors = []
+        external = []
         for event in events:
             if event.get("sessionId") != session:
                 continue
@@ -100,6 +136,8 @@ async def _check(ws_url: str, pages: list[Path], timeout: float) -> dict[str, di
                 errors.append(params["exceptionDetails"].get("text", "exception"))
             elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
                 errors.append(" ".join(str(a.get("value")) for a in params.get("args", [])))
+            elif method == "Network.requestWillBeSent" and _external(params["request"]["url"]):
+                external.append(params["request"]["url"][:120])
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
                 errors.append(
                     params["entry"].get("text", "") + " " + params["entry"].get("url", "")
@@ -108,14 +146,25 @@ async def _check(ws_url: str, pages: list[Path], timeout: float) -> dict[str, di
             "errors": errors,
             "images": len(images),
             "broken_images": [i["src"] for i in images if not (i["complete"] and i["width"] > 0)],
+            "external_requests": external,
+            "overflow": layout["wide"] if layout["page"] > layout["viewport"] else [],
+            "height": layout["height"],
         }
         await call("Target.closeTarget", {"targetId": target["targetId"]})
     conn.close()
     return results
 
 
-def check_pages(pages: list[Path], timeout: float = 60.0) -> dict[str, dict]:
-    """Load each page in one headless Chromium; per page: errors, images, broken_images."""
+def check_pages(
+    pages: list[Path], timeout: float = 60.0, screenshots: Path | None = None
+) -> dict[str, dict]:
+    """Load each page in one headless Chromium at :data:`VIEWPORT`.
+
+    Per page: ``errors`` (console errors, exceptions), ``images``, ``broken_images``,
+    ``external_requests`` (anything not file:/data:), ``overflow`` (elements sticking out of
+    the viewport when the page scrolls sideways), ``height`` (px). ``screenshots``: a folder
+    for a full-page PNG of each page.
+    """
     binary = chromium_path()
     if binary is None:
         raise FileNotFoundError("chromium not found")
@@ -144,7 +193,7 @@ def check_pages(pages: list[Path], timeout: float = 60.0) -> dict[str, dict]:
                     raise RuntimeError("chromium did not start its DevTools endpoint")
                 time.sleep(0.1)
             port, path = port_file.read_text().splitlines()[:2]
-            return asyncio.run(_check(f"ws://127.0.0.1:{port}{path}", pages, timeout))
+            return asyncio.run(_check(f"ws://127.0.0.1:{port}{path}", pages, timeout, screenshots))
         finally:
             process.terminate()
             try:
@@ -153,7 +202,20 @@ def check_pages(pages: list[Path], timeout: float = 60.0) -> dict[str, dict]:
                 process.kill()
 
 
+def problems(result: dict) -> list:
+    return (
+        result["errors"]
+        + result["broken_images"]
+        + result["external_requests"]
+        + result["overflow"]
+    )
+
+
 if __name__ == "__main__":
-    outcome = check_pages([Path(p) for p in sys.argv[1:]])
+    args = sys.argv[1:]
+    folder = None
+    if args[:1] == ["--screenshots"]:
+        folder, args = Path(args[1]), args[2:]
+    outcome = check_pages([Path(p) for p in args], screenshots=folder)
     print(json.dumps(outcome, indent=2))
-    sys.exit(1 if any(r["errors"] or r["broken_images"] for r in outcome.values()) else 0)
+    sys.exit(1 if any(problems(r) for r in outcome.values()) else 0)

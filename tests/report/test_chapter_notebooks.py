@@ -45,7 +45,34 @@ def release(tmp_path):
         base / "tables" / "chapter3_table4.csv", index=False
     )
     pd.DataFrame(
+        {
+            "scope": ["pooled"],
+            "dimension": ["composite"],
+            "type": ["hedges_g"],
+            "estimate": [None],
+            "status": ["not estimable"],
+            "reason": ["1 mentored returnee (at least 2 needed; panel.min_group)"],
+        }
+    ).to_csv(base / "tables" / "chapter3_effect_sizes.csv", index=False)
+    # The report folder's copies, as the rule report_files makes them.
+    from reintegration.report.marking import copy_marked
+
+    for name in (
+        "figures/figure_21_did.png",
+        "figures/figure_21_did.svg",
+        "tables/chapter3_did.csv",
+        "tables/chapter3_table4.csv",
+        "tables/chapter3_effect_sizes.csv",
+    ):
+        copy_marked(base / name, base / "report" / name, "synthetic")
+    pd.DataFrame(
         [
+            [
+                "Effect sizes",
+                f"{folder}/tables/chapter3_effect_sizes.csv",
+                "chapter3_panel_tables",
+                "chapter3",
+            ],
             ["Figure 21", f"{folder}/figures/figure_21_did.png", "chapter3_figures", "chapter3"],
             ["DiD", f"{folder}/tables/chapter3_did.csv", "chapter3_did", "chapter3"],
             ["Table 4", f"{folder}/tables/chapter3_table4.csv", "chapter3_panel", "chapter3"],
@@ -85,10 +112,16 @@ def test_chapter_runs_and_a_rerun_gives_the_same_bytes(release):
     assert "papermill" not in nb["metadata"]
     assert [c["id"] for c in nb["cells"]][:2] == ["cell-000", "cell-001"]
     page = outputs[0][1].decode("utf-8")
-    assert page.count('alt="Figure 21" src="data:image/png;base64,') == 1  # embedded figure
-    assert "0.08123" in page and "GIN" in page  # tables shown, numbers with 4 significant digits
-    assert 'href="../tables/chapter3_did.csv"' in page  # link to the full table
-    assert 'href="../figures/figure_21_did.svg"' in page
+    # The figure is linked from the report folder (stamped "synthetic"), not stored in the page.
+    assert page.count('<img alt="Figure 21" src="figures/figure_21_did.png"/>') == 1
+    assert "data:image/png" not in page and "image/png" not in outputs[0][0].decode("utf-8")
+    assert "0.081" in page and "0.0812" not in page and "GIN" in page  # 3 decimals
+    assert 'href="tables/chapter3_did.csv"' in page  # link to the full table, inside report/
+    assert 'href="figures/figure_21_did.svg"' in page
+    # A "not estimable" table shows its reason in plain words, in the table and the findings.
+    reason = "1 mentored returnee (at least 2 needed; panel.min_group)"
+    assert f"Not estimable in this release: {reason}." in page
+    assert f"The effect size on the composite is not estimable: {reason}." in page
     # Sections whose exhibits are not in this release say so instead of failing.
     assert "Not in this release: Figures 15 to 19" in page
     outputs_of_cells = [o for c in nb["cells"] for o in c.get("outputs", [])]

@@ -319,16 +319,22 @@ def test_audit_tables_account_for_every_wave(tmp_path):
 
 
 def test_values_are_formatted_stably():
-    assert [format_value(v) for v in (3.0, 0.123456, None, float("nan"), 7, "GIN")] == [
+    assert [format_value(v) for v in (3.0, 0.123456, None, float("nan"), 7, "GIN", True)] == [
         "3",
-        "0.1235",
+        "0.123",
         "",
         "",
         "7",
         "GIN",
+        "yes",
     ]
+    assert format_value(0.0004, p_value=True) == "< 0.001"
+    assert format_value(0.0123, p_value=True) == "0.012"
+    # 5 rows at once, the other 45 behind a plain-HTML "show all": no row is cut.
     html = table_html(pd.DataFrame({"a": range(50)}), max_rows=5)
-    assert html.count("<tr>") == 6 and "First 5 of 50 rows" in html
+    assert html.count("<tr>") == 2 + 50
+    assert "<details><summary>Show all 50 rows</summary>" in html
+    assert "<td>49</td>" in html.split("<details>")[1]
 
 
 def test_index_links_chapters_dictionary_exhibits_and_manifest():
@@ -353,11 +359,109 @@ def test_index_links_chapters_dictionary_exhibits_and_manifest():
         "03_chapter3.html",
         "06_release_comparison.html",
         "data_dictionary.html",
-        "../exhibits.csv",
-        "../manifest.json",
-        "../figures/figure_21_did.png",
-        "../tables/release_comparison.csv",
+        "exhibits.csv",
+        "manifest.json",
+        "figures/figure_21_did.png",
+        "tables/release_comparison.csv",
     ):
         assert f'href="{link}"' in html, link
+    assert 'href="../' not in html  # every link stays inside the report folder
     assert "w1, w2" in html and "synthetic" in html and "r1" in html
     assert "<script" not in html
+
+
+def test_files_table_shows_every_inventory_entry_and_dropped_columns_with_reason():
+    reports = {
+        "w1": {
+            "files": [
+                {"file": "a.xlsx", "sheet": "RSS", "encoding": None, "rows_read": 7, "sha256": "e" * 64,
+                 "format": "case_management", "headers_dropped_identifier": ["Phone number"],
+                 "headers_dropped_drop": ["Entered by"], "headers_dropped_unlisted": ["Extra"]},
+            ],
+            "inventory": [
+                {"path": "a.xlsx", "kind": "xlsx", "status": "read", "reason": "", "format": "case_management",
+                 "sheet": "RSS", "sheet_state": "read", "rows": 7},
+                {"path": "a.xlsx", "kind": "xlsx", "status": "skipped", "reason": "hidden sheet",
+                 "format": None, "sheet": "Old", "sheet_state": "hidden", "rows": None},
+                {"path": "~$a.xlsx", "kind": "system", "status": "skipped", "reason": "Office lock file",
+                 "format": None, "sheet": "", "sheet_state": "", "rows": None},
+            ],
+        },
+        "w2": {"files": [{"file": "b.csv", "delimiter": ";", "rows_read": 3}], "files_skipped": ["notes.txt"]},
+    }  # fmt: skip
+    files = audit.files_table(reports)
+    assert files[["wave", "file", "sheet", "status"]].values.tolist() == [
+        ["w1", "a.xlsx", "RSS", "read"],
+        ["w1", "a.xlsx", "Old", "skipped"],
+        ["w1", "~$a.xlsx", "", "skipped"],
+        ["w2", "b.csv", "", "read"],
+        ["w2", "notes.txt", "", "skipped"],
+    ]
+    assert files["rows_read"].iloc[0] == 7 and pd.isna(files["rows_read"].iloc[1])
+    assert files["sha256"].iloc[0] == "e" * 64
+    assert files["reason"].iloc[1] == "hidden sheet" and files["delimiter"].iloc[3] == ";"
+    dropped = audit.dropped_table(reports)
+    assert dropped["column"].tolist() == ["Phone number", "Entered by", "Extra"]
+    assert dropped["reason"].str.split(":").str[0].tolist()[0] == "direct identifier"
+    assert "allow_unlisted_columns" in dropped["reason"].iloc[2]
+
+
+def test_tables_read_like_tables_not_dumps():
+    from reintegration.report.present import (
+        exhibit_title,
+        label,
+        not_estimable_reason,
+        sort_for_reading,
+    )
+
+    df = pd.DataFrame(
+        {
+            "outcome": ["economic"] * 3 + ["composite"] * 3,
+            "country": ["A", "B", "C"] * 2,
+            "mean": [0.5, 0.7, 0.6, 0.9, 0.1, None],
+        }
+    )
+    # By score, highest first, within each outcome (outcomes kept in the table's order).
+    assert sort_for_reading(df)[["outcome", "country"]].values.tolist() == [
+        ["economic", "B"], ["economic", "C"], ["economic", "A"],
+        ["composite", "A"], ["composite", "B"], ["composite", "C"],
+    ]  # fmt: skip
+    assert label("p_value") == "p-value" and label("n_treated") == "N treated"
+    html = table_html(pd.DataFrame({"p_value": [0.0001, 0.5], "data_source": ["synthetic"] * 2}))
+    assert "<td>&lt; 0.001</td>" in html and "<td>0.500</td>" in html
+    assert "data_source" not in html  # the page's banner says it once
+    assert (
+        not_estimable_reason(
+            pd.DataFrame(
+                {"status": ["not estimable"], "reason": ["2 mentored (< 5); panel.min_group"]}
+            )
+        )
+        == "2 mentored (< 5); panel.min_group"
+    )
+    assert not_estimable_reason(pd.DataFrame({"status": ["ok"], "reason": [""]})) is None
+    assert exhibit_title("chapter2_country_means", "t/chapter2_country_means.csv") == (
+        "Table: country means"
+    )
+    assert exhibit_title("Figure 1: composite", "f/figure_01.png") == "Figure 1: composite"
+
+
+def test_portable_report_drops_absolute_paths_from_html_and_zip(tmp_path):
+    import zipfile
+
+    from reintegration.report.portable import relativise, relativise_report
+
+    base, work = tmp_path / "repo", tmp_path / "repo" / "run"
+    text = f'["{base}/workflow/scripts/a.py", "{work}/results/x.csv", "{work}", "{base}2/b"]'
+    assert relativise(text, [base, work]) == (
+        f'["workflow/scripts/a.py", "results/x.csv", ".", "{base}2/b"]'
+    )
+    report = tmp_path / "report.zip"
+    with zipfile.ZipFile(report, "w") as archive:
+        archive.writestr("r/report.html", text)
+        archive.writestr("r/data/x.csv", "a\n1\n")
+    assert relativise_report(report, [base, work]) == 1
+    with zipfile.ZipFile(report) as archive:
+        assert str(work) not in archive.read("r/report.html").decode()
+        assert archive.read("r/data/x.csv") == b"a\n1\n"
+    with pytest.raises(ValueError, match=r"\.html or \.zip"):
+        relativise_report(tmp_path / "report.pdf", [base])

@@ -27,6 +27,12 @@ rule audit_tables:
             "data_audit",
             caption="../report/audit_files.rst",
         ),
+        dropped=exhibit(
+            f"{RELEASE_DIR}/tables/audit_dropped_columns.csv",
+            "Audit: raw columns dropped at extraction",
+            "data_audit",
+            caption="../report/audit_dropped_columns.rst",
+        ),
         ledger=exhibit(
             f"{RELEASE_DIR}/tables/audit_ledger.csv",
             "Audit: ledger of records per wave",
@@ -46,13 +52,15 @@ rule audit_tables:
             caption="../report/audit_cleaning.rst",
         ),
     log:
-        f"logs/report/{RELEASE}/audit_tables.log",
+        f"logs/releases/{RELEASE}/audit_tables.log",
     params:
         waves=option_list("--wave", WAVES),
+        source=config["data"]["source"],
     shell:
         "python {input.script:q} --waves-dir results/waves {params.waves}"
         " --pooling {input.pooling:q} --files {output.files:q} --ledger {output.ledger:q}"
-        " --quarantine {output.quarantine:q} --cleaning {output.cleaning:q} > {log:q} 2>&1"
+        " --quarantine {output.quarantine:q} --cleaning {output.cleaning:q}"
+        " --dropped {output.dropped:q} --data-source {params.source:q} > {log:q} 2>&1"
 
 
 rule exhibit_list:
@@ -67,12 +75,36 @@ rule exhibit_list:
             category="7 Provenance",
         ),
     log:
-        f"logs/report/{RELEASE}/exhibit_list.log",
+        f"logs/releases/{RELEASE}/exhibit_list.log",
     params:
         # A function, so that modules included after this one are listed too.
         entries=lambda wc: shlex.quote(json.dumps(exhibit_table().to_dict("records"))),
     shell:
         "python {input.script:q} --entries {params.entries} --out {output.exhibits:q} > {log:q} 2>&1"
+
+
+# The audit tables join FINAL_TARGETS at the end of this module: add them here.
+REPORT_SOURCES = sorted(set(report_sources()) | {str(f) for f in rules.audit_tables.output})
+
+
+rule report_files:
+    """Copies of the release's tables and figures inside report/, marked when synthetic."""
+    input:
+        files=REPORT_SOURCES,
+        code=package_files("report/marking", "io"),
+        script=SCRIPTS / "report_files.py",
+    output:
+        [report_copy(f) for f in REPORT_SOURCES],
+    log:
+        f"logs/releases/{RELEASE}/report_files.log",
+    params:
+        files=" ".join(shlex.quote(str(Path(f).relative_to(RELEASE_DIR))) for f in REPORT_SOURCES),
+        source=config["data"]["source"],
+        release_dir=RELEASE_DIR,
+        report_dir=REPORT_DIR,
+    shell:
+        "python {input.script:q} --release-dir {params.release_dir:q} --report-dir"
+        " {params.report_dir:q} --data-source {params.source:q} {params.files} > {log:q} 2>&1"
 
 
 rule report_chapter:
@@ -81,31 +113,42 @@ rule report_chapter:
         source=NOTEBOOKS / "{stem}.py",
         exhibits=rules.exhibit_list.output.exhibits,
         files=chapter_exhibit_files,
+        # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
+        tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
+        copies=[report_copy(f) for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:
         notebook=f"{REPORT_DIR}/notebooks/{{stem}}.ipynb",
         html=f"{REPORT_DIR}/{{stem}}.html",
     log:
-        f"logs/report/{RELEASE}/{{stem}}.log",
+        f"logs/releases/{RELEASE}/report_chapter.{{stem}}.log",
     params:
         parameters=chapter_parameters,
         title=lambda wc: shlex.quote(CHAPTERS[chapter_of_stem(wc.stem)][1]),
+        chapters=option_list("--chapter", REPORT_CHAPTERS),
     shell:
         "python {input.script:q} --source {input.source:q} --parameters {params.parameters}"
-        " --title {params.title} --notebook {output.notebook:q} --html {output.html:q} > {log:q} 2>&1"
+        " --title {params.title} {params.chapters} --notebook {output.notebook:q}"
+        " --html {output.html:q} > {log:q} 2>&1"
 
 
 rule report_dictionary:
-    """A copy of the data dictionary inside the report folder (the report is self-contained)."""
+    """The data dictionary inside the report folder, with the report's banner and navigation."""
     input:
-        rules.data_dictionary.output.html,
+        page=rules.data_dictionary.output.html,
+        code=package_files("report/pages", "report/marking", "io"),
+        script=SCRIPTS / "report_dictionary.py",
     output:
         f"{REPORT_DIR}/data_dictionary.html",
     log:
-        f"logs/report/{RELEASE}/report_dictionary.log",
+        f"logs/releases/{RELEASE}/report_dictionary.log",
+    params:
+        chapters=option_list("--chapter", REPORT_CHAPTERS),
+        source=config["data"]["source"],
     shell:
-        "cp {input:q} {output:q} > {log:q} 2>&1"
+        "python {input.script:q} --page {input.page:q} {params.chapters}"
+        " --data-source {params.source:q} --out {output:q} > {log:q} 2>&1"
 
 
 if PREVIOUS:
@@ -125,7 +168,7 @@ if PREVIOUS:
                 caption="../report/release_comparison.rst",
             ),
         log:
-            f"logs/report/{RELEASE}/compare_releases.log",
+            f"logs/releases/{RELEASE}/compare_releases.log",
         shell:
             "python {input.script:q} --previous {input.previous:q} --current {input.current:q}"
             " --out {output.comparison:q} > {log:q} 2>&1"
@@ -144,7 +187,7 @@ rule release_manifest:
     output:
         manifest=report(MANIFEST, caption="../report/manifest.rst", category="7 Provenance"),
     log:
-        f"logs/report/{RELEASE}/release_manifest.log",
+        f"logs/releases/{RELEASE}/release_manifest.log",
     params:
         waves=option_list("--wave", WAVES),
         previous=["--previous", PREVIOUS] if PREVIOUS else [],  # :q of "" is no argument
@@ -177,12 +220,22 @@ rule report_index:
         dictionary=rules.report_dictionary.output,
         chapters=[f"{REPORT_DIR}/{CHAPTERS[key][0]}.html" for key in REPORT_CHAPTERS],
         comparison=[COMPARISON] if PREVIOUS else [],
-        code=package_files("report/index", "report/exhibits", "report/compare", "io"),
+        code=package_files(
+            "report/index",
+            "report/exhibits",
+            "report/compare",
+            "report/findings",
+            "report/pages",
+            "report/present",
+            "report/marking",
+            "io",
+        ),
         script=SCRIPTS / "report_index.py",
     output:
         index=REPORT_INDEX,
+        manifest=REPORT_MANIFEST,
     log:
-        f"logs/report/{RELEASE}/report_index.log",
+        f"logs/releases/{RELEASE}/report_index.log",
     params:
         waves=option_list("--wave", WAVES),
         chapters=option_list("--chapter", REPORT_CHAPTERS),
@@ -191,20 +244,21 @@ rule report_index:
         release=RELEASE,
         release_dir=folder_of("manifest", of="input"),
     shell:
-        "python {input.script:q} --release {params.release:q} {params.waves}"
+        "(python {input.script:q} --release {params.release:q} {params.waves}"
         " --data-source {params.source:q} {params.chapters} --exhibits {input.exhibits:q}"
         " --manifest {input.manifest:q} --release-dir {params.release_dir:q} {params.previous:q}"
-        " --out {output.index:q} > {log:q} 2>&1"
+        " --out {output.index:q} && cp {input.manifest:q} {output.manifest:q}) > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(
     [
         getattr(rules.audit_tables.output, name)
-        for name in ("files", "ledger", "quarantine", "cleaning")
+        for name in ("files", "dropped", "ledger", "quarantine", "cleaning")
     ]
     + [rules.exhibit_list.output.exhibits, rules.report_dictionary.output[0]]
+    + [report_copy(f) for f in REPORT_SOURCES]
     + [f"{REPORT_DIR}/notebooks/{CHAPTERS[k][0]}.ipynb" for k in REPORT_CHAPTERS]
     + [f"{REPORT_DIR}/{CHAPTERS[k][0]}.html" for k in REPORT_CHAPTERS]
     + ([COMPARISON] if PREVIOUS else [])
-    + [MANIFEST, REPORT_INDEX]
+    + [MANIFEST, REPORT_INDEX, REPORT_MANIFEST]
 )

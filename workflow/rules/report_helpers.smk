@@ -21,6 +21,8 @@ MANIFEST = f"{RELEASE_DIR}/manifest.json"
 # Written by privacy.smk after every other release file (so neither hashed nor listed here).
 PRIVACY_SCAN = f"{RELEASE_DIR}/privacy_scan.json"
 REPORT_INDEX = f"{REPORT_DIR}/index.html"
+# A copy of the manifest inside report/ (written with the index, after the manifest).
+REPORT_MANIFEST = f"{REPORT_DIR}/manifest.json"
 COMPARISON = f"{RELEASE_DIR}/tables/release_comparison.csv"
 NOTEBOOKS = Path(workflow.basedir) / "notebooks"
 PREVIOUS = config["release"]["previous"]
@@ -108,10 +110,29 @@ def exhibit_table():
     return normalise_entries(list(EXHIBITS) + extra, rule_of_file)
 
 
+def report_copy(path):
+    """The copy of a release file inside report/ (the report folder is self-contained)."""
+    return f"{REPORT_DIR}/{Path(path).relative_to(RELEASE_DIR).as_posix()}"
+
+
+def report_sources():
+    """Release files the report links or embeds, copied into report/ by `report_files`."""
+    finals = {
+        str(f)
+        for f in FINAL_TARGETS
+        if str(f).startswith((f"{RELEASE_DIR}/tables/", f"{RELEASE_DIR}/figures/"))
+    }
+    return sorted(finals | {f"{RELEASE_DIR}/exhibits.csv"} | ({COMPARISON} if PREVIOUS else set()))
+
+
 def chapter_exhibit_files(wildcards):
+    """The report copies of the chapter's exhibits (and of their SVG twins)."""
     key = chapter_of_stem(wildcards.stem)
     files = exhibit_table().query("chapter == @key")["file"].tolist()
-    return files + ([COMPARISON] if key == "release_comparison" else [])
+    files += [COMPARISON] if key == "release_comparison" else []
+    sources = set(report_sources())
+    twins = [str(Path(f).with_suffix(".svg")) for f in files if f.endswith(".png")]
+    return [report_copy(f) for f in files + twins if f in sources]
 
 
 def chapter_parameters(wildcards):
@@ -138,7 +159,7 @@ def release_outputs(wildcards=None):
     for key in REPORT_CHAPTERS:
         stem = CHAPTERS[key][0]
         files |= {f"{REPORT_DIR}/notebooks/{stem}.ipynb", f"{REPORT_DIR}/{stem}.html"}
-    return sorted(files - {MANIFEST, REPORT_INDEX, PRIVACY_SCAN})
+    return sorted(files - {MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_SCAN})
 
 
 def wave_outputs(wildcards=None):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from reintegration.io import write_text
 from reintegration.report.compare import summary
+from reintegration.report.findings import INDEX_FINDINGS, findings
 from reintegration.report.index import render_index
 
 
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         release_dir=args.release_dir,
         previous=args.previous or None,
         comparison_summary=comparison,
+        findings=findings(args.release_dir / "tables", INDEX_FINDINGS),
     )
     write_text(html, args.out)
     print(f"wrote {args.out}")

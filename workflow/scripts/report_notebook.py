@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--title", required=True)
     parser.add_argument("--notebook", type=Path, required=True)
     parser.add_argument("--html", type=Path, required=True)
+    parser.add_argument(
+        "--chapter", action="append", default=[], dest="chapters", help="chapters of the report"
+    )
     args = parser.parse_args(argv)
     run_chapter(
         args.source,
@@ -24,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         parameters=json.loads(args.parameters),
         title=args.title,
         cwd=Path.cwd(),
+        chapters=args.chapters or None,
     )
     print(f"wrote {args.notebook} and {args.html}")
 

@@ -58,19 +58,43 @@ def apply_style() -> None:
     )
 
 
+def _draw_footer(fig, text: str) -> None:
+    """Draw ``text`` below everything already drawn, so it overlaps no label or legend."""
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # inches
+    width, height = fig.get_size_inches()
+    fig.text(
+        box.x0 / width,
+        (box.y0 - 0.08) / height,
+        text,
+        ha="left",
+        va="top",
+        fontsize=9,
+        color="#8a1c00",
+    )
+
+
 def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) -> None:
     """Save ``fig`` as PNG and, beside it, SVG, without timestamps or software versions.
 
-    ``data_source`` (config ``data.source``) is accepted for the report's "Synthetic data"
-    footer; helper "report" implements the footer (no-op here).
+    ``data_source``: the release's ``config["data"]["source"]``. With ``"synthetic"`` a footer
+    line "Synthetic data - not IOM returnee data" is drawn into both files (and recorded in
+    their metadata), so a figure lifted out of the report does not read as real data; with
+    ``"raw"`` or ``None`` nothing is added.
     """
+    from reintegration.report.marking import METADATA_KEY, SYNTHETIC_NOTE, is_synthetic
+
     png_path = Path(png_path)
     png_path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None})
+    note = {}
+    if is_synthetic(data_source):
+        _draw_footer(fig, SYNTHETIC_NOTE)
+        note = {METADATA_KEY: SYNTHETIC_NOTE}
+    fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None, **note})
     fig.savefig(
         png_path.with_suffix(".svg"),
         format="svg",
         bbox_inches="tight",
-        metadata={"Date": None, "Creator": None},
+        metadata={"Date": None, "Creator": None, **note},
     )
     plt.close(fig)

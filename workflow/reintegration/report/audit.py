@@ -13,7 +13,28 @@ from pathlib import Path
 
 import pandas as pd
 
-FILE_COLUMNS = ["wave", "file", "format", "kind", "encoding", "rows_read", "blank_rows", "sha256"]
+FILE_COLUMNS = [
+    "wave",
+    "file",
+    "sheet",
+    "kind",
+    "status",
+    "reason",
+    "format",
+    "sheet_state",
+    "encoding",
+    "delimiter",
+    "rows_read",
+    "blank_rows",
+    "sha256",
+]
+DROPPED_COLUMNS = ["wave", "file", "sheet", "column", "reason"]
+#: Why extraction drops a column (the extract report's ``headers_dropped_<key>`` lists).
+DROP_REASONS = {
+    "identifier": "direct identifier: never leaves extraction",
+    "drop": "listed as drop in the codebook's sources (administrative field)",
+    "unlisted": "not in the codebook (dropped with extract.allow_unlisted_columns)",
+}
 LEDGER_COLUMNS = [
     "wave",
     "rows_read",
@@ -30,19 +51,74 @@ def _read_json(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def _cell(value):
+    return json.dumps(value) if isinstance(value, dict | list) else value
+
+
+def _file_row(wave: str, entry: dict, **extra) -> dict:
+    row = {"wave": wave, **extra}
+    for col in FILE_COLUMNS[1:]:
+        if col in row:
+            continue
+        value = entry.get(col)
+        if col == "format" and value is None:
+            value = entry.get("source_format")
+        if col == "file" and value is None:
+            value = entry.get("path")
+        if col in ("sheet", "reason") and value is None:
+            value = ""
+        if col == "rows_read" and value is None:
+            value = entry.get("rows")
+        row[col] = _cell(value)
+    return row
+
+
 def files_table(extract_reports: dict[str, dict]) -> pd.DataFrame:
-    """One row per raw file read, per wave."""
+    """One row per file (and workbook sheet) of every wave, read or not, with what became of it.
+
+    The wave's ``inventory`` (every path under the wave folder: read, skipped or refused, with
+    the reason) is used when the extract report has one, completed with the details of the
+    files read (encoding, delimiter, rows, SHA-256); otherwise the files read, then the files
+    not read and skipped.
+    """
+    rows = []
+    for wave in sorted(extract_reports):
+        report = extract_reports[wave]
+        read = {(e.get("file"), e.get("sheet") or ""): e for e in report.get("files", [])}
+        inventory = report.get("inventory")
+        if inventory:
+            for entry in inventory:
+                key = (entry.get("path"), entry.get("sheet") or "")
+                detail = read.get(key) or read.get((entry.get("path"), "")) or {}
+                rows.append(_file_row(wave, {**detail, **entry}))
+            continue
+        for entry in report.get("files", []):
+            rows.append(_file_row(wave, entry, status="read", reason=""))
+        for key, status in (("files_not_read", "not read"), ("files_skipped", "skipped")):
+            for entry in report.get(key, []):
+                entry = entry if isinstance(entry, dict) else {"file": str(entry)}
+                rows.append(_file_row(wave, entry, status=status))
+    return pd.DataFrame(rows, columns=FILE_COLUMNS)
+
+
+def dropped_table(extract_reports: dict[str, dict]) -> pd.DataFrame:
+    """Every raw column extraction dropped, per wave and file, with the reason (header names
+    only: no value of a dropped column is ever read past extraction)."""
     rows = []
     for wave in sorted(extract_reports):
         for entry in extract_reports[wave].get("files", []):
-            row = {"wave": wave}
-            for col in FILE_COLUMNS[1:]:
-                value = entry.get(col)
-                if col == "format" and value is None:
-                    value = entry.get("source_format")
-                row[col] = value if not isinstance(value, dict | list) else json.dumps(value)
-            rows.append(row)
-    return pd.DataFrame(rows, columns=FILE_COLUMNS)
+            for key, reason in DROP_REASONS.items():
+                for column in entry.get(f"headers_dropped_{key}", []) or []:
+                    rows.append(
+                        {
+                            "wave": wave,
+                            "file": entry.get("file"),
+                            "sheet": entry.get("sheet") or "",
+                            "column": column,
+                            "reason": reason,
+                        }
+                    )
+    return pd.DataFrame(rows, columns=DROPPED_COLUMNS)
 
 
 def ledger_table(ledgers: dict[str, dict], pooling: dict | None = None) -> pd.DataFrame:
@@ -126,6 +202,7 @@ def audit_tables(
     pooling = _read_json(pooling_json) if pooling_json else None
     return {
         "files": files_table(reports),
+        "dropped": dropped_table(reports),
         "ledger": ledger_table(ledgers, pooling),
         "quarantine": quarantine_table(quarantines),
         "cleaning": cleaning_table(logs),

@@ -13,13 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.report import pages
 from reintegration.report.exhibits import CHAPTERS
+from reintegration.report.findings import findings_html
+from reintegration.report.present import exhibit_title
 
 TITLE = "Reintegration outcomes: a reproducible re-run of IOM's 2020 \u201cMentoring Returnees\u201d study"
 
 CHAPTER_BLURBS = {
-    "data_audit": "Raw files read, the ledger of every record (kept, quarantined, merged), "
-    "quarantine reasons and the recodes applied.",
+    "data_audit": "Every file of every wave (read or not, and why), the columns dropped, the "
+    "ledger of every record (kept, quarantined, merged), quarantine reasons, the recodes "
+    "applied and the privacy scan.",
     "chapter2": "Returnees in the 17 countries: country means and tiers, scores over time, the "
     "regression of scores on programmes and characteristics, indicators by country.",
     "chapter3": "The ORION mentoring pilot in Guinea and Senegal: the panel, first vs last survey, "
@@ -43,6 +47,8 @@ code { font-size: 0.92em; }
 .note { background: #fff8e1; border-left: 4px solid #E69F00; padding: 0.6em 1em; }
 .meta td:first-child { font-weight: 600; white-space: nowrap; }
 .hash { font-family: monospace; font-size: 0.85em; }
+.wide { overflow-x: auto; max-width: 100%; }
+details > summary { cursor: pointer; color: #0b5394; margin: 0.3em 0; }
 """
 
 
@@ -51,6 +57,9 @@ def _e(value) -> str:
 
 
 def _rel(path: str, report_dir: Path) -> str:
+    """Link to a release file through its copy inside the report folder (self-contained)."""
+    if Path(path).is_relative_to(report_dir.parent):
+        path = str(report_dir / Path(path).relative_to(report_dir.parent))
     return Path(os.path.relpath(path, report_dir)).as_posix()
 
 
@@ -89,6 +98,7 @@ def render_index(
     previous: str | None = None,
     comparison_summary: pd.DataFrame | None = None,
     dictionary: str = "data_dictionary.html",
+    findings: list[str] | None = None,
 ) -> str:
     """The index page as a string. ``chapters``: keys of the chapters built for this release."""
     report_dir = Path(report_dir)
@@ -100,10 +110,14 @@ def render_index(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(release)}: {_e(TITLE)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{pages.CSS}</style>",
         "</head>",
-        "<body><main>",
+        "<body>",
+        pages.banner(data_source),
+        pages.nav_bar("index.html", chapters),
+        "<main>",
         f"<h1>{_e(TITLE)}</h1>",
+        findings_html(findings or []),
         '<table class="meta">',
         f"<tr><td>Release</td><td><code>{_e(release)}</code></td></tr>",
         f"<tr><td>Waves included</td><td>{_e(', '.join(waves))}</td></tr>",
@@ -163,16 +177,24 @@ def render_index(
     ]
 
     parts.append("<h2>Exhibits</h2>")
-    pages = {key: f"{CHAPTERS[key][0]}.html" for key in chapters}
+    chapter_pages = {key: f"{CHAPTERS[key][0]}.html" for key in chapters}
 
     def exhibit_cell(column, value, row):
+        if column == "exhibit":
+            return _e(exhibit_title(value, row["file"]))
         if column == "file":
-            return f'<a href="{_e(_rel(value, report_dir))}"><code>{_e(value)}</code></a>'
-        if column == "chapter" and value in pages:
-            return f'<a href="{_e(pages[value])}">{_e(CHAPTERS[value][1])}</a>'
+            link = _rel(value, report_dir)
+            return f'<a href="{_e(link)}"><code>{_e(link)}</code></a>'
+        if column == "chapter" and value in chapter_pages:
+            return f'<a href="{_e(chapter_pages[value])}">{_e(CHAPTERS[value][1])}</a>'
         return None
 
-    parts.append(_table(exhibits, exhibit_cell))
+    parts.append(
+        f"<p>{len(exhibits)} tables and figures, each with the page that shows it and its file "
+        "inside this folder.</p>"
+        f"<details><summary>Show all {len(exhibits)} exhibits</summary>"
+        f'<div class="wide">{_table(exhibits, exhibit_cell)}</div></details>'
+    )
 
     parts.append("<h2>Manifest summary</h2>")
     fingerprint = manifest.get("fingerprint", {})
@@ -186,7 +208,12 @@ def render_index(
     )
     parts.append("<h3>Raw files</h3>")
     parts.append(
-        _table(raw, lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None)
+        f"<details><summary>Show all {len(raw)} raw files with their SHA-256</summary>"
+        '<div class="wide">'
+        + _table(
+            raw, lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None
+        )
+        + "</div></details>"
     )
     codebook = pd.DataFrame(
         sorted(fingerprint.get("codebook", {}).items()), columns=["codebook file", "sha256"]
@@ -210,5 +237,7 @@ def render_index(
             + ", ".join(f"{_e(p)} {_e(packages[p])}" for p in key_packages)
             + " (all pins in the manifest).</p>"
         )
-    parts.append("</main></body></html>")
+    parts.append("</main>")
+    parts.append(pages.nav_bar("index.html", chapters))
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"

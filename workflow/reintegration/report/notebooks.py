@@ -68,9 +68,22 @@ def write_notebook(nb: nbformat.NotebookNode, path: str | Path) -> None:
     write_text(text if text.endswith("\n") else text + "\n", path)
 
 
-def to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """Render an executed notebook as a self-contained HTML page without code cells."""
+def to_html(
+    nb: nbformat.NotebookNode,
+    title: str,
+    *,
+    page: str | None = None,
+    chapters: list[str] | None = None,
+    data_source: str | None = None,
+) -> str:
+    """Render an executed notebook as a self-contained HTML page without code cells.
+
+    ``page`` (its file name) and ``chapters`` (the report's chapter keys) give the navigation
+    bar; ``data_source`` the synthetic-data banner. A table of contents follows the title.
+    """
     from nbconvert import HTMLExporter
+
+    from reintegration.report import pages
 
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -82,7 +95,13 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     )
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
+    nb.metadata["report"] = {
+        "css": pages.CSS,
+        "banner": pages.banner(data_source),
+        "nav": pages.nav_bar(page, chapters) if page else "",
+    }
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = pages.add_toc(body)
     return body if body.endswith("\n") else body + "\n"
 
 
@@ -95,6 +114,7 @@ def run_chapter(
     title: str,
     cwd: str | Path = ".",
     kernel_name: str = "python3",
+    chapters: list[str] | None = None,
 ) -> None:
     """Execute the chapter notebook ``source`` with ``parameters``; write ipynb and HTML.
 
@@ -126,4 +146,7 @@ def run_chapter(
     check_errors(executed, str(source))
     executed = normalise(executed)
     write_notebook(executed, notebook_out)
-    write_text(to_html(executed, title), html_out)
+    page = Path(html_out).name if chapters else None
+    source_kind = parameters.get("data_source")
+    html = to_html(executed, title, page=page, chapters=chapters, data_source=source_kind)
+    write_text(html, html_out)
