@@ -8,6 +8,9 @@ wildcard_constraints:
 
 rule extract:
     """Read every csv/xlsx export of a wave; map headers; drop identifiers; pseudonymise ids."""
+    threads: rule_threads("extract")
+    resources:
+        **rule_resources("extract"),
     input:
         raw=wave_raw_inputs,
         links=case_id_links_input,
@@ -43,6 +46,9 @@ rule extract:
 
 rule clean:
     """Labels to values, typed dates, validation rules, duplicates; quarantine; ledger check."""
+    threads: rule_threads("clean")
+    resources:
+        **rule_resources("clean"),
     input:
         records=rules.extract.output.records,
         report=rules.extract.output.report,
@@ -70,6 +76,9 @@ rule clean:
 
 rule score:
     """Item, dimension and composite scores of every kept record of a wave."""
+    threads: rule_threads("score")
+    resources:
+        **rule_resources("score"),
     input:
         clean=rules.clean.output.clean,
         codebook=CODEBOOK_FILES,
@@ -89,6 +98,9 @@ rule score:
 
 rule pool_records:
     """The release's scored waves stacked (cross-wave duplicates dropped), release-scoped keys."""
+    threads: rule_threads("pool_records")
+    resources:
+        **rule_resources("pool_records"),
     input:
         scores=expand("results/waves/{wave}/scores.parquet", wave=WAVES),
         code=package_files("data/"),

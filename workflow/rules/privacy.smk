@@ -6,6 +6,9 @@
 
 rule privacy_scan:
     """Scan every release file for identifiers, pseudonyms and the key; fail if any is found."""
+    threads: rule_threads("privacy_scan")
+    resources:
+        **rule_resources("privacy_scan"),
     input:
         # Every release output (the manifest and the index page follow all the others).
         outputs=lambda wc: sorted(

@@ -5,6 +5,9 @@
 
 rule reproduction:
     """Every published number beside this run's value: the chapters' parts, combined."""
+    threads: rule_threads("reproduction")
+    resources:
+        **rule_resources("reproduction"),
     input:
         parts=lambda wildcards: REPRODUCTION_PARTS,
         code=package_files("reproduction", "io"),

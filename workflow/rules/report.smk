@@ -12,6 +12,9 @@ wildcard_constraints:
 
 rule audit_tables:
     """The data chapter's tables: raw files read, ledgers, quarantine and recodes per wave."""
+    threads: rule_threads("audit_tables")
+    resources:
+        **rule_resources("audit_tables"),
     input:
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         ledgers=expand("results/waves/{wave}/ledger.json", wave=WAVES),
@@ -57,6 +60,9 @@ rule audit_tables:
 
 rule exhibit_list:
     """exhibits.csv: every registered table and figure, its file, its rule, its chapter."""
+    threads: rule_threads("exhibit_list")
+    resources:
+        **rule_resources("exhibit_list"),
     input:
         code=package_files("report/exhibits", "io"),
         script=SCRIPTS / "report_exhibits.py",
@@ -77,6 +83,9 @@ rule exhibit_list:
 
 rule report_chapter:
     """One chapter of the report: notebooks/<stem>.py executed by papermill, normalised, HTML."""
+    threads: rule_threads("report_chapter")
+    resources:
+        **rule_resources("report_chapter"),
     input:
         source=NOTEBOOKS / "{stem}.py",
         exhibits=rules.exhibit_list.output.exhibits,
@@ -98,6 +107,9 @@ rule report_chapter:
 
 rule report_dictionary:
     """A copy of the data dictionary inside the report folder (the report is self-contained)."""
+    threads: rule_threads("report_dictionary")
+    resources:
+        **rule_resources("report_dictionary"),
     input:
         rules.data_dictionary.output.html,
     output:
@@ -112,6 +124,9 @@ if PREVIOUS:
 
     rule compare_releases:
         """Key estimates of the previous release and this one side by side."""
+        threads: rule_threads("compare_releases")
+        resources:
+            **rule_resources("compare_releases"),
         input:
             previous=previous_key_tables,
             current=current_key_tables,
@@ -133,6 +148,9 @@ if PREVIOUS:
 
 rule release_manifest:
     """manifest.json: hashes of raw files, codebook, config and every output; versions."""
+    threads: rule_threads("release_manifest")
+    resources:
+        **rule_resources("release_manifest"),
     input:
         outputs=release_outputs,
         wave_outputs=wave_outputs,
@@ -165,6 +183,9 @@ rule release_manifest:
 
 rule report_index:
     """The report's index page: release, waves, chapters, dictionary, exhibits, manifest."""
+    threads: rule_threads("report_index")
+    resources:
+        **rule_resources("report_index"),
     input:
         manifest=rules.release_manifest.output.manifest,
         exhibits=rules.exhibit_list.output.exhibits,
