@@ -2,22 +2,16 @@
 # Thin by design: configuration, its validation, one rule module per stage, the default target.
 # Run: `snakemake -c4` inside the environment (`make study` sets it up and runs this).
 
-import os
-import sys
-
 from snakemake.utils import min_version
 
 from reintegration.config import validate_config
+from reintegration.interpreter import put_first_on_path
 
 min_version("9.0")
 
-# Every rule's `python` is the interpreter running this Snakefile, whatever PATH says: its bin
-# directory goes first on PATH at parse time. Jobs inherit it, locally and on a SLURM node (the
-# executor plugin runs each job as `<this interpreter> -m snakemake ...`, which parses this file
-# again there), so neither an activated shell nor a venv on the node's PATH is needed.
-ENV_BIN = os.path.dirname(sys.executable)
-if os.environ.get("PATH", "").split(os.pathsep)[0] != ENV_BIN:
-    os.environ["PATH"] = os.pathsep.join([ENV_BIN, os.environ.get("PATH", "")])
+# Every rule's `python` is the interpreter running this Snakefile, whatever PATH says (also on a
+# SLURM node, where each job parses this file again with the same interpreter).
+put_first_on_path()
 
 
 configfile: "config/config.yaml"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from reintegration.interpreter import put_first_on_path
 from snakemake_runner import snakemake_command, tiny_workdir
 
 pytestmark = pytest.mark.e2e
@@ -51,3 +52,12 @@ def test_workflow_runs_from_the_venv_snakemake_with_a_path_without_the_venv(tmp_
     # the jobs that ran: generator, codebook check, extraction (each a `python` shell command)
     for rule in ("generate_synthetic", "check_codebook", "extract"):
         assert f"rule {rule}:" in result.stdout + result.stderr
+
+
+def test_interpreter_folder_goes_first_on_path_once():
+    environ = {"PATH": "/usr/bin:/bin"}
+    assert put_first_on_path(environ, "/opt/env/bin/python") == "/opt/env/bin:/usr/bin:/bin"
+    # parsed again (a job on a node, a group job): not added twice
+    assert put_first_on_path(environ, "/opt/env/bin/python") == "/opt/env/bin:/usr/bin:/bin"
+    empty: dict[str, str] = {}
+    assert put_first_on_path(empty, "/opt/env/bin/python") == "/opt/env/bin"

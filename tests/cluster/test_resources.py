@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
-from snakemake_runner import REPO, snakemake_command, snakemake_env, tiny_workdir
-
 from reintegration import resources
+from snakemake_runner import REPO, snakemake_command, snakemake_env, tiny_workdir
 
 RULE_FILES = sorted((REPO / "workflow" / "rules").glob("*.smk")) + [REPO / "Snakefile"]
 # Target-only rules run nothing, so no job is ever scheduled or submitted for them.
@@ -23,7 +21,10 @@ def _rule_blocks() -> dict[str, str]:
     blocks = {}
     for path in RULE_FILES:
         text = path.read_text(encoding="utf-8")
-        starts = [(m.start(), m.group(1), m.group(2)) for m in re.finditer(r"^([ ]*)rule (\w+):", text, re.M)]
+        starts = [
+            (m.start(), m.group(1), m.group(2))
+            for m in re.finditer(r"^([ ]*)rule (\w+):", text, re.M)
+        ]
         for i, (start, indent, name) in enumerate(starts):
             end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
             body = text[start:end]
@@ -84,9 +85,7 @@ print("RULES=" + json.dumps(rules, default=str))
 """,
         encoding="utf-8",
     )
-    out = subprocess.run(
-        [sys.executable, str(probe)], capture_output=True, text=True, timeout=300
-    )
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     line = next(x for x in out.stdout.splitlines() if x.startswith("RULES="))
     parsed = yaml.safe_load(line.removeprefix("RULES="))
@@ -142,7 +141,9 @@ def test_scale_is_read_from_the_synthetic_config_and_is_one_for_raw_data(tmp_pat
     synthetic.write_text("scale: 10\n", encoding="utf-8")
     config = {"data": {"source": "synthetic", "synthetic_config": str(synthetic)}}
     assert resources.data_scale(config) == 10.0
-    assert resources.data_scale({"data": {"source": "raw", "synthetic_config": str(synthetic)}}) == 1.0
+    assert (
+        resources.data_scale({"data": {"source": "raw", "synthetic_config": str(synthetic)}}) == 1.0
+    )
 
 
 def test_slurm_profile_groups_name_existing_rules():

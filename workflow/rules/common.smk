@@ -88,8 +88,8 @@ def folder_of(name, of="output"):
 
 
 # Job resources of every rule, from one table (workflow/resources.yaml; README "Running on a
-# cluster"). A rule declares `threads: rule_threads("name")` and
-# `resources: **rule_resources("name")`; a rule without a row stops the parse, naming it.
+# cluster"): each rule's threads come from rule_threads("name") and its resources from
+# **rule_resources("name"); a name without a row in the table stops the parse, naming it.
 from reintegration import resources as _resources
 
 RESOURCE_TABLE = _resources.load_table()
