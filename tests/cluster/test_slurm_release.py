@@ -30,6 +30,7 @@ pytestmark = [
 KEY = "cluster-test-key-not-secret"
 BOOTSTRAPS = ("chapter2_regression", "chapter3_selection")
 RELEASE = "results/releases/study-2020"
+PURGED = "purged"
 SUBMITTED = re.compile(r"has been submitted with SLURM jobid (\d+)")
 
 
@@ -46,7 +47,7 @@ def _job_state(job_id: str) -> str:
         ["scontrol", "show", "job", job_id], capture_output=True, text=True, check=False
     ).stdout
     match = re.search(r"JobState=(\w+)", out)
-    return match.group(1) if match else f"unknown ({out.strip() or 'purged'})"
+    return match.group(1) if match else PURGED
 
 
 def test_slurm_release_equals_local_release(tmp_path):
@@ -89,8 +90,11 @@ def test_slurm_release_equals_local_release(tmp_path):
     # Every job went through sbatch and SLURM saw each one complete; only `all` ran locally.
     job_ids = SUBMITTED.findall(text)
     assert job_ids, text[-3000:]
+    # slurmctld forgets a finished job MinJobAge (300 s) after it ends: earlier jobs are purged
+    # by now; none may have ended otherwise, and the last one (the report) must show COMPLETED.
     states = {job_id: _job_state(job_id) for job_id in job_ids}
-    assert set(states.values()) == {"COMPLETED"}, states
+    assert set(states.values()) <= {"COMPLETED", PURGED}, states
+    assert states[job_ids[-1]] == "COMPLETED", states
     local_rules = set(re.findall(r"^localrule (\w+):", text, re.M))
     assert local_rules <= {"all"}, local_rules
     for rule in BOOTSTRAPS:
