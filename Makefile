@@ -9,13 +9,20 @@ STAMP := $(VENV)/.installed
 CORES ?= 4
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: study test env lint format lock dry-run clean-results
+.PHONY: study test test-cluster env lint format lock dry-run clean-results
 
 study: $(STAMP)
 	$(BIN)/snakemake -c$(CORES)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The tiny study on a real one-node SLURM (root: .ci/slurm-up installs and starts it), every job
+# an sbatch job through profiles/slurm; its release must equal a local run's byte for byte.
+# The daemons started are stopped again, whatever the outcome.
+test-cluster: $(STAMP)
+	trap .ci/slurm-down EXIT; .ci/slurm-up && \
+	  REINTEGRATION_TEST_CLUSTER=1 $(BIN)/python -m pytest tests/cluster/test_slurm_release.py -v -s
 
 env: $(STAMP)
 
@@ -41,7 +48,7 @@ format: $(STAMP)
 # Re-resolve the pins from pyproject.toml (needs the registry); review the diff before committing.
 lock:
 	rm -rf /tmp/reintegration-lock-venv && $(PYTHON) -m venv /tmp/reintegration-lock-venv
-	/tmp/reintegration-lock-venv/bin/pip install --quiet -e '.[dev]'
+	/tmp/reintegration-lock-venv/bin/pip install --quiet -e '.[dev,cluster]'
 	$(PYTHON) workflow/scripts/write_lock.py --venv /tmp/reintegration-lock-venv --lock requirements.lock --conda environment.yml
 
 clean-results:

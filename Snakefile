@@ -5,8 +5,13 @@
 from snakemake.utils import min_version
 
 from reintegration.config import validate_config
+from reintegration.interpreter import put_first_on_path
 
 min_version("9.0")
+
+# Every rule's `python` is the interpreter running this Snakefile, whatever PATH says (also on a
+# SLURM node, where each job parses this file again with the same interpreter).
+put_first_on_path()
 
 
 configfile: "config/config.yaml"
@@ -29,6 +34,8 @@ include: "workflow/rules/chapter2.smk"
 include: "workflow/rules/chapter3.smk"
 # Release-level tables combining the chapters' parts (tables/reproduction.csv).
 include: "workflow/rules/release.smk"
+# Suppression log and k-anonymity table (the report shows them).
+include: "workflow/rules/disclosure.smk"
 # The release record and the report: keep this include last (it lists every module's outputs).
 include: "workflow/rules/report.smk"
 # The privacy scan of every release file: after the report (it reads all of the release).

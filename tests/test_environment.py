@@ -33,7 +33,8 @@ def test_environment_yml_mirrors_the_lock(repo):
 
 def test_top_level_dependencies_pinned_at_the_locked_version(repo):
     project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    declared = project["dependencies"] + extras["dev"] + extras["cluster"]
     pins = lock_pins(repo)
     for requirement in declared:
         name, version = requirement.split("==")

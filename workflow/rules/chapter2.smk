@@ -15,6 +15,9 @@ C2_CODE = package_files(
 
 rule chapter2_dataset:
     """One record per returnee (end of assistance, else latest), countries > min_records."""
+    threads: rule_threads("chapter2_dataset")
+    resources:
+        **rule_resources("chapter2_dataset"),
     input:
         records=rules.pool_records.output.records,
         codebook=CODEBOOK_FILES,
@@ -44,6 +47,9 @@ rule chapter2_dataset:
 
 rule chapter2_descriptives:
     """Country means and tiers, assistance shares, indicator distributions, scores by sex."""
+    threads: rule_threads("chapter2_descriptives")
+    resources:
+        **rule_resources("chapter2_descriptives"),
     input:
         data=rules.chapter2_dataset.output.data,
         programmes=rules.chapter2_dataset.output.programmes,
@@ -77,6 +83,9 @@ rule chapter2_descriptives:
 
 rule chapter2_regression:
     """Annex 3 (published) specification and the full specification, every outcome."""
+    threads: rule_threads("chapter2_regression")
+    resources:
+        **rule_resources("chapter2_regression"),
     input:
         data=rules.chapter2_dataset.output.data,
         programmes=rules.chapter2_dataset.output.programmes,
@@ -139,6 +148,9 @@ rule chapter2_regression:
 
 rule chapter2_trends:
     """Trendlines of Figure 2: score on years since return, per country and outcome."""
+    threads: rule_threads("chapter2_trends")
+    resources:
+        **rule_resources("chapter2_trends"),
     input:
         data=rules.chapter2_dataset.output.data,
         codebook=CODEBOOK_FILES,
@@ -171,6 +183,9 @@ rule chapter2_trends:
 
 rule chapter2_figures:
     """Figures 1-14 (and supplementary indicator figures), PNG and SVG."""
+    threads: rule_threads("chapter2_figures")
+    resources:
+        **rule_resources("chapter2_figures"),
     input:
         descriptives=rules.chapter2_descriptives.output,
         regression=rules.chapter2_regression.output,
@@ -205,6 +220,9 @@ rule chapter2_figures:
 
 rule chapter2_reproduction:
     """Chapter II rows of the reproduction check: each published number beside this run's."""
+    threads: rule_threads("chapter2_reproduction")
+    resources:
+        **rule_resources("chapter2_reproduction"),
     input:
         data=rules.chapter2_dataset.output.data,
         counts=rules.chapter2_dataset.output.counts,

@@ -43,6 +43,9 @@ C3_FIGURE_STEMS = [
 
 rule chapter3_panel:
     """Panel of returnees with >= 2 dated post-return RSS (phone survey linked), Table 4."""
+    threads: rule_threads("chapter3_panel")
+    resources:
+        **rule_resources("chapter3_panel"),
     input:
         records=C3_RECORDS,
         code=C3_CODE,
@@ -70,6 +73,9 @@ rule chapter3_panel:
 
 rule chapter3_panel_tables:
     """Means, indicator shares, balance, change regression (Figure 20), DiD, Annex 4."""
+    threads: rule_threads("chapter3_panel_tables")
+    resources:
+        **rule_resources("chapter3_panel_tables"),
     input:
         panel=rules.chapter3_panel.output.panel,
         code=C3_CODE,
@@ -94,6 +100,9 @@ rule chapter3_panel_tables:
 
 rule chapter3_selection:
     """Selection-adjusted DiD (IPW, doubly robust) and randomisation inference."""
+    threads: rule_threads("chapter3_selection")
+    resources:
+        **rule_resources("chapter3_selection"),
     input:
         panel=rules.chapter3_panel.output.panel,
         code=C3_CODE,
@@ -120,6 +129,9 @@ rule chapter3_selection:
 
 rule chapter3_retrospective:
     """Pre-migration vs first post-return RSS: dataset, paired tests, distributions."""
+    threads: rule_threads("chapter3_retrospective")
+    resources:
+        **rule_resources("chapter3_retrospective"),
     input:
         records=C3_RECORDS,
         codebook=CODEBOOK_FILES,
@@ -149,6 +161,9 @@ rule chapter3_retrospective:
 
 rule chapter3_morocco:
     """Morocco snapshot (indicative), with disclosure control."""
+    threads: rule_threads("chapter3_morocco")
+    resources:
+        **rule_resources("chapter3_morocco"),
     input:
         records=C3_RECORDS,
         code=C3_CODE,
@@ -172,6 +187,9 @@ rule chapter3_morocco:
 
 rule chapter3_figures:
     """Figures 15-31 and the selection-adjusted DiD figure."""
+    threads: rule_threads("chapter3_figures")
+    resources:
+        **rule_resources("chapter3_figures"),
     input:
         panel=rules.chapter3_panel.output.panel,
         means=rules.chapter3_panel_tables.output.means,
@@ -210,6 +228,9 @@ rule chapter3_figures:
 
 rule chapter3_reproduction:
     """Chapter III rows of the reproduction check."""
+    threads: rule_threads("chapter3_reproduction")
+    resources:
+        **rule_resources("chapter3_reproduction"),
     input:
         table4=rules.chapter3_panel.output.table4,
         match=rules.chapter3_panel.output.match,

@@ -3,6 +3,9 @@
 
 rule check_codebook:
     """Check the codebook tables (schemas and cross-table rules); fail listing every problem."""
+    threads: rule_threads("check_codebook")
+    resources:
+        **rule_resources("check_codebook"),
     input:
         tables=CODEBOOK_FILES,
         schemas=expand(
@@ -24,6 +27,9 @@ rule check_codebook:
 
 rule data_dictionary:
     """Render the codebook as a readable data dictionary (HTML and Markdown)."""
+    threads: rule_threads("data_dictionary")
+    resources:
+        **rule_resources("data_dictionary"),
     input:
         check=rules.check_codebook.output.report,
         tables=CODEBOOK_FILES,

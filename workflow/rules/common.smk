@@ -85,3 +85,22 @@ def folder_of(name, of="output"):
         return str(Path(first).parent)
 
     return folder
+
+
+# Job resources of every rule, from one table (workflow/resources.yaml; README "Running on a
+# cluster"): each rule's threads come from rule_threads("name") and its resources from
+# **rule_resources("name"); a name without a row in the table stops the parse, naming it.
+from reintegration import resources as _resources
+
+RESOURCE_TABLE = _resources.load_table()
+RESOURCE_SCALE = _resources.data_scale(config)
+
+
+def rule_resources(name):
+    """mem_mb and runtime (minutes) of rule `name`, scaled with the synthetic data's scale."""
+    return _resources.rule_resources(RESOURCE_TABLE, name, scale=RESOURCE_SCALE)
+
+
+def rule_threads(name):
+    """Threads of rule `name` (also the OMP/BLAS thread count Snakemake sets for its job)."""
+    return _resources.rule_threads(RESOURCE_TABLE, name)

@@ -10,6 +10,9 @@ wildcard_constraints:
 rule extract:
     """Read every export of a wave (inventory of every path); map headers; drop identifiers;
     pseudonymise ids. Reruns when a raw, codebook or links file's content changes (params)."""
+    threads: rule_threads("extract")
+    resources:
+        **rule_resources("extract"),
     input:
         raw=wave_raw_inputs,
         links=case_id_links_input,
@@ -57,6 +60,9 @@ except WaveDateError as error:
 
 rule clean:
     """Labels to values, typed dates, validation rules, duplicates; quarantine; ledger check."""
+    threads: rule_threads("clean")
+    resources:
+        **rule_resources("clean"),
     input:
         records=rules.extract.output.records,
         report=rules.extract.output.report,
@@ -91,6 +97,9 @@ rule clean:
 
 rule score:
     """Item, dimension and composite scores of every kept record of a wave."""
+    threads: rule_threads("score")
+    resources:
+        **rule_resources("score"),
     input:
         clean=rules.clean.output.clean,
         codebook=CODEBOOK_FILES,
@@ -110,6 +119,9 @@ rule score:
 
 rule pool_records:
     """The release's scored waves stacked (cross-wave duplicates dropped), release-scoped keys."""
+    threads: rule_threads("pool_records")
+    resources:
+        **rule_resources("pool_records"),
     input:
         scores=expand("results/waves/{wave}/scores.parquet", wave=WAVES),
         # Key fingerprints of the waves: pooling stops when they differ (issue 17).

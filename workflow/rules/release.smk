@@ -7,6 +7,9 @@ PUBLISHED = config["published"]
 
 rule check_published:
     """targets.yaml + checks.csv valid (ids, references, numbers): every problem at once."""
+    threads: rule_threads("check_published")
+    resources:
+        **rule_resources("check_published"),
     input:
         targets=PUBLISHED["targets"],
         checks=PUBLISHED["checks"],
@@ -23,6 +26,9 @@ rule check_published:
 
 rule reproduction:
     """Every published number beside this run's value: the chapters' parts, combined."""
+    threads: rule_threads("reproduction")
+    resources:
+        **rule_resources("reproduction"),
     input:
         parts=lambda wildcards: REPRODUCTION_PARTS,
         code=package_files("reproduction", "io"),

@@ -12,6 +12,9 @@ wildcard_constraints:
 
 rule audit_tables:
     """The data chapter's tables: raw files read, ledgers, quarantine and recodes per wave."""
+    threads: rule_threads("audit_tables")
+    resources:
+        **rule_resources("audit_tables"),
     input:
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         ledgers=expand("results/waves/{wave}/ledger.json", wave=WAVES),
@@ -65,6 +68,9 @@ rule audit_tables:
 
 rule exhibit_list:
     """exhibits.csv: every registered table and figure, its file, its rule, its chapter."""
+    threads: rule_threads("exhibit_list")
+    resources:
+        **rule_resources("exhibit_list"),
     input:
         code=package_files("report/exhibits", "io"),
         script=SCRIPTS / "report_exhibits.py",
@@ -89,6 +95,9 @@ REPORT_SOURCES = sorted(set(report_sources()) | {str(f) for f in rules.audit_tab
 
 rule report_files:
     """Copies of the release's tables and figures inside report/, marked when synthetic."""
+    threads: rule_threads("report_files")
+    resources:
+        **rule_resources("report_files"),
     input:
         files=REPORT_SOURCES,
         code=package_files("report/marking", "io"),
@@ -109,6 +118,9 @@ rule report_files:
 
 rule report_chapter:
     """One chapter of the report: notebooks/<stem>.py executed by papermill, normalised, HTML."""
+    threads: rule_threads("report_chapter")
+    resources:
+        **rule_resources("report_chapter"),
     input:
         source=NOTEBOOKS / "{stem}.py",
         exhibits=rules.exhibit_list.output.exhibits,
@@ -135,6 +147,9 @@ rule report_chapter:
 
 rule report_dictionary:
     """The data dictionary inside the report folder, with the report's banner and navigation."""
+    threads: rule_threads("report_dictionary")
+    resources:
+        **rule_resources("report_dictionary"),
     input:
         page=rules.data_dictionary.output.html,
         code=package_files("report/pages", "report/marking", "io"),
@@ -155,6 +170,9 @@ if PREVIOUS:
 
     rule compare_releases:
         """Key estimates of the previous release and this one side by side."""
+        threads: rule_threads("compare_releases")
+        resources:
+            **rule_resources("compare_releases"),
         input:
             previous=previous_key_tables,
             current=current_key_tables,
@@ -176,6 +194,9 @@ if PREVIOUS:
 
 rule release_manifest:
     """manifest.json: hashes of raw files, codebook, config and every output; versions."""
+    threads: rule_threads("release_manifest")
+    resources:
+        **rule_resources("release_manifest"),
     input:
         outputs=release_outputs,
         wave_outputs=wave_outputs,
@@ -214,6 +235,9 @@ rule release_manifest:
 
 rule report_index:
     """The report's index page: release, waves, chapters, dictionary, exhibits, manifest."""
+    threads: rule_threads("report_index")
+    resources:
+        **rule_resources("report_index"),
     input:
         manifest=rules.release_manifest.output.manifest,
         exhibits=rules.exhibit_list.output.exhibits,

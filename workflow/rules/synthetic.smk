@@ -5,6 +5,9 @@ if config["data"]["source"] == "synthetic":
 
     rule generate_synthetic:
         """Generate the seeded synthetic raw exports into <raw_dir>/<wave>/, with truth files."""
+        threads: rule_threads("generate_synthetic")
+        resources:
+            **rule_resources("generate_synthetic"),
         input:
             config=config["data"]["synthetic_config"],
             schema=SCHEMAS / "synthetic.schema.yaml",
