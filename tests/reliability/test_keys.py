@@ -186,6 +186,33 @@ def test_k_anonymity_counts_persons_per_quasi_identifier_class():
         k_anonymity(df, dates="week")
 
 
+def test_k_anonymity_table_passes_on_a_not_estimable_dataset():
+    """A first delivery whose cross-country dataset was not built (no country above the
+    minimum) still gets its k-anonymity table: the dataset's row states the reason."""
+    import pandas as pd
+    from reintegration.privacy import k_anonymity_table
+
+    records = pd.DataFrame(
+        [
+            {
+                "country": "GIN",
+                "sex": "male",
+                "age": 30,
+                "return_type": "avrr",
+                "person_key": f"p{i}",
+                "return_date": "2019-05-01",
+            }
+            for i in range(5)
+        ]
+    )
+    skipped = pd.DataFrame({"status": ["not estimable"], "reason": ["no country above 50"]})
+    table = k_anonymity_table({"records": records, "cross_country": skipped}, k=5)
+    row = table[table["dataset"] == "cross_country"]
+    assert len(row) == 1 and row["status"].iloc[0] == "not estimable"
+    assert "no country above 50" in row["reason"].iloc[0]
+    assert table.loc[table["dataset"] == "records", "records_k_below"].tolist() == [0, 0, 0]
+
+
 @pytest.mark.e2e
 def test_dry_run_reports_env_and_file_disagreeing(tmp_path):
     """The issue: a dry run said "Nothing to be done" with a different key in the file."""

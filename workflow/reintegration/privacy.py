@@ -131,7 +131,8 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
     cannot be read are passed over (extraction has already refused or skipped them).
     """
     from reintegration.data.formats import FormatIndex
-    from reintegration.data.readers import BadFileError, read_file
+    from reintegration.data.inventory import scan
+    from reintegration.data.readers import DEFAULT_LIMITS, BadFileError, read_source
 
     index = FormatIndex(codebook)
     v = codebook.variables
@@ -141,11 +142,11 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
         folder = Path(wave_dir)
         if not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() not in (".csv", ".xlsx"):
-                continue
+        # The extraction's own inventory: subfolders, archive members and every kind it reads.
+        sources, _, _ = scan(folder, DEFAULT_LIMITS, skip_unknown=True)
+        for source in sources:
             try:
-                content = read_file(path, index)
+                content = read_source(source.data, source.kind, index, source.name, DEFAULT_LIMITS)
             except (BadFileError, ValueError):
                 continue
             for table in content.tables:
@@ -411,11 +412,20 @@ def k_anonymity(
 
 
 def k_anonymity_table(datasets: dict[str, pd.DataFrame], *, k: int = 5) -> pd.DataFrame:
-    """:func:`k_anonymity` of each ``{name: records}`` at each return-date resolution."""
+    """:func:`k_anonymity` of each ``{name: records}`` at each return-date resolution.
+
+    A dataset its stage wrote as "not estimable" (columns ``status``/``reason``, no records)
+    gets one row carrying that status and reason instead of measures.
+    """
     rows = []
     for name in sorted(datasets):
+        data = datasets[name]
+        if "status" in data.columns and data["status"].eq("not estimable").any():
+            reason = f"{name} not built: {data['reason'].iloc[0]}"
+            rows.append({"dataset": name, "k": k, "status": "not estimable", "reason": reason})
+            continue
         for dates in DATE_FORMATS:
-            res = k_anonymity(datasets[name], k=k, dates=dates)
+            res = k_anonymity(data, k=k, dates=dates)
             rows.append({"dataset": name, "return_date": dates, "k": k, **res})
     out = pd.DataFrame(rows)
     out.insert(2, "quasi_identifiers", " + ".join(QUASI_IDENTIFIERS))
