@@ -78,3 +78,13 @@ def test_diagnostics_long_table(panel):
     assert ess.loc["control", "ess"] <= ess.loc["control", "n"]
     est = diag[diag["table"] == "estimators"].set_index("method")
     assert set(est.index) == {"ra", "ipw", "dr"}
+
+
+def test_diagnostics_of_a_separated_propensity_model_say_why(panel):
+    r = panel.copy()
+    base = r["score_composite_first"].astype(float)
+    r["mentored"] = base < base.median()
+    with pytest.warns(RuntimeWarning, match="cannot be fitted"):
+        diag = selection_diagnostics(r, dimensions=["composite"], min_programme_count=5, min_cell=5)
+    assert diag[["table", "status"]].values.tolist() == [["all", "not estimable"]]
+    assert "propensity" in diag["reason"].iloc[0]

@@ -5,6 +5,8 @@
 ``estimators``, ``trimming``) with a ``table`` and a ``dimension`` column, on the persons and
 covariates of :func:`reintegration.chapter3.selection.selection_adjusted_did`. Overlap counts
 of 1 to ``min_cell - 1`` persons are blanked (disclosure control; ``suppressed`` marks them).
+A dimension whose propensity model cannot be fitted gets one row ``table == "all"`` with
+``status`` "not estimable" and the ``reason``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 
 from reintegration.chapter3.panel import DIMENSIONS
 from reintegration.chapter3.selection import analysis_covariates, analysis_long
+from reintegration.estimable import NOT_ESTIMABLE
 from reintegration.stats import RowsDroppedWarning, drdid_diagnostics
 
 __all__ = ["DIAGNOSTIC_TABLES", "selection_diagnostics"]
@@ -38,16 +41,23 @@ def selection_diagnostics(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)
             long = analysis_long(data, dim, covariates)
-            tables = drdid_diagnostics(
-                long,
-                outcome="score",
-                unit="panel_id",
-                treated="treated",
-                post="post",
-                covariates=covariates,
-                categorical=categorical,
-                conf_level=conf_level,
-            )
+            try:
+                tables = drdid_diagnostics(
+                    long,
+                    outcome="score",
+                    unit="panel_id",
+                    treated="treated",
+                    post="post",
+                    covariates=covariates,
+                    categorical=categorical,
+                    conf_level=conf_level,
+                )
+            except ValueError as error:  # e.g. the propensity model separates: say so, go on
+                reason = f"propensity model cannot be fitted: {error}"
+                warnings.warn(f"selection diagnostics ({dim}): {reason}", RuntimeWarning, 2)
+                row = {"table": "all", "dimension": dim, "status": NOT_ESTIMABLE, "reason": reason}
+                parts.append(pd.DataFrame([row]))
+                continue
         overlap = tables["overlap"]
         small = (overlap["n"] > 0) & (overlap["n"] < min_cell)
         overlap["n"] = overlap["n"].astype("Int64").mask(small)
