@@ -213,7 +213,7 @@ def test_full_spec_blanks_terms_absorbed_by_country_clusters(labels):
     assert len(absorbed) == data["country"].nunique()  # intercept + G - 1 country terms
     blanked = set(clu.index[clu["note"] != ""])
     assert blanked == absorbed
-    assert clu.loc["countryGIN", "note"].startswith("not identified under clustering")
+    assert clu.loc["countryGIN", "note"].startswith("not identified under clustering by 'country'")
     for col in ("std_error", "statistic", "p_value", "conf_low", "conf_high", "p_value_boot"):
         assert clu.loc[sorted(absorbed), col].isna().all(), col
     assert clu.loc[sorted(absorbed), "estimate"].tolist() == pytest.approx(

@@ -258,7 +258,7 @@ def fit_full(
                     data,
                     outcome=outcome,
                     terms=terms,
-                    cluster="_cluster",
+                    cluster=country,  # the clusters are the countries (named in the note)
                     categorical={country: reference},
                 )
             tidy = blank_unidentified(tidy, notes)
