@@ -189,3 +189,36 @@ def test_usable_indicators_leaves_out_rare_ones():
     kept, dropped = usable_indicators(df, ["a", "b", "c"], min_count=5)
     assert kept == ["a"]
     assert set(dropped) == {"b", "c"}
+
+
+def test_full_spec_blanks_terms_absorbed_by_country_clusters(labels):
+    """With countries as clusters, the intercept and the country indicators are constant
+    within every cluster: their clustered SE/statistic/p-value are blanked with a note, their
+    estimates kept; every other term (and the whole HC3 block) keeps its inference."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data, _ = build_cross_country(make_records(seed=5), min_records=50, labels=labels)
+        tidy, _ = fit_full(
+            data,
+            outcome="score_economic",
+            country="country",
+            reference="NGA",
+            indicators=["assist_training"],
+            bootstrap_B=19,
+            seed=3,
+        )
+    clu = tidy[tidy["vcov"] == "cluster"].set_index("term")
+    hc3 = tidy[tidy["vcov"] == "HC3"].set_index("term")
+    absorbed = {"(Intercept)", *(t for t in clu.index if t.startswith("country"))}
+    assert len(absorbed) == data["country"].nunique()  # intercept + G - 1 country terms
+    blanked = set(clu.index[clu["note"] != ""])
+    assert blanked == absorbed
+    assert clu.loc["countryGIN", "note"].startswith("not identified under clustering by 'country'")
+    for col in ("std_error", "statistic", "p_value", "conf_low", "conf_high", "p_value_boot"):
+        assert clu.loc[sorted(absorbed), col].isna().all(), col
+    assert clu.loc[sorted(absorbed), "estimate"].tolist() == pytest.approx(
+        hc3.loc[sorted(absorbed), "estimate"].tolist(), rel=1e-12
+    )
+    kept = clu.drop(index=sorted(absorbed))
+    assert kept["std_error"].gt(0).all() and kept["p_value_boot"].between(0, 1).all()
+    assert (hc3["note"] == "").all() and hc3["std_error"].gt(0).all()

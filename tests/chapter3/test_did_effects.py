@@ -141,7 +141,9 @@ def test_selection_adjusted_did_removes_planted_selection_bias():
     assert plain - effect > 0.015  # the planted selection biases the plain DiD
     assert abs(ipw - effect) < 0.01 and abs(dr - effect) < 0.01
     assert abs(ipw - effect) < abs(plain - effect) / 2
-    assert table["ri_B"].eq(99).all() and table.loc["plain", "ri_p_value"] == pytest.approx(0.01)
+    assert table.loc["plain", "B_requested"] == 99 and table.loc[
+        "plain", "ri_p_value"
+    ] == pytest.approx(0.01)
 
 
 def test_selection_table_is_seeded_and_validates(panel):

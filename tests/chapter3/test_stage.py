@@ -41,6 +41,8 @@ def _run(tmp, records_path, repo, *, figures=False):
     stage.make_selection(
         panel=tmp / "data" / "panel.parquet",
         out=t / "did_selection_adjusted.csv",
+        diagnostics_out=t / "selection_diagnostics.csv",
+        max_failure_share=0.01,
         ipw_methods=["ipw", "dr"],
         ipw_B=20,
         ipw_seed=1,
@@ -106,7 +108,7 @@ def test_stages_write_everything_deterministically(tmp_path, records, repo):
     files = sorted(
         p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
     )
-    assert len(files) == 18
+    assert len(files) == 19
     for f in files:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     pngs = {p.stem for p in (tmp_path / "a" / "figures").glob("*.png")}

@@ -93,9 +93,11 @@ rule chapter3_panel_tables:
         ),
         min_cell=C3_MIN_CELL,
         vcov=PANEL_CFG["change_regression_vcov"],
+        min_clusters=PANEL_CFG["min_clusters"],
     shell:
         "python {input.script:q} --panel {input.panel:q} {params.args}"
-        " --min-cell {params.min_cell:q} --vcov {params.vcov:q} > {log:q} 2>&1"
+        " --min-cell {params.min_cell:q} --vcov {params.vcov:q}"
+        " --min-clusters {params.min_clusters:q} > {log:q} 2>&1"
 
 
 rule chapter3_selection:
@@ -111,18 +113,26 @@ rule chapter3_selection:
         table=exhibit(
             f"{C3_TABLES}/chapter3_did_selection_adjusted.csv", "Selection-adjusted DiD table", "chapter3"
         ),
+        diagnostics=exhibit(
+            f"{C3_TABLES}/chapter3_selection_diagnostics.csv",
+            "Selection-adjusted DiD diagnostics (overlap, balance, ESS, estimators, trimming)",
+            "chapter3",
+        ),
     log:
         f"logs/releases/{RELEASE}/chapter3_selection.log",
     params:
         methods=" ".join(PANEL_CFG["ipw"]["methods"]),
         ipw_B=PANEL_CFG["ipw"]["B"],
         ipw_seed=PANEL_CFG["ipw"]["seed"],
+        max_failure_share=PANEL_CFG["ipw"]["max_failure_share"],
         ri_B=PANEL_CFG["randomisation"]["B"],
         ri_seed=PANEL_CFG["randomisation"]["seed"],
         min_cell=C3_MIN_CELL,
     shell:
         "python {input.script:q} --panel {input.panel:q} --out {output.table:q}"
+        " --diagnostics {output.diagnostics:q}"
         " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
+        " --max-failure-share {params.max_failure_share:q}"
         " --ri-B {params.ri_B:q} --ri-seed {params.ri_seed:q} --min-cell {params.min_cell:q}"
         " > {log:q} 2>&1"
 

@@ -25,9 +25,14 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(f"--{name.replace('_', '-')}", required=True, help=f"{name} table (csv)")
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--vcov", default="HC3", help="change regression covariance (HC3, HC1, ...)")
+    p.add_argument("--min-clusters", type=int, default=10, help="panel.min_clusters")
     a = p.parse_args(argv)
     make_panel_tables(
-        panel=a.panel, out={n: getattr(a, n) for n in TABLES}, min_cell=a.min_cell, vcov=a.vcov
+        panel=a.panel,
+        out={n: getattr(a, n) for n in TABLES},
+        min_cell=a.min_cell,
+        vcov=a.vcov,
+        min_clusters=a.min_clusters,
     )
     return 0
 

@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ri-B", type=int, required=True)
     p.add_argument("--ri-seed", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--max-failure-share", type=float, required=True)
+    p.add_argument("--diagnostics", required=True)
     a = p.parse_args(argv)
     make_selection(
         panel=a.panel,
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         ri_B=a.ri_B,
         ri_seed=a.ri_seed,
         min_cell=a.min_cell,
+        max_failure_share=a.max_failure_share,
+        diagnostics_out=a.diagnostics,
     )
     return 0
 

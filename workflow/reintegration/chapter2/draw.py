@@ -36,6 +36,8 @@ def _coefficients_full(full: pd.DataFrame, *, title: str, note: str):
         (full["vcov"] == "cluster")
         & (full["term"] != "(Intercept)")
         & ~full["term"].str.startswith("country")
+        # terms whose clustered inference is empty (absorbed by the clusters), see `note`
+        & (full["note"].fillna("").astype(str) == "")
     )
     return _coefficients(
         full[keep], label_col="label", p_col="p_value_boot", title=title, note=note

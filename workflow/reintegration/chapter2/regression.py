@@ -21,8 +21,9 @@ Nigeria, the largest sample); each assistance type as its own 0/1 indicator (so 
 with two programmes contributes both, without duplicating the person); age, female, years
 since return; HC3 and country-clustered (CR1, t with G - 1 df) standard errors and wild
 cluster bootstrap (WCR) p-values for the clustered version. Country coefficients are not
-bootstrapped: with clusters = countries, each country effect is identified by a single
-cluster and its clustered standard error is not informative (said in the glance table).
+bootstrapped: with clusters = countries, the country terms (and the intercept) are absorbed
+by the clusters (:func:`reintegration.stats.unidentified_terms`), so in the clustered block
+their SE, statistic, p-value and interval are left empty and the ``note`` column says why.
 """
 
 from __future__ import annotations
@@ -33,7 +34,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reintegration.stats import RowsDroppedWarning, WildBootstrap, check_choice, check_columns, ols
+from reintegration.stats import (
+    RowsDroppedWarning,
+    WildBootstrap,
+    blank_unidentified,
+    check_choice,
+    check_columns,
+    ols,
+    unidentified_terms,
+)
 
 __all__ = [
     "OTHER_COUNTRIES",
@@ -194,7 +203,7 @@ def fit_full(
     -------
     (tidy, glance)
         ``tidy``: ``term, estimate, std_error, statistic, p_value, conf_low, conf_high,
-        vcov, p_value_boot``; ``glance``: one row per vcov with n, R², vcov type, clusters,
+        vcov, p_value_boot, note`` (``note``: why a term's clustered inference is empty); ``glance``: one row per vcov with n, R², vcov type, clusters,
         bootstrap settings.
     """
     vcov = list(vcov)
@@ -233,6 +242,7 @@ def fit_full(
         tidy = res.tidy.copy()
         tidy["vcov"] = v
         tidy["p_value_boot"] = np.nan
+        tidy["note"] = ""
         glance = res.glance.copy()
         glance["bootstrap_B"] = pd.array([pd.NA], dtype="Int64")
         glance["bootstrap_weights"] = ""
@@ -241,6 +251,17 @@ def fit_full(
             tidy["p_value_boot"] = tidy["term"].map(pb).astype(float)
             glance["bootstrap_B"] = pd.array([int(res.bootstrap["B"].iloc[0])], dtype="Int64")
             glance["bootstrap_weights"] = bootstrap_weights
+        if v == "cluster":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RowsDroppedWarning)  # reported by the fit
+                notes = unidentified_terms(
+                    data,
+                    outcome=outcome,
+                    terms=terms,
+                    cluster=country,  # the clusters are the countries (named in the note)
+                    categorical={country: reference},
+                )
+            tidy = blank_unidentified(tidy, notes)
         glance["reference_country"] = reference
         blocks.append(tidy)
         glances.append(glance)

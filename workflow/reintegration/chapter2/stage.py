@@ -256,8 +256,9 @@ def _fit_full(df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_c
         glance["outcome"] = regression.outcome_label(outcome)
         glance["indicators_dropped"] = "; ".join(f"{k}: {v}" for k, v in dropped.items())
         glance["note"] = (
-            "cluster = country: a country coefficient is identified by one cluster, so its "
-            "clustered SE and p-value are not informative and it is not bootstrapped"
+            "cluster = country: the country terms and the intercept are absorbed by the "
+            "clusters, so their clustered SE, statistic and p-value are left empty (column "
+            "`note` of the table) and they are not bootstrapped"
         )
         full_parts.append(tidy)
         full_glances.append(glance)

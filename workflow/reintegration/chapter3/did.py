@@ -140,8 +140,13 @@ def did_table(
     dimensions: Sequence[str] = DIMENSIONS,
     conf_level: float = 0.95,
     tolerance: float = 1e-9,
+    min_clusters: int = 10,
 ) -> pd.DataFrame:
-    """Tidy DiD table (see the module docstring); columns :data:`DID_COLUMNS`."""
+    """Tidy DiD table (see the module docstring); columns :data:`DID_COLUMNS`.
+
+    ``min_clusters`` (config ``panel.min_clusters``): fewer treated or comparison clusters
+    (persons) than this make :func:`did_2x2` warn that its clustered p-value over-rejects.
+    """
     rows = []
     scopes = ["pooled", *sorted(panel["country"].unique())]
     for dim in dimensions:
@@ -162,6 +167,7 @@ def did_table(
                 treated="treated",
                 post="post",
                 conf_level=conf_level,
+                min_clusters=min_clusters,
             )
             two = two.set_index("term").loc["treated:post"]
             change = did_change(

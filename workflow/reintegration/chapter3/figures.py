@@ -503,7 +503,7 @@ def figure_selection(table: pd.DataFrame):
     ax.set_xlabel("DiD estimate (change in score, 95% CI)")
     ax.set_title("DiD: plain vs selection-adjusted")
     ax.legend(loc="lower right", fontsize=8)
-    B = int(table["ri_B"].iloc[0])
+    B = int(table.loc[table["method"] == "plain", "B_requested"].iloc[0])
     _note(fig, f"RI p: randomisation inference, mentoring permuted within country (B = {B})")
     return fig
 

@@ -7,13 +7,19 @@ HC1):
 
 * ``ipw``: ATT of the change weighted by the mentoring propensity (Abadie 2005; normalised
   weights), and ``dr``: doubly robust (Sant'Anna & Zhao 2020), both from
-  :func:`reintegration.stats.did_ipw` with a seeded bootstrap over persons; covariates:
-  baseline composite, country, female, age, programmes;
+  :func:`reintegration.stats.did_ipw` with a seeded bootstrap over persons stratified by
+  mentoring and country (every resample keeps both groups); covariates: baseline composite,
+  country, female, age, programmes. Both SEs are reported: the bootstrap one (``std_error``,
+  the interval) and the analytic influence-function one (``std_error_analytic``);
 * randomisation inference for the plain DiD: mentoring permuted within country
   (:func:`reintegration.stats.did_randomisation_inference`), seeded, B permutations.
 
-The randomisation p-value is reported on every row of the dimension (it belongs to the plain
-DiD statistic; it is the same sharp-null test whatever the estimator row).
+Bootstrap accounting on every row: ``B_requested``, ``B_used``, resamples redrawn or fitted
+with a reduced covariate set, failures by cause; the plain row carries the permutations'
+accounting. When more than ``panel.ipw.max_failure_share`` of the resamples fail (or the
+propensity model cannot be fitted at all) the row's ``status`` is "not estimable" with the
+``reason`` and no interval. The randomisation p-value is reported on every row of the
+dimension (it belongs to the plain DiD statistic; the same sharp-null test whatever the row).
 """
 
 from __future__ import annotations
@@ -21,15 +27,30 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from reintegration.chapter3.did import regression_programmes
 from reintegration.chapter3.panel import DIMENSIONS, panel_long, score_column
 from reintegration.stats import RowsDroppedWarning, did_change, did_ipw, did_randomisation_inference
+from reintegration.stats.resampling import FAILURE_CAUSES
 
-__all__ = ["SELECTION_COLUMNS", "selection_adjusted_did"]
+__all__ = [
+    "SELECTION_COLUMNS",
+    "analysis_covariates",
+    "analysis_long",
+    "selection_adjusted_did",
+]
 
 METHODS = ("ipw", "dr")
+#: Bootstrap accounting columns of :func:`reintegration.stats.did_ipw`.
+ACCOUNT_COLUMNS = (
+    "B_requested",
+    "B_used",
+    "n_redrawn",
+    "n_reduced",
+    *(f"failures_{c}" for c in FAILURE_CAUSES),
+)
 SELECTION_COLUMNS = [
     "dimension",
     "method",
@@ -39,19 +60,23 @@ SELECTION_COLUMNS = [
     "p_value",
     "conf_low",
     "conf_high",
+    "std_error_analytic",
+    "std_error_bootstrap",
     "ri_p_value",
-    "ri_B",
     "n_persons",
     "n_treated",
     "n_control",
-    "B",
+    *ACCOUNT_COLUMNS,
     "covariates",
     "inference",
+    "status",
+    "reason",
 ]
 
 
 #: The estimate columns every row of the table carries (plain, IPW and DR alike).
 ESTIMATE_KEYS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
+MAX_FAILURE_KEY = "panel.ipw.max_failure_share"
 
 
 def selection_adjusted_did(
@@ -64,12 +89,15 @@ def selection_adjusted_did(
     ri_B: int = 999,
     ri_seed: int = 20201,
     min_programme_count: int,
+    max_failure_share: float = 0.01,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
     """Plain, IPW and DR DiD per dimension with the within-country randomisation p-value.
 
     Returns one row per dimension and method (``plain``, then ``methods``); columns
-    :data:`SELECTION_COLUMNS`.
+    :data:`SELECTION_COLUMNS`. ``max_failure_share``: largest share of bootstrap resamples
+    that may fail before an IPW/DR row is "not estimable" (config
+    ``panel.ipw.max_failure_share``).
     """
     methods = [methods] if isinstance(methods, str) else list(methods)
     bad = [m for m in methods if m not in METHODS]
@@ -77,6 +105,29 @@ def selection_adjusted_did(
         raise ValueError(
             f"`methods` must be a non-empty subset of {list(METHODS)!r}; got {methods!r}"
         )
+    data, covariates, categorical = analysis_covariates(panel, min_programme_count)
+    rows = []
+    for dim in dimensions:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RowsDroppedWarning)
+            long = analysis_long(data, dim, covariates)
+            plain = _plain_row(long, dim, ri_B=ri_B, ri_seed=ri_seed, conf_level=conf_level)
+        rows.append(plain)
+        base = {k: plain[k] for k in ("dimension", "ri_p_value", "n_persons", "n_treated")}
+        base["n_control"] = plain["n_control"]
+        base["covariates"] = " + ".join(covariates)
+        for method in methods:
+            spec = {"covariates": covariates, "categorical": categorical, "method": method}
+            boot = {"B": ipw_B, "seed": ipw_seed, "max_failure_share": max_failure_share}
+            rows.append({**base, **_adjusted_row(long, spec, boot, conf_level)})
+    out = pd.DataFrame(rows)
+    for col in ACCOUNT_COLUMNS:
+        out[col] = out[col].astype("Int64")
+    return out[SELECTION_COLUMNS]
+
+
+def analysis_covariates(panel: pd.DataFrame, min_programme_count: int):
+    """The panel with numeric covariates, the covariate list and the categorical reference."""
     data = panel.copy()
     data["baseline_composite"] = data[f"{score_column('composite')}_first"].astype(float)
     data["female"] = data["female"].astype(float)
@@ -89,105 +140,100 @@ def selection_adjusted_did(
     if len(countries) > 1:
         covariates.insert(1, "country")
         categorical = {"country": countries[-1]}
-    rows = []
-    for dim in dimensions:
+    return data, covariates, categorical
+
+
+def analysis_long(data: pd.DataFrame, dim: str, covariates: Sequence[str]) -> pd.DataFrame:
+    """Long two-period data of ``dim`` for the persons every estimator uses."""
+    long = panel_long(data, dimension=dim, extra=[c for c in covariates if c != "country"])
+    # the baseline composite is a covariate of every dimension: persons without it cannot
+    # enter the propensity model, so all three estimators use the same persons
+    long = long.loc[long.groupby("panel_id")["baseline_composite"].transform("count") == 2]
+    return long.dropna(subset=["female", "age"])
+
+
+def _plain_row(long: pd.DataFrame, dim: str, *, ri_B, ri_seed, conf_level) -> dict:
+    """Plain change-score DiD (HC1) with the randomisation p-value and its accounting."""
+    keys = dict(outcome="score", unit="panel_id", treated="treated", post="post")
+    ri = did_randomisation_inference(long, **keys, seed=ri_seed, strata="country", B=ri_B)
+    ri = ri.iloc[0]
+    plain = did_change(long, **keys, vcov="HC1", conf_level=conf_level)
+    plain = plain.set_index("term").loc["treated"]
+    return {
+        "dimension": dim,
+        "method": "plain",
+        **{k: float(plain[k]) for k in ESTIMATE_KEYS},
+        "std_error_analytic": float("nan"),
+        "std_error_bootstrap": float("nan"),
+        "ri_p_value": float(ri["p_value"]),
+        "n_persons": int(ri["n_units"]),
+        "n_treated": int(ri["n_treated"]),
+        "n_control": int(ri["n_control"]),
+        # the plain row's resampling is the permutation test: a relabelling cannot fail
+        "B_requested": int(ri["B_requested"]),
+        "B_used": int(ri["B_used"]),
+        "n_redrawn": 0,
+        "n_reduced": 0,
+        **{f"failures_{c}": 0 for c in FAILURE_CAUSES},
+        "covariates": "",
+        "inference": (f"HC1 t; randomisation p permuting mentoring within country (B = {ri_B})"),
+        "status": str(ri["status"]),
+        "reason": str(ri["reason"]),
+    }
+
+
+def _adjusted_row(long: pd.DataFrame, spec: dict, boot: dict, conf_level: float) -> dict:
+    """One IPW or DR row from :func:`did_ipw`, or a not-estimable row saying why."""
+    method, B = spec["method"], int(boot["B"])
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)
-            long = panel_long(data, dimension=dim, extra=[c for c in covariates if c != "country"])
-            # the baseline composite is a covariate of every dimension: persons without it
-            # cannot enter the propensity model, so all three estimators use the same persons
-            long = long.loc[long.groupby("panel_id")["baseline_composite"].transform("count") == 2]
-            long = long.dropna(subset=["female", "age"])
-            ri = did_randomisation_inference(
+            res = did_ipw(
                 long,
                 outcome="score",
                 unit="panel_id",
                 treated="treated",
                 post="post",
-                seed=ri_seed,
+                **spec,
+                **boot,
                 strata="country",
-                B=ri_B,
+                conf_level=conf_level,
+                config_key=MAX_FAILURE_KEY,
             ).iloc[0]
-            plain = (
-                did_change(
-                    long,
-                    outcome="score",
-                    unit="panel_id",
-                    treated="treated",
-                    post="post",
-                    vcov="HC1",
-                    conf_level=conf_level,
-                )
-                .set_index("term")
-                .loc["treated"]
-            )
-        n = int(ri["n_units"])
-        base = {
-            "dimension": dim,
-            "ri_p_value": float(ri["p_value"]),
-            "ri_B": int(ri_B),
-            "n_persons": n,
-            "n_treated": int(ri["n_treated"]),
-            "n_control": int(ri["n_control"]),
-            "covariates": " + ".join(covariates),
-        }
-        rows.append(
-            {
-                **base,
-                "method": "plain",
-                **{k: float(plain[k]) for k in ESTIMATE_KEYS},
-                "B": pd.NA,
-                "covariates": "",
-                "inference": "HC1 t; randomisation p permuting mentoring within country",
-            }
+    except ValueError as error:
+        # Too few persons for the propensity model (e.g. perfect separation in a small
+        # panel): say so in the table instead of stopping the release.
+        warnings.warn(
+            f"selection-adjusted DiD ({method}) not estimable: {error}",
+            RuntimeWarning,
+            stacklevel=2,
         )
-        for method in methods:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RowsDroppedWarning)
-                    res = did_ipw(
-                        long,
-                        outcome="score",
-                        unit="panel_id",
-                        treated="treated",
-                        post="post",
-                        covariates=covariates,
-                        categorical=categorical,
-                        method=method,
-                        seed=ipw_seed,
-                        B=ipw_B,
-                        conf_level=conf_level,
-                    ).iloc[0]
-            except ValueError as error:
-                # Too few persons for the propensity model (e.g. perfect separation in a small
-                # panel): say so in the table instead of stopping the release.
-                warnings.warn(
-                    f"selection-adjusted DiD ({dim}, {method}) not estimable: {error}",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
-                rows.append(
-                    {
-                        **base,
-                        "method": method,
-                        **dict.fromkeys(
-                            ESTIMATE_KEYS,
-                            float("nan"),
-                        ),
-                        "B": int(ipw_B),
-                        "inference": f"not estimable: {error}",
-                    }
-                )
-                continue
-            rows.append(
-                {
-                    **base,
-                    "method": method,
-                    **{k: float(res[k]) for k in ESTIMATE_KEYS},
-                    "B": int(ipw_B),
-                    "inference": f"bootstrap over persons (B = {ipw_B}), normal interval",
-                }
-            )
-    out = pd.DataFrame(rows)
-    out["B"] = out["B"].astype("Int64")
-    return out[SELECTION_COLUMNS]
+        return {
+            "method": method,
+            **dict.fromkeys([*ESTIMATE_KEYS, "std_error_analytic", "std_error_bootstrap"], np.nan),
+            "B_requested": B,
+            "B_used": 0,
+            "n_redrawn": 0,
+            "n_reduced": 0,
+            **{f"failures_{c}": 0 for c in FAILURE_CAUSES},
+            "inference": "",
+            "status": "not estimable",
+            "reason": f"{error}",
+        }
+    row = {"method": method, **{k: float(res[k]) for k in ESTIMATE_KEYS}}
+    row.update({k: res[k] for k in ("std_error_analytic", "std_error_bootstrap", "status")})
+    row.update({k: int(res[k]) for k in ACCOUNT_COLUMNS})
+    row["reason"] = str(res["reason"])
+    used = int(res["B_used"])
+    row["inference"] = (
+        f"bootstrap over persons within mentoring x country (B = {used} of {B}), normal "
+        f"interval; {int(res['n_redrawn'])} resample(s) redrawn, {int(res['n_reduced'])} "
+        "with a reduced covariate set"
+    )
+    if row["status"] != "ok":
+        warnings.warn(
+            f"selection-adjusted DiD ({method}) not estimable: {row['reason']}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return row

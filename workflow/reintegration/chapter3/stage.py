@@ -128,7 +128,12 @@ def _require_panel(res, match, countries, present, min_cell, limit) -> None:
 
 
 def make_panel_tables(
-    *, panel: str | Path, out: dict[str, str | Path], min_cell: int, vcov: str
+    *,
+    panel: str | Path,
+    out: dict[str, str | Path],
+    min_cell: int,
+    vcov: str,
+    min_clusters: int = 10,
 ) -> None:
     """Means, indicator shares, balance, change regression (+ glance), DiD, effect sizes."""
     from reintegration.chapter3 import descriptives, did, effect_sizes
@@ -145,7 +150,7 @@ def make_panel_tables(
         tidy, glance = did.change_regression(p, vcov=vcov, min_programme_count=min_cell)
         tables["change_regression"] = tidy
         tables["change_regression_glance"] = glance
-        tables["did"] = did.did_table(p)
+        tables["did"] = did.did_table(p, min_clusters=min_clusters)
         tables["effect_sizes"] = effect_sizes.annex4_table(p)
         print(tables["did"].to_string(index=False))
         print(tables["effect_sizes"].to_string(index=False))
@@ -167,11 +172,18 @@ def make_selection(
     ri_B: int,
     ri_seed: int,
     min_cell: int,
+    max_failure_share: float = 0.01,
+    diagnostics_out: str | Path | None = None,
 ) -> None:
-    """Selection-adjusted DiD; programmes held by fewer than ``min_cell`` are left out."""
+    """Selection-adjusted DiD (+ its DR-DiD diagnostics when ``diagnostics_out`` is given);
+    programmes held by fewer than ``min_cell`` are left out."""
     from reintegration.chapter3.selection import selection_adjusted_did
+    from reintegration.chapter3.selection_diagnostics import selection_diagnostics
 
     p = _read(panel)
+    paths = {"table": out}
+    if diagnostics_out is not None:
+        paths["diagnostics"] = diagnostics_out
 
     def compute():
         require_inputs("chapter3 selection-adjusted DiD", panel=p)
@@ -183,13 +195,19 @@ def make_selection(
             ri_B=ri_B,
             ri_seed=ri_seed,
             min_programme_count=min_cell,
+            max_failure_share=max_failure_share,
         )
         print(table.to_string(index=False))
-        return {"table": table}
+        outputs = {"table": table}
+        if diagnostics_out is not None:
+            outputs["diagnostics"] = selection_diagnostics(
+                p, min_programme_count=min_cell, min_cell=min_cell
+            )
+        return outputs
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        run_stage("chapter3 selection-adjusted DiD", compute, {"table": out})
+        run_stage("chapter3 selection-adjusted DiD", compute, paths)
     _log_warnings(caught)
 
 
