@@ -140,6 +140,56 @@ def test_random_tables_recover_nothing():
         assert not ((shown > 0) & (shown < K)).any()
 
 
+def crosstab(counts: dict) -> pd.DataFrame:
+    """Long table ``country, answer, count, n, share`` of ``{country: {answer: count}}`` with
+    the ``ALL`` row (column sums) added."""
+    answers = list(next(iter(counts.values())))
+    counts = {"ALL": {a: sum(r[a] for r in counts.values()) for a in answers}, **counts}
+    recs = [(c, a, v) for c, row in counts.items() for a, v in row.items()]
+    df = pd.DataFrame(recs, columns=["country", "answer", "count"])
+    df["n"] = df.groupby("country")["count"].transform("sum")
+    df["share"] = df["count"] / df["n"].where(df["n"] > 0)
+    return df
+
+
+def gate_and_attack(df: pd.DataFrame) -> tuple[pd.DataFrame, list, list]:
+    out = quiet(
+        protect_counts, df, min_cell=K, row=["country"], col="answer", totals={"country": "ALL"}
+    )
+    spec = Spec(row=["country"], col="answer", totals={"country": "ALL"})
+    return out, attack(out, spec, min_cell=K), attack(out, spec, min_cell=K, aware=True)
+
+
+def test_zero_column_total_gives_no_hidden_zero_back():
+    """The seeded release's leak (chapter2_indicator_distributions, physical security): M has
+    3 returnees, so all its cells are primary, its "very unsafe" = 0 among them; nobody
+    anywhere answered "very unsafe", so the published ALL "very unsafe" = 0 pins every hidden
+    cell of that column at 0 (counts are >= 0), whatever else is hidden. By hand: the column
+    has no published non-zero cell to add, so only hiding the zero total frees M's zero; the
+    ALL row then needs non-zero partners (its smallest two, b = 18 and a = 24)."""
+    df = crosstab({"G": {"a": 10, "b": 8, "vu": 0}, "S": {"a": 12, "b": 9, "vu": 0},
+                   "M": {"a": 2, "b": 1, "vu": 0}})  # fmt: skip
+    out, plain, aware = gate_and_attack(df)
+    assert plain == [] and aware == []
+    got = {(r.country, r.answer): r.suppression for r in out.itertuples()}
+    assert {a for a in ("a", "b", "vu") if got[("ALL", a)] == "secondary"} == {"a", "b", "vu"}
+    assert all(got[("M", a)] == "primary" for a in ("a", "b", "vu"))
+
+
+def test_hidden_n_tied_to_one_hidden_cell_gives_nothing_back():
+    """Each equation holds the local conditions, yet the system solves: r2's only non-zero
+    answer is c3, so hiding r2's n and c3 gives n(r2) = c3(r2), and the n margin and the c3
+    margin then say the same thing: n(r5) + n(r2) = 10 = c3(r5) + c3(r2), so n(r5) = c3(r5)
+    and r5's other (hidden, primary) cells are 0. The audit finds it and hides more."""
+    rows = [[0, 30, 0, 0, 2], [6, 15, 0, 0, 9], [0, 0, 0, 9, 0], [9, 3, 0, 15, 4],
+            [15, 3, 0, 30, 0], [0, 0, 0, 1, 0]]  # fmt: skip
+    df = crosstab({f"r{i}": {f"c{j}": v for j, v in enumerate(r)} for i, r in enumerate(rows)})
+    out, plain, aware = gate_and_attack(df)
+    assert plain == [] and aware == []
+    shown = pd.to_numeric(out["count"], errors="coerce")
+    assert not ((shown > 0) & (shown < K)).any()
+
+
 def test_suppression_log_names_cells_never_values():
     out = quiet(protect_counts, dist(24, {"a": 10, "b": 13, "c": 1}), min_cell=K, row=["item"],
                 col="answer")  # fmt: skip

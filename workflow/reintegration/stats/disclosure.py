@@ -19,7 +19,17 @@ equation that contains a suppressed cell:
    ``min_cell`` returnees (so the hidden remainder is not itself a small cell).
 
 While an equation breaks a condition, its smallest published non-zero cell is suppressed as
-well (inner cells before totals), until every equation holds or has no such cell left. A suppressed
+well (inner cells before totals), until every equation holds or has no such cell left. With
+no published non-zero cell left, the total is 0 and pins all its hidden cells at 0 (counts
+are >= 0; e.g. a small group's zero where nobody gave that answer), so that zero total is
+suppressed; its other equations then need non-zero partners.
+
+**The audit.** Equation-wise conditions miss systems that solve jointly (a hidden ``n`` whose
+row has one hidden non-zero answer says ``n = answer``, and two margins then coincide). So
+the gate then attacks its own result as an outsider would: for every hidden cell the least
+and greatest integer >= 0 all margins allow (a primary answer count in 0..min_cell-1, as the
+log tells); while one is pinned, a partner in its equations is suppressed and the rule runs
+again. No suppressed cell, zero or not, can be solved from the published margins. A suppressed
 ``n`` blanks every share of its row (share = count / n would give ``n`` back), and a
 suppressed count blanks its share. Means with an ``ALL`` row are protected the same way on
 ``n`` (a pooled mean and ``n`` give back a single suppressed group's mean).
@@ -34,7 +44,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ._validation import CellsSuppressedWarning, check_columns, check_positive_int
 
@@ -136,8 +148,26 @@ def _same_but(q: tuple, r: tuple, d: int) -> bool:
 
 
 def _protect_grid(values: dict, eqs: list[dict], min_cell: int, primary: set) -> dict:
-    """Kinds ``{cell: PRIMARY | SECONDARY}`` after the secondary rule (module docstring)."""
+    """Kinds ``{cell: PRIMARY | SECONDARY}`` after the secondary rule and the audit (module
+    docstring): the local rule, then while the audit solves a hidden cell, one more partner
+    in that cell's equations (its smallest published cell, as in the rule)."""
     kind = {c: PRIMARY for c in primary}
+    while True:
+        _local_rule(values, eqs, min_cell, kind)
+        solved = _solved(values, eqs, min_cell, kind)
+        picks = [_partner(eq, values, kind) for c in solved for eq in eqs if c in _cells(eq)]
+        picks = [c for c in picks if c is not None]
+        if not picks:
+            return kind  # nothing solved, or nothing left to hide
+        kind[picks[0]] = SECONDARY
+
+
+def _cells(eq: dict) -> list:
+    return [eq["total"], *eq["parts"]]
+
+
+def _local_rule(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> None:
+    """Conditions 1-3 of the module docstring, equation by equation (updates ``kind``)."""
     changed = True
     while changed:
         changed = False
@@ -156,14 +186,65 @@ def _protect_grid(values: dict, eqs: list[dict], min_cell: int, primary: set) ->
             )
             if ok:
                 continue
-            shown = [c for c in cells if c not in kind and values[c] > 0]
-            if not shown:
+            pick = _partner(eq, values, kind)
+            if pick is None:
                 continue
-            pick = min(shown, key=lambda c: (c == eq["total"], values[c]))
             kind[pick] = SECONDARY
             changed = True
             break  # start again from the first equation: rows before margins, fewer picks
-    return kind
+
+
+def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
+    """Hidden cells the published cells pin down: for each, the smallest and largest integer
+    value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
+    A primary answer count is known to lie in 0..min_cell-1 (the log says primary); a
+    binary count's complement (n - count) is hidden with it."""
+    hidden = set(kind)
+    hidden |= {(r, (s, YES if a == NO else NO)) for (r, c) in kind if c != N_CELL
+               for (s, a) in [c] if a in (YES, NO)}  # fmt: skip
+    unknown = sorted(hidden, key=str)
+    if not unknown:
+        return []
+    index = {c: i for i, c in enumerate(unknown)}
+    a_rows, rhs = [], []
+    for eq in eqs:  # sum(parts) - total = 0
+        coef, b = np.zeros(len(unknown)), 0.0
+        for c, sign in [(p, 1.0) for p in eq["parts"]] + [(eq["total"], -1.0)]:
+            if c in index:
+                coef[index[c]] += sign
+            else:
+                b -= sign * values[c]
+        if coef.any():
+            a_rows.append(coef)
+            rhs.append(b)
+    if not a_rows:
+        return []
+    bounded = [kind.get(c) == PRIMARY and c[1] != N_CELL and c[1][1] not in (YES, NO)
+               for c in unknown]  # fmt: skip
+    bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
+    cons = LinearConstraint(np.array(a_rows), rhs, rhs)
+    ints = np.ones(len(unknown))
+    solved = []
+    for c, i in index.items():
+        obj = np.zeros(len(unknown))
+        obj[i] = 1.0
+        lo = milp(obj, constraints=cons, integrality=ints, bounds=bounds)
+        hi = milp(-obj, constraints=cons, integrality=ints, bounds=bounds)
+        if lo.status == 0 and hi.status == 0 and round(lo.fun) == round(-hi.fun):
+            solved.append(c)
+    return solved
+
+
+def _partner(eq: dict, values: dict, kind: dict):
+    """The cell to suppress next in a failing equation: its smallest published non-zero cell
+    (inner cells before the total). With none, the published total is 0 and pins every
+    hidden cell at 0 (counts are >= 0), so the zero total itself is suppressed; its own
+    equations then need non-zero partners. None when nothing published is left."""
+    cells = [eq["total"], *eq["parts"]]
+    shown = [c for c in cells if c not in kind and values[c] > 0]
+    if shown:
+        return min(shown, key=lambda c: (c == eq["total"], values[c]))
+    return eq["total"] if eq["total"] not in kind else None
 
 
 def _grid_kinds(block: pd.DataFrame, *, row, col, split, n, count, totals, min_cell) -> dict:
