@@ -111,11 +111,6 @@ def test_check_names():
             check_names([bad], what="wave", where="x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="symlink refusal lands with helper deliv's wave inventory (data/inventory.py); "
-    "remove this marker when it is merged",
-)
 def test_symlink_in_wave_folder_is_refused(tmp_path):
     outside = tmp_path / "elsewhere" / "other_people.csv"
     write_csv(outside, "case_management", [{**RECORD_A, "case_id": "GIN-2019-000999"}])
