@@ -29,7 +29,12 @@ rule suppression_log:
         code=package_files("stats/", "io"),
         script=SCRIPTS / "suppression_log.py",
     output:
-        log_table=SUPPRESSION_LOG,
+        log_table=exhibit(
+            SUPPRESSION_LOG,
+            "Suppression log",
+            "data_audit",
+            caption="../report/audit_suppression_log.rst",
+        ),
     log:
         f"logs/releases/{RELEASE}/suppression_log.log",
     shell:
@@ -48,7 +53,12 @@ rule k_anonymity:
         code=package_files("privacy", "io", "data/"),
         script=SCRIPTS / "k_anonymity.py",
     output:
-        table=K_ANONYMITY,
+        table=exhibit(
+            K_ANONYMITY,
+            "k-anonymity of the record-level data",
+            "data_audit",
+            caption="../report/audit_k_anonymity.rst",
+        ),
     log:
         f"logs/releases/{RELEASE}/k_anonymity.log",
     params:
