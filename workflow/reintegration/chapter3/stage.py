@@ -331,21 +331,28 @@ def make_reproduction(
     def csv(name):
         return pd.read_csv(inputs[name], keep_default_na=True)
 
+    names = {"regression": "change_regression", "shares": "indicator_shares"}
+    tables = {
+        k: csv(names.get(k, k))
+        for k in (
+            "table4",
+            "means",
+            "did",
+            "effect_sizes",
+            "regression",
+            "shares",
+            "retrospective_tests",
+            "morocco_summary",
+            "morocco_change",
+            "phone_match",
+        )
+    }
+    tables["retrospective"] = _read(inputs["retrospective"])
     table = chapter3_reproduction(
         load_targets(targets),
         checks=load_checks(checks),
         iso={name: code for code, name in _country_names(codebook).items()},
-        table4=csv("table4"),
-        means=csv("means"),
-        did=csv("did"),
-        effect_sizes=csv("effect_sizes"),
-        regression=csv("change_regression"),
-        shares=csv("indicator_shares"),
-        retrospective=_read(inputs["retrospective"]),
-        retrospective_tests=csv("retrospective_tests"),
-        morocco_summary=csv("morocco_summary"),
-        morocco_change=csv("morocco_change"),
-        phone_match=csv("phone_match"),
+        tables=tables,
     )
     write_csv(table, out)
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):

@@ -312,11 +312,11 @@ CHAPTER_FINDINGS = {
         panel,
         mentoring,
         effect_size,
-        lambda t: reproduction(t, "panel", "the panel (Chapter III)"),
+        lambda t: reproduction(t, "Chapter III: panel", "the panel (Chapter III)"),
     ],
     "retrospective_morocco": [
         retrospective,
-        lambda t: reproduction(t, "retrospective", "the retrospective comparison"),
+        lambda t: reproduction(t, "Chapter III: retrospective", "the retrospective comparison"),
     ],
     "reproduction": [reproduction],
     "release_comparison": [comparison],
