@@ -166,6 +166,7 @@ def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, re
         assert f"Annex 4 Cohen's d {dim}" in quantities
     assert set(table["section"]) == {
         "Chapter III: panel",
+        "Chapter III: indicator trends",
         "Chapter III: retrospective",
         "Chapter III: Morocco",
         "Chapter III: phone survey",
@@ -175,3 +176,16 @@ def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, re
     # the fixture is calibrated for the DiD finding (planted effect), not the published levels
     did_row = table[table["quantity"].str.contains("Difference in differences")].iloc[0]
     assert bool(did_row["within_tolerance"])
+    # a stated direction of an indicator trend: last-RSS share minus first-RSS share
+    from reintegration.chapter3 import descriptives
+
+    shares = descriptives.indicator_shares(panel, min_cell=5).set_index(
+        ["indicator", "country", "group", "time"]
+    )["share"]
+    up = (
+        shares[("can_borrow", "GIN", "all", "last")] - shares[("can_borrow", "GIN", "all", "first")]
+    )
+    row = table.set_index("quantity").loc["Figure 26: can borrow money, Guinea"]
+    assert row["section"] == "Chapter III: indicator trends"
+    assert bool(row["within_tolerance"]) is bool(up > 0)
+    assert f"(change {up:.3f})" in row["reproduced"]
