@@ -15,7 +15,7 @@ from reintegration.io import write_csv, write_text
 from reintegration.published import load_checks, load_targets
 from reintegration.stats import suppress_small_cells
 
-from . import dataset, descriptives, regression, reproduction, trends
+from . import dataset, descriptives, regression, reproduction, sample_tables, trends
 from .labels import OUTCOMES, PUBLISHED_COUNTRIES, PUBLISHED_PROGRAMMES, load_labels
 from .notes import regression_notes as _notes
 from .outputs import DESCRIPTIVE_TABLES
@@ -121,8 +121,8 @@ def _descriptive_tables(df, long, *, labels, min_cell, a_above, c_at_or_below) -
             ],
             ignore_index=True,
         ),
-        "figure_ns": descriptives.figure_ns(df, long, labels=labels),
-        "by_sex": descriptives.scores_by_sex(df, labels=labels, min_cell=min_cell),
+        "figure_ns": sample_tables.figure_ns(df, long, labels=labels),
+        "by_sex": sample_tables.scores_by_sex(df, labels=labels, min_cell=min_cell),
     }
 
 
