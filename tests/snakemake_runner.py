@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config" / "tiny"
 
@@ -64,29 +62,9 @@ def run_snakemake(
     return result
 
 
-def merged(base: dict, overlay: dict) -> dict:
-    """``base`` with ``overlay`` on top, key by key (as Snakemake merges --configfile files)."""
-    out = dict(base)
-    for key, value in overlay.items():
-        both = isinstance(value, dict) and isinstance(base.get(key), dict)
-        out[key] = merged(base[key], value) if both else value
-    return out
-
-
-def tiny_config() -> dict:
-    """The tiny test configuration: config/config.yaml with the overlay tests/config/tiny/."""
-
-    def load(path: Path) -> dict:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    return merged(load(REPO / "config" / "config.yaml"), load(TINY / "config.yaml"))
-
-
 def tiny_workdir(workdir: Path) -> Path:
-    """``workdir`` with the repository's config/ and the tiny configuration as config.yaml
-    (the default config merged with the tiny overlay, so tests may edit one complete file)."""
+    """``workdir`` with the repository's config/ and the tiny configuration as config.yaml."""
     shutil.copytree(REPO / "config", workdir / "config")
     shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
-    text = yaml.safe_dump(tiny_config(), sort_keys=False, allow_unicode=True)
-    (workdir / "config" / "config.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
     return workdir
