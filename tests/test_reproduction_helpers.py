@@ -174,3 +174,34 @@ def test_no_published_number_typed_in_the_chapter_packages():
             ):
                 found.append(f"{path.parent.name}/{path.name}:{node.lineno} {node.value}")
     assert found == []
+
+
+def test_not_estimable_input_gives_not_computed_rows_with_the_published_side():
+    import pandas as pd
+    from reintegration.chapter2.quantities import QUANTITIES
+    from reintegration.reproduction import evaluate
+
+    checks = pd.DataFrame(
+        [
+            {
+                "id": "n",
+                "section": "Chapter II: figure Ns",
+                "finding": "cross_country.figure_ns",
+                "quantity": "figure_n",
+                "where": "quantity=economic_satisfaction",
+                "for_each": "",
+                "published": "=cross_country.figure_ns.economic_satisfaction",
+                "compare": "within_relative",
+                "tolerance": "0.02",
+                "why": "2% (= {tol:.0f}); answering {items}",
+            }
+        ]
+    )
+    blank = pd.DataFrame({"status": ["not estimable"], "reason": ["no returnees"]})
+    table = evaluate(
+        checks, quantities=QUANTITIES, tables={"figure_ns": blank}, ctx={}, targets=load_targets()
+    )
+    row = table.iloc[0]
+    assert row["published"] == 4915 and row["reproduced"] == "not computed: no returnees"
+    assert not row["within_tolerance"]
+    assert row["tolerance_rule"] == "2% (= 98); answering NA"

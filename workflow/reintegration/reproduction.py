@@ -205,6 +205,13 @@ def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+class _Fields(dict):
+    """The fields of a ``why`` text; one an extractor could not give (not computed) reads NA."""
+
+    def __missing__(self, key: str) -> str:
+        return "NA"
+
+
 def evaluate_check(check: dict, *, quantity: Quantity, tables, ctx, targets, finding_text):
     """One expanded checks.csv row as a reproduction row (standard columns)."""
     from reintegration.estimable import reason_of
@@ -228,7 +235,7 @@ def evaluate_check(check: dict, *, quantity: Quantity, tables, ctx, targets, fin
     why, _, if_missed = why.partition("{if_missed}")
     if if_missed and not holds:
         why += if_missed
-    rule = why.format_map({**text, **fields, **value.extra})
+    rule = why.format_map(_Fields({**text, **fields, **value.extra}))
     label = quantity.label.format_map(text)
     if value.shown is None:
         row = numeric_row(
