@@ -294,27 +294,28 @@ def make_figures(
     out_dir: str | Path,
     min_cell: int,
     data_source: str,
-) -> None:
-    from reintegration.chapter3.figures import draw_all
+) -> list[Path]:
+    """Every figure of :data:`reintegration.chapter3.outputs.FIGURES`, drawn by its function
+    in chapter3/figures.py from the tables it names and saved as ``out_dir/<stem>.png`` (+ .svg)."""
+    from reintegration.chapter3 import figures
+    from reintegration.chapter3.outputs import FIGURES, PARQUET_INPUTS
+    from reintegration.figures.style import apply_style, save_figure
 
-    def csv(name):
-        return pd.read_csv(inputs[name])
-
-    draw_all(
-        out_dir=out_dir,
-        panel=_read(inputs["panel"]),
-        means=csv("means"),
-        shares=csv("indicator_shares"),
-        regression=csv("change_regression"),
-        did=csv("did"),
-        selection=csv("did_selection_adjusted"),
-        distributions=csv("retrospective_distributions"),
-        morocco_change=csv("morocco_change"),
-        morocco_answers=csv("morocco_answers"),
-        min_cell=min_cell,
-        data_source=data_source,
-        country_names=_country_names(codebook),
-    )
+    tables = {
+        k: _read(path) if k in PARQUET_INPUTS else pd.read_csv(path) for k, path in inputs.items()
+    }
+    context = {"min_cell": min_cell, "names": {**_country_names(codebook), "all": "both countries"}}
+    apply_style()
+    paths = []
+    for stem, spec in FIGURES.items():
+        draw = getattr(figures, spec.draw)
+        fig = draw(
+            *(tables[t] for t in spec.tables), **spec.args, **{c: context[c] for c in spec.context}
+        )
+        path = Path(out_dir) / f"{stem}.png"
+        save_figure(fig, path, data_source=data_source)
+        paths.append(path)
+    return paths
 
 
 def make_reproduction(
