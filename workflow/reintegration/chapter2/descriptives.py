@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import check_columns, group_means
 from reintegration.stats.disclosure import protect_counts, protect_means
 
@@ -44,52 +45,9 @@ DISTRIBUTION_ITEMS = (
     "psy_able_to_stay",
     "psy_wish_psych_support",
 )
-#: Binary readings of items used by the report's text: name -> (item, answers counted, label).
-BINARY_INDICATORS = {
-    "satisfied_economic": (
-        "eco_satisfaction",
-        ("satisfied", "very_satisfied"),
-        "satisfied or very satisfied with economic situation",
-    ),
-    "food_reduced": (
-        "eco_food_insecurity",
-        ("rarely", "sometimes", "often", "very_often"),
-        "reduced food quantity or quality in the last month (any answer except never)",
-    ),
-    "able_to_borrow": ("eco_borrow_ability", ("yes",), "able to borrow money"),
-    "borrow_frequent": (
-        "eco_borrow_frequency",
-        ("often", "very_often"),
-        "borrows often or very often",
-    ),
-    "network_good": (
-        "psy_support_network",
-        ("good", "very_good"),
-        "support network good or very good",
-    ),
-    "discrimination": (
-        "psy_discrimination",
-        ("sometimes", "often", "very_often"),
-        "feels discriminated sometimes, often or very often",
-    ),
-    "unsafe": (
-        "psy_physical_security",
-        ("unsafe", "very_unsafe"),
-        "feels unsafe or very unsafe outside the home",
-    ),
-    "family_tension": (
-        "psy_family_tension",
-        ("sometimes", "often", "very_often"),
-        "family tension sometimes, often or very often",
-    ),
-    "able_to_stay": ("psy_able_to_stay", ("yes",), "feels able to stay"),
-    "not_able_to_stay": ("psy_able_to_stay", ("no",), "does not feel able to stay"),
-    "wish_psych_support": (
-        "psy_wish_psych_support",
-        ("yes",),
-        "wishes specialised psychological support",
-    ),
-}
+#: Binary readings of items used by the report's text: name -> (item, answers counted, label),
+#: defined in config/codebook/indicators.csv (column chapter2).
+BINARY_INDICATORS = chapter_indicators("chapter2")
 TIER_ORDER = ("A", "B", "C")
 
 
