@@ -307,7 +307,7 @@ def comparison(tables: Path) -> str | None:
 
 CHAPTER_FINDINGS = {
     "data_audit": [ledger, quarantine],
-    "chapter2": [tiers, programmes, lambda t: reproduction(t, "Chapter II", "Chapter II")],
+    "chapter2": [tiers, programmes, lambda t: reproduction(t, "Chapter II:", "Chapter II")],
     "chapter3": [
         panel,
         mentoring,
