@@ -298,11 +298,12 @@ def make_figures(
     """Every figure of :data:`reintegration.chapter3.outputs.FIGURES`, drawn by its function
     in chapter3/figures.py from the tables it names and saved as ``out_dir/<stem>.png`` (+ .svg)."""
     from reintegration.chapter3 import figures
-    from reintegration.chapter3.outputs import FIGURES, PARQUET_INPUTS
+    from reintegration.chapter3.outputs import FIGURE_INPUTS, FIGURES, PARQUET_INPUTS
     from reintegration.figures.style import apply_style, save_figure
 
     tables = {
-        k: _read(path) if k in PARQUET_INPUTS else pd.read_csv(path) for k, path in inputs.items()
+        k: _read(inputs[k]) if k in PARQUET_INPUTS else pd.read_csv(inputs[k])
+        for k in FIGURE_INPUTS
     }
     context = {"min_cell": min_cell, "names": {**_country_names(codebook), "all": "both countries"}}
     apply_style()
