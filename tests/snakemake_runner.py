@@ -7,10 +7,13 @@ is on ``sys.path`` when pytest runs from the repository).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config" / "tiny"
@@ -62,11 +65,71 @@ def run_snakemake(
     return result
 
 
+def merged(base: dict, overlay: dict) -> dict:
+    """``base`` with ``overlay`` on top, key by key (as Snakemake merges --configfile files)."""
+    out = dict(base)
+    for key, value in overlay.items():
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        out[key] = merged(base[key], value) if both else value
+    return out
+
+
+def _leaves(node: dict, path: tuple = ()) -> list[tuple[tuple, object]]:
+    out = []
+    for key, value in node.items():
+        if isinstance(value, dict):
+            out += _leaves(value, (*path, key))
+        else:
+            out.append(((*path, key), value))
+    return out
+
+
+_KEY = re.compile(r"^( *)([A-Za-z_][\w-]*):( ?)(.*?)$")
+
+
+def overlay_text(text: str, overlay: dict) -> str:
+    """The YAML ``text`` (block style) with each leaf of ``overlay`` put in its line; comments
+    and layout kept, so tests may still edit the result line by line."""
+    lines = text.splitlines()
+    for path, value in _leaves(overlay):
+        stack: list[tuple[int, str]] = []
+        for i, line in enumerate(lines):
+            m = _KEY.match(line)
+            if not m:
+                continue
+            indent = len(m.group(1))
+            stack = [(d, k) for d, k in stack if d < indent] + [(indent, m.group(2))]
+            if tuple(k for _, k in stack) == path:
+                flow = yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
+                lines[i] = f"{m.group(1)}{m.group(2)}: {flow.removesuffix('...').strip()}"
+                break
+        else:
+            raise KeyError(f"tiny overlay key {'.'.join(path)} is not in config/config.yaml")
+    return "\n".join(lines) + "\n"
+
+
+def tiny_config_text() -> str:
+    """config/config.yaml with the tiny overlay (tests/config/tiny/config.yaml) applied."""
+    base = (REPO / "config" / "config.yaml").read_text(encoding="utf-8")
+    overlay = yaml.safe_load((TINY / "config.yaml").read_text(encoding="utf-8"))
+    text = overlay_text(base, overlay)
+    if yaml.safe_load(text) != merged(yaml.safe_load(base), overlay):
+        raise AssertionError("tiny overlay: the patched text does not equal the merged config")
+    return text
+
+
+def tiny_config() -> dict:
+    """The tiny test configuration as a mapping."""
+    return yaml.safe_load(tiny_config_text())
+
+
 def tiny_workdir(workdir: Path) -> Path:
-    """``workdir`` with the repository's config/ and the tiny configuration as config.yaml."""
+    """``workdir`` with the repository's config/ and the tiny configuration as config.yaml:
+    config/config.yaml with the overlay tests/config/tiny/config.yaml applied in place (one
+    complete file, so a test may edit it; its comments and layout are the default's)."""
     shutil.copytree(REPO / "config", workdir / "config")
     shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
-    shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
+    (workdir / "config" / "config.yaml").write_text(tiny_config_text(), encoding="utf-8")
     return workdir
 
 

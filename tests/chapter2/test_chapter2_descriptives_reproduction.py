@@ -17,7 +17,7 @@ from reintegration.chapter2.descriptives import (
     indicator_shares,
     programme_indicator_shares,
 )
-from reintegration.chapter2.reproduction import coefficient_rows, share_tolerance
+from reintegration.chapter2.reproduction import chapter2_rows
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +105,73 @@ def test_programme_shares_count_each_programme(data, labels):
     assert tot["share"] == pytest.approx((trained["psy_able_to_stay"] == "yes").mean())
 
 
+def _annex_checks(why="|diff| <= 2 published SE (SE = {se:g}){miss}{if_missed}; note"):
+    row = {
+        "id": "x",
+        "section": "Chapter II: Annex 3",
+        "finding": "regression.coefficients",
+        "quantity": "annex3_coefficient",
+        "where": "outcome={o}; term={key}",
+        "for_each": "regression.coefficients.{o}",
+        "published": "@",
+        "compare": "within_se",
+        "tolerance": "2; 3",
+        "why": why,
+    }
+    return pd.DataFrame(
+        [
+            {
+                **row,
+                "where": row["where"].replace("{o}", o),
+                "for_each": row["for_each"].replace("{o}", o),
+            }
+            for o in ("economic", "composite")
+        ]
+    )
+
+
+def _rows(published, tidy):
+    targets = {"regression": {"coefficients": published}}
+    tables = {"published_tidy": tidy}
+    table = chapter2_rows(targets=targets, checks=_annex_checks(), labels=_Labels(), tables=tables)
+    return table.set_index("quantity")
+
+
+class _Labels:
+    choices = {"countries": {}}
+
+
 def test_share_tolerance_is_rounding_plus_two_binomial_se():
-    assert share_tolerance(0.42, 5000) == pytest.approx(0.005 + 2 * math.sqrt(0.42 * 0.58 / 5000))
-    assert share_tolerance(0.5, 0) == 0.005
+    """binomial: 0.005 + 2 sqrt(p (1 - p) / n) at the published p; 0.005 alone without n."""
+    checks = pd.DataFrame(
+        [
+            {
+                "id": "s",
+                "section": "Chapter II: findings",
+                "finding": "f",
+                "quantity": "share",
+                "where": "label=q; indicator=i; country=ALL",
+                "for_each": "",
+                "published": "0.42",
+                "compare": "binomial",
+                "tolerance": "0.005; 2",
+                "why": "{n} {tol:.6f}",
+            }
+        ]
+    )
+    tol = 0.005 + 2 * math.sqrt(0.42 * 0.58 / 5000)
+    for got, n, within in (
+        (0.42 + tol * 0.99, 5000, True),
+        (0.42 + tol * 1.01, 5000, False),
+        (0.424, 0, True),
+        (0.426, 0, False),
+    ):
+        shares = pd.DataFrame({"indicator": ["i"], "country": ["ALL"], "share": [got], "n": [n]})
+        row = chapter2_rows(
+            targets={}, checks=checks, labels=_Labels(), tables={"shares": shares}
+        ).iloc[0]
+        assert bool(row["within_tolerance"]) is within, (got, n)
+    assert row["tolerance_rule"] == "0 0.005000"
 
 
 def test_coefficient_rows_tolerance_and_miss_flags():
@@ -122,17 +186,19 @@ def test_coefficient_rows_tolerance_and_miss_flags():
             "estimate": [0.049, -0.135, 0.0025],
         }
     )
-    rows = {r["quantity"]: r for r in coefficient_rows(published, tidy)}
-    assert rows["economic time"]["within_tolerance"]  # 1.9 SE
-    civ = rows["economic countryCôte Divoire"]  # term spelling mapped; 3.5 SE
-    assert not civ["within_tolerance"] and "MISS (> 3 SE)" in civ["tolerance_rule"]
-    age = rows["composite age"]  # 2.5 SE: outside 2, within 3, with the composite note
-    assert not age["within_tolerance"] and "within 3 SE" in age["tolerance_rule"]
-    assert "equal-weight" in age["tolerance_rule"]
+    rows = _rows(published, tidy)
+    assert rows.loc["economic time", "within_tolerance"]  # 1.9 SE
+    assert rows.loc["economic time", "tolerance_rule"] == "|diff| <= 2 published SE (SE = 0.01)"
+    civ = rows.loc["economic countryCôte Divoire"]  # term spelling mapped; 3.5 SE
+    assert not civ["within_tolerance"] and "MISS (> 3 SE): 3.5 SE" in civ["tolerance_rule"]
+    age = rows.loc["composite age"]  # 2.5 SE: outside 2, within 3, with the note when missed
+    assert not age["within_tolerance"] and "within 3 SE: 2.5 SE; note" in age["tolerance_rule"]
+    assert age["published"] == 0.0 and age["difference"] == pytest.approx(0.0025)
 
 
 def test_missing_published_term_is_never_within_tolerance():
-    rows = coefficient_rows(
-        {"social": {"time": [0.02, 0.003]}}, pd.DataFrame(columns=["type", "term", "estimate"])
+    rows = _rows(
+        {"economic": {"time": [0.02, 0.003]}, "composite": {}},
+        pd.DataFrame(columns=["type", "term", "estimate"]),
     )
-    assert not rows[0]["within_tolerance"] and math.isnan(rows[0]["difference"])
+    assert not rows.iloc[0]["within_tolerance"] and math.isnan(rows.iloc[0]["difference"])

@@ -115,20 +115,22 @@ def _chapter3_rows(targets, records, panel, retro):
             targets,
             checks=load_checks(),
             iso={"Guinea": "GIN", "Senegal": "SEN", "Morocco": "MAR"},
-            table4=table4(panel, min_cell=5),
-            means=descriptives.score_means(panel, min_cell=5),
-            did=did.did_table(panel),
-            effect_sizes=effect_sizes.annex4_table(panel),
-            regression=did.change_regression(panel, min_programme_count=5)[0],
-            shares=descriptives.indicator_shares(panel, min_cell=5),
-            retrospective=retro,
-            retrospective_tests=retrospective_tests(
-                retro, binary_items=["eco_working"], min_cell=5
-            ),
-            morocco_summary=m["summary"],
-            morocco_change=m["change"],
-            phone_match=phone_match_report(
-                records, countries=["GIN", "SEN", "MAR"], max_unmatched_share=None
+            tables=dict(
+                table4=table4(panel, min_cell=5),
+                means=descriptives.score_means(panel, min_cell=5),
+                did=did.did_table(panel),
+                effect_sizes=effect_sizes.annex4_table(panel),
+                regression=did.change_regression(panel, min_programme_count=5)[0],
+                shares=descriptives.indicator_shares(panel, min_cell=5),
+                retrospective=retro,
+                retrospective_tests=retrospective_tests(
+                    retro, binary_items=["eco_working"], min_cell=5
+                ),
+                morocco_summary=m["summary"],
+                morocco_change=m["change"],
+                phone_match=phone_match_report(
+                    records, countries=["GIN", "SEN", "MAR"], max_unmatched_share=None
+                ),
             ),
         )
 
@@ -162,9 +164,28 @@ def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, re
             assert finding["text"] in quantities, finding
     for dim in targets["panel"]["effect_sizes"]["cohen_d"]:
         assert f"Annex 4 Cohen's d {dim}" in quantities
-    assert set(table["section"]) == {"panel", "retrospective", "morocco", "phone_survey"}
+    assert set(table["section"]) == {
+        "Chapter III: panel",
+        "Chapter III: indicator trends",
+        "Chapter III: retrospective",
+        "Chapter III: Morocco",
+        "Chapter III: phone survey",
+    }
     row = table.set_index("quantity").loc["returnees Guinea (Table 4)"]
     assert row["reproduced"] == (panel["country"] == "GIN").sum()
     # the fixture is calibrated for the DiD finding (planted effect), not the published levels
     did_row = table[table["quantity"].str.contains("Difference in differences")].iloc[0]
     assert bool(did_row["within_tolerance"])
+    # a stated direction of an indicator trend: last-RSS share minus first-RSS share
+    from reintegration.chapter3 import descriptives
+
+    shares = descriptives.indicator_shares(panel, min_cell=5).set_index(
+        ["indicator", "country", "group", "time"]
+    )["share"]
+    up = (
+        shares[("can_borrow", "GIN", "all", "last")] - shares[("can_borrow", "GIN", "all", "first")]
+    )
+    row = table.set_index("quantity").loc["Figure 26: can borrow money, Guinea"]
+    assert row["section"] == "Chapter III: indicator trends"
+    assert bool(row["within_tolerance"]) is bool(up > 0)
+    assert f"(change {up:.3f})" in row["reproduced"]

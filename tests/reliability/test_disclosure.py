@@ -12,16 +12,15 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from reintegration.stats.disclosure import (
     CellsSuppressedWarning,
     protect_counts,
     protect_means,
     suppression_log,
 )
+from snakemake_runner import tiny_config
 
 from reliability.attack import Spec, attack
-from reliability.conftest import TINY
 
 K = 5
 
@@ -237,7 +236,7 @@ def assistance_parts(df: pd.DataFrame) -> list[tuple[pd.DataFrame, Spec]]:
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_subtraction_attack_on_every_published_table_recovers_nothing(seeded_release):
-    min_cell = yaml.safe_load((TINY / "config.yaml").read_text())["disclosure"]["min_cell_size"]
+    min_cell = tiny_config()["disclosure"]["min_cell_size"]  # the overlay merged on the default
     tables = seeded_release["release_dir"] / "tables"
     attacked, suppressed = [], 0
     for path in sorted(tables.glob("*.csv")):

@@ -4,6 +4,10 @@
 # tables/chapter3_*.csv, figures/figure_15..31 + figure_did_selection_adjusted, and the
 # Chapter III part of the reproduction check (tables/reproduction_chapter3.csv).
 
+from reintegration.chapter3.outputs import FIGURE_INPUTS as C3_FIGURE_INPUTS
+from reintegration.chapter3.outputs import FIGURES as C3_FIGURES_SPEC
+from reintegration.chapter3.outputs import script_arguments as c3_figure_arguments
+
 PANEL_CFG = config["panel"]
 C3_MIN_CELL = config["disclosure"]["min_cell_size"]
 C3_RECORDS = rules.pool_records.output.records
@@ -18,26 +22,6 @@ C3_PANEL_TABLES = [
     "change_regression_glance",
     "did",
     "effect_sizes",
-]
-C3_FIGURE_STEMS = [
-    ("figure_15_composite_guinea", "Figure 15", "chapter3"),
-    ("figure_16_composite_senegal", "Figure 16", "chapter3"),
-    ("figure_17_dimensions_guinea", "Figure 17", "chapter3"),
-    ("figure_18_dimensions_senegal", "Figure 18", "chapter3"),
-    ("figure_19_boxplots", "Figure 19", "chapter3"),
-    ("figure_20_change_regression", "Figure 20", "chapter3"),
-    ("figure_21_did", "Figure 21", "chapter3"),
-    ("figure_22_belonging_before_after", "Figure 22", "retrospective_morocco"),
-    ("figure_23_distress_before_after", "Figure 23", "retrospective_morocco"),
-    ("figure_24_working", "Figure 24", "chapter3"),
-    ("figure_25_reduced_food", "Figure 25", "chapter3"),
-    ("figure_26_borrowing", "Figure 26", "chapter3"),
-    ("figure_27_social_activities", "Figure 27", "chapter3"),
-    ("figure_28_remigration", "Figure 28", "chapter3"),
-    ("figure_29_morocco_change", "Figure 29", "retrospective_morocco"),
-    ("figure_30_morocco_work", "Figure 30", "retrospective_morocco"),
-    ("figure_31_morocco_satisfaction", "Figure 31", "retrospective_morocco"),
-    ("figure_did_selection_adjusted", "Selection-adjusted DiD", "chapter3"),
 ]
 
 
@@ -196,42 +180,33 @@ rule chapter3_morocco:
 
 
 rule chapter3_figures:
-    """Figures 15-31 and the selection-adjusted DiD figure."""
+    """Figures 15-31 and the selection-adjusted DiD figure (chapter3/outputs.py: FIGURES)."""
     threads: rule_threads("chapter3_figures")
     resources:
         **rule_resources("chapter3_figures"),
     input:
-        panel=rules.chapter3_panel.output.panel,
-        means=rules.chapter3_panel_tables.output.means,
-        indicator_shares=rules.chapter3_panel_tables.output.indicator_shares,
-        change_regression=rules.chapter3_panel_tables.output.change_regression,
-        did=rules.chapter3_panel_tables.output.did,
-        did_selection_adjusted=rules.chapter3_selection.output.table,
-        retrospective_distributions=rules.chapter3_retrospective.output.distributions,
-        morocco_change=rules.chapter3_morocco.output.change,
-        morocco_answers=rules.chapter3_morocco.output.answers,
+        **{
+            name: getattr(getattr(rules, rule).output, output)
+            for name, (rule, output) in C3_FIGURE_INPUTS.items()
+        },
         codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_figures.py",
     output:
         **{
-            stem: exhibit(f"{C3_FIGURES}/{stem}.png", name, chapter)
-            for stem, name, chapter in C3_FIGURE_STEMS
+            stem: exhibit(f"{C3_FIGURES}/{stem}.png", spec.title, spec.chapter, caption=spec.caption)
+            for stem, spec in C3_FIGURES_SPEC.items()
         },
-        **{f"{stem}_svg": f"{C3_FIGURES}/{stem}.svg" for stem, _, _ in C3_FIGURE_STEMS},
+        **{f"{stem}_svg": f"{C3_FIGURES}/{stem}.svg" for stem in C3_FIGURES_SPEC},
     log:
         f"logs/releases/{RELEASE}/chapter3_figures.log",
     params:
-        out_dir=folder_of(C3_FIGURE_STEMS[0][0]),
+        out_dir=folder_of(next(iter(C3_FIGURES_SPEC))),
         min_cell=C3_MIN_CELL,
         data_source=config["data"]["source"],
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --panel {input.panel:q} --means {input.means:q}"
-        " --indicator-shares {input.indicator_shares:q} --change-regression {input.change_regression:q}"
-        " --did {input.did:q} --did-selection-adjusted {input.did_selection_adjusted:q}"
-        " --retrospective-distributions {input.retrospective_distributions:q}"
-        " --morocco-change {input.morocco_change:q} --morocco-answers {input.morocco_answers:q}"
+        "python {input.script:q} " + c3_figure_arguments() +
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
         " --data-source {params.data_source:q} --codebook {params.codebook:q} > {log:q} 2>&1"
 
@@ -255,7 +230,8 @@ rule chapter3_reproduction:
         morocco_change=rules.chapter3_morocco.output.change,
         targets=config["published"]["targets"],
         checks=config["published"]["checks"],
-        published_ok="results/published/check_published.json",
+        # release.smk (included later) defines check_published: an input function resolves it
+        published_ok=lambda wildcards: rules.check_published.output[0],
         codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",

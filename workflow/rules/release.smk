@@ -13,7 +13,7 @@ rule check_published:
     input:
         targets=PUBLISHED["targets"],
         checks=PUBLISHED["checks"],
-        code=package_files("published"),
+        code=package_files("published", "reproduction", "chapter2/quantities", "chapter3/quantities"),
         script=SCRIPTS / "check_published.py",
     output:
         "results/published/check_published.json",

@@ -5,19 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import FIGURE_INPUTS
 from reintegration.chapter3.stage import make_figures
 
-INPUTS = [
-    "panel",
-    "means",
-    "indicator_shares",
-    "change_regression",
-    "did",
-    "did_selection_adjusted",
-    "retrospective_distributions",
-    "morocco_change",
-    "morocco_answers",
-]
+INPUTS = list(FIGURE_INPUTS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-import pandas as pd
-from reintegration.published import load_targets, validate
+from reintegration.chapter2.quantities import QUANTITIES as CHAPTER2
+from reintegration.chapter3.quantities import QUANTITIES as CHAPTER3
+from reintegration.published import load_checks, load_targets, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,8 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--checks", required=True)
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
-    checks = pd.read_csv(a.checks, dtype=str, keep_default_na=False)
-    problems = validate(load_targets(a.targets), checks)
+    checks = load_checks(a.checks)
+    problems = validate(load_targets(a.targets), checks, quantities={*CHAPTER2, *CHAPTER3})
     if problems:
         print(f"{a.targets} / {a.checks}: {len(problems)} problem(s):", file=sys.stderr)
         for problem in problems:

@@ -1,4 +1,5 @@
-"""Chapter II descriptives: country means and tiers, assistance, indicators, scores by sex.
+"""Chapter II descriptives: country means and tiers, assistance, indicators (figure Ns and
+scores by sex: :mod:`reintegration.chapter2.sample_tables`).
 
 Every table that describes a group has an ``n`` column (the returnees the cell is computed
 from) and a ``suppressed`` flag: cells from fewer than ``min_cell`` returnees are blanked
@@ -7,16 +8,16 @@ from) and a ``suppressed`` flag: cells from fewer than ``min_cell`` returnees ar
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import check_columns, group_means
-from reintegration.stats._validation import CellsSuppressedWarning, RowsDroppedWarning
 from reintegration.stats.disclosure import protect_counts, protect_means
 
+from ._cells import ALL, _country_labels, _quiet, _quiet_cells
 from .labels import OUTCOMES, Labels
 
 __all__ = [
@@ -26,15 +27,11 @@ __all__ = [
     "assign_tier",
     "assistance_shares",
     "country_means",
-    "figure_ns",
     "indicator_distribution",
     "indicator_shares",
     "programme_indicator_shares",
-    "scores_by_sex",
 ]
 
-ALL = "ALL"
-ALL_LABEL = "All countries"
 #: Items whose answer distribution by country is tabulated (and drawn).
 DISTRIBUTION_ITEMS = (
     "eco_satisfaction",
@@ -48,52 +45,9 @@ DISTRIBUTION_ITEMS = (
     "psy_able_to_stay",
     "psy_wish_psych_support",
 )
-#: Binary readings of items used by the report's text: name -> (item, answers counted, label).
-BINARY_INDICATORS = {
-    "satisfied_economic": (
-        "eco_satisfaction",
-        ("satisfied", "very_satisfied"),
-        "satisfied or very satisfied with economic situation",
-    ),
-    "food_reduced": (
-        "eco_food_insecurity",
-        ("rarely", "sometimes", "often", "very_often"),
-        "reduced food quantity or quality in the last month (any answer except never)",
-    ),
-    "able_to_borrow": ("eco_borrow_ability", ("yes",), "able to borrow money"),
-    "borrow_frequent": (
-        "eco_borrow_frequency",
-        ("often", "very_often"),
-        "borrows often or very often",
-    ),
-    "network_good": (
-        "psy_support_network",
-        ("good", "very_good"),
-        "support network good or very good",
-    ),
-    "discrimination": (
-        "psy_discrimination",
-        ("sometimes", "often", "very_often"),
-        "feels discriminated sometimes, often or very often",
-    ),
-    "unsafe": (
-        "psy_physical_security",
-        ("unsafe", "very_unsafe"),
-        "feels unsafe or very unsafe outside the home",
-    ),
-    "family_tension": (
-        "psy_family_tension",
-        ("sometimes", "often", "very_often"),
-        "family tension sometimes, often or very often",
-    ),
-    "able_to_stay": ("psy_able_to_stay", ("yes",), "feels able to stay"),
-    "not_able_to_stay": ("psy_able_to_stay", ("no",), "does not feel able to stay"),
-    "wish_psych_support": (
-        "psy_wish_psych_support",
-        ("yes",),
-        "wishes specialised psychological support",
-    ),
-}
+#: Binary readings of items used by the report's text: name -> (item, answers counted, label),
+#: defined in config/codebook/indicators.csv (column chapter2).
+BINARY_INDICATORS = chapter_indicators("chapter2")
 TIER_ORDER = ("A", "B", "C")
 
 
@@ -112,22 +66,6 @@ def assign_tier(mean, *, a_above: float = 0.70, c_at_or_below: float = 0.60):
     if np.ndim(mean) == 0:
         return tiers.item()
     return pd.Series(tiers, index=getattr(mean, "index", None), dtype="object")
-
-
-def _country_labels(df: pd.DataFrame, labels: Labels, country: str = "country") -> pd.DataFrame:
-    df = df.copy()
-    df.insert(
-        df.columns.get_loc(country) + 1,
-        "country_label",
-        [ALL_LABEL if c == ALL else labels.country(c) for c in df[country]],
-    )
-    return df
-
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RowsDroppedWarning)
-        return func(*args, **kwargs)
 
 
 def country_means(
@@ -359,12 +297,6 @@ def _align_with_distributions(out, data, labels, indicators, min_cell, country):
     return out
 
 
-def _quiet_cells(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CellsSuppressedWarning)
-        return func(*args, **kwargs)
-
-
 def programme_indicator_shares(
     data: pd.DataFrame,
     long: pd.DataFrame,
@@ -405,66 +337,3 @@ def programme_indicator_shares(
     return out[[*cols, "suppressed", "suppression"]].sort_values(
         ["programme", country], kind="stable", ignore_index=True
     )
-
-
-def figure_ns(
-    data: pd.DataFrame, long: pd.DataFrame, *, labels: Labels, id_col: str = "returnee_id"
-):
-    """The N printed under Figures 4, 6, 8, 10-13, and the N of our heatmaps.
-
-    ``n``: returnees in the sample who answered the item(s) the figure shows (Figures 10-12:
-    all three items; the report prints one N, 4 931, for the three). ``n_with_programme``:
-    those of them with at least one Annex 3 programme (the returnees our Figures 4, 8, 13
-    draw). Figure 4 shows the perception of the economic situation (satisfaction).
-    """
-    with_prog = data[id_col].isin(set(long.loc[long["programme"] != "reference", id_col]))
-
-    def answered(*items):
-        mask = pd.Series(True, index=data.index)
-        for item in items:
-            mask &= data[item].isin(labels.answers(item))
-        return mask
-
-    specs = [
-        ("economic_satisfaction", "Figure 6", ("eco_satisfaction",)),
-        ("assistance_vs_economic_perception", "Figure 4", ("eco_satisfaction",)),
-        ("assistance_vs_network_quality", "Figure 8", ("psy_support_network",)),
-        (
-            "discrimination_safety_family_tension",
-            "Figures 10-12",
-            ("psy_discrimination", "psy_physical_security", "psy_family_tension"),
-        ),
-        ("assistance_vs_psych_support_wish", "Figure 13", ("psy_wish_psych_support",)),
-    ]
-    rows = []
-    for quantity, figure, items in specs:
-        mask = answered(*items)
-        rows.append(
-            (quantity, figure, " + ".join(items), int(mask.sum()), int((mask & with_prog).sum()))
-        )
-    return pd.DataFrame(rows, columns=["quantity", "figure", "items", "n", "n_with_programme"])
-
-
-def scores_by_sex(
-    data: pd.DataFrame,
-    *,
-    labels: Labels,
-    min_cell: int,
-    outcomes: Sequence[str] = OUTCOMES,
-    sex: str = "sex",
-) -> pd.DataFrame:
-    """Mean score by sex and outcome with 95% t intervals (Figure 14).
-
-    Returns ``outcome, sex, sex_label, n, mean, sd, se, conf_low, conf_high, suppressed``.
-    """
-    parts = []
-    for outcome in outcomes:
-        part = _quiet(group_means, data, value=f"score_{outcome}", by=sex)
-        part.insert(0, "outcome", outcome)
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    out.insert(2, "sex_label", [labels.choices["sex"].get(s, s) for s in out[sex]])
-    return protect_means(  # issue 17
-        out, min_cell=min_cell, row=[sex], block=["outcome"],
-        values=["mean", "sd", "se", "conf_low", "conf_high"], name="chapter2_scores_by_sex",
-    )  # fmt: skip

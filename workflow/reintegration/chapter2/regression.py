@@ -221,48 +221,63 @@ def fit_full(
     test_terms = [*covariates, *indicators]
     blocks, glances = [], []
     for v in vcov:
-        boot = None
-        if v == "cluster":
-            boot = WildBootstrap(
-                seed=seed, B=bootstrap_B, weights_type=bootstrap_weights, terms=tuple(test_terms)
-            )
-        with warnings.catch_warnings():
-            # the first fit reports dropped rows; the later ones drop the same rows
-            if blocks:
-                warnings.simplefilter("ignore", RowsDroppedWarning)
-            res = ols(
-                data,
-                outcome=outcome,
-                terms=terms,
-                categorical={country: reference},
-                vcov=v,
-                cluster="_cluster" if v == "cluster" else None,
-                bootstrap=boot,
-            )
-        tidy = res.tidy.copy()
-        tidy["vcov"] = v
-        tidy["p_value_boot"] = np.nan
-        tidy["note"] = ""
-        glance = res.glance.copy()
-        glance["bootstrap_B"] = pd.array([pd.NA], dtype="Int64")
-        glance["bootstrap_weights"] = ""
-        if res.bootstrap is not None:
-            pb = dict(zip(res.bootstrap["term"], res.bootstrap["p_value_boot"], strict=True))
-            tidy["p_value_boot"] = tidy["term"].map(pb).astype(float)
-            glance["bootstrap_B"] = pd.array([int(res.bootstrap["B"].iloc[0])], dtype="Int64")
-            glance["bootstrap_weights"] = bootstrap_weights
-        if v == "cluster":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RowsDroppedWarning)  # reported by the fit
-                notes = unidentified_terms(
-                    data,
-                    outcome=outcome,
-                    terms=terms,
-                    cluster=country,  # the clusters are the countries (named in the note)
-                    categorical={country: reference},
-                )
-            tidy = blank_unidentified(tidy, notes)
-        glance["reference_country"] = reference
+        tidy, glance = _fit_block(
+            data,
+            vcov=v,
+            outcome=outcome,
+            country=country,
+            reference=reference,
+            terms=terms,
+            bootstrap=(seed, bootstrap_B, bootstrap_weights, tuple(test_terms)),
+            quiet=bool(blocks),  # the first fit reports dropped rows; the later ones drop the same
+        )
         blocks.append(tidy)
         glances.append(glance)
     return pd.concat(blocks, ignore_index=True), pd.concat(glances, ignore_index=True)
+
+
+def _fit_block(data, *, vcov, outcome, country, reference, terms, bootstrap, quiet):
+    """One vcov block of :func:`fit_full`: tidy (bootstrap p-values, notes) and glance."""
+    seed, bootstrap_B, bootstrap_weights, test_terms = bootstrap
+    boot = None
+    if vcov == "cluster":
+        boot = WildBootstrap(
+            seed=seed, B=bootstrap_B, weights_type=bootstrap_weights, terms=test_terms
+        )
+    with warnings.catch_warnings():
+        if quiet:
+            warnings.simplefilter("ignore", RowsDroppedWarning)
+        res = ols(
+            data,
+            outcome=outcome,
+            terms=terms,
+            categorical={country: reference},
+            vcov=vcov,
+            cluster="_cluster" if vcov == "cluster" else None,
+            bootstrap=boot,
+        )
+    tidy = res.tidy.copy()
+    tidy["vcov"] = vcov
+    tidy["p_value_boot"] = np.nan
+    tidy["note"] = ""
+    glance = res.glance.copy()
+    glance["bootstrap_B"] = pd.array([pd.NA], dtype="Int64")
+    glance["bootstrap_weights"] = ""
+    if res.bootstrap is not None:
+        pb = dict(zip(res.bootstrap["term"], res.bootstrap["p_value_boot"], strict=True))
+        tidy["p_value_boot"] = tidy["term"].map(pb).astype(float)
+        glance["bootstrap_B"] = pd.array([int(res.bootstrap["B"].iloc[0])], dtype="Int64")
+        glance["bootstrap_weights"] = bootstrap_weights
+    if vcov == "cluster":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RowsDroppedWarning)  # reported by the fit
+            notes = unidentified_terms(
+                data,
+                outcome=outcome,
+                terms=terms,
+                cluster=country,  # the clusters are the countries (named in the note)
+                categorical={country: reference},
+            )
+        tidy = blank_unidentified(tidy, notes)
+    glance["reference_country"] = reference
+    return tidy, glance

@@ -15,7 +15,7 @@ from reintegration.io import write_csv, write_text
 from reintegration.published import load_checks, load_targets
 from reintegration.stats import suppress_small_cells
 
-from . import dataset, descriptives, regression, reproduction, trends
+from . import dataset, descriptives, regression, reproduction, sample_tables, trends
 from .labels import OUTCOMES, PUBLISHED_COUNTRIES, PUBLISHED_PROGRAMMES, load_labels
 from .notes import regression_notes as _notes
 from .outputs import DESCRIPTIVE_TABLES
@@ -121,8 +121,8 @@ def _descriptive_tables(df, long, *, labels, min_cell, a_above, c_at_or_below) -
             ],
             ignore_index=True,
         ),
-        "figure_ns": descriptives.figure_ns(df, long, labels=labels),
-        "by_sex": descriptives.scores_by_sex(df, labels=labels, min_cell=min_cell),
+        "figure_ns": sample_tables.figure_ns(df, long, labels=labels),
+        "by_sex": sample_tables.scores_by_sex(df, labels=labels, min_cell=min_cell),
     }
 
 
@@ -359,28 +359,23 @@ def make_reproduction(
     df = pd.read_parquet(data)
     if reason_of(df) is not None:
         df = df.iloc[0:0]
-    stranded = None
-    if "return_type" in df and len(df):
-        rt = df["return_type"].dropna()
-        stranded = (float((rt == "stranded").mean()), len(rt))
+
+    def read(path, **kw):
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], **kw)
+
+    tables = {
+        "data": df,
+        "counts": read(counts),
+        "means": read(t / DESCRIPTIVE_TABLES["country_means"]),
+        "assistance": read(t / DESCRIPTIVE_TABLES["assistance"]),
+        "shares": read(t / DESCRIPTIVE_TABLES["shares"]),
+        "figure_ns": pd.read_csv(t / DESCRIPTIVE_TABLES["figure_ns"]),
+        "published_tidy": pd.read_csv(published),
+        "published_glance": pd.read_csv(published_glance),
+        "slopes": read(slopes),
+    }
     table = reproduction.chapter2_rows(
-        targets=load_targets(targets),
-        checks=load_checks(checks),
-        labels=labels,
-        counts=pd.read_csv(counts, keep_default_na=False, na_values=[""]),
-        means=pd.read_csv(
-            t / DESCRIPTIVE_TABLES["country_means"], keep_default_na=False, na_values=[""]
-        ),
-        assistance=pd.read_csv(
-            t / DESCRIPTIVE_TABLES["assistance"], keep_default_na=False, na_values=[""]
-        ),
-        shares=pd.read_csv(t / DESCRIPTIVE_TABLES["shares"], keep_default_na=False, na_values=[""]),
-        figure_ns=pd.read_csv(t / DESCRIPTIVE_TABLES["figure_ns"]),
-        published_tidy=pd.read_csv(published),
-        published_glance=pd.read_csv(published_glance),
-        slopes=pd.read_csv(slopes, keep_default_na=False, na_values=[""]),
-        n_returnees=len(df),
-        stranded=stranded,
+        targets=load_targets(targets), checks=load_checks(checks), labels=labels, tables=tables
     )
     write_csv(table, out)
     return table

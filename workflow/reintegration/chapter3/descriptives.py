@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.chapter3.panel import DIMENSIONS, NONRESPONSE, programme_columns, score_column
+from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import (
     CellsSuppressedWarning,
     RowsDroppedWarning,
@@ -28,22 +29,10 @@ __all__ = [
     "score_means",
 ]
 
-#: Indicator name -> (item, answers counted as "yes", report figure). Non-response
+#: Indicator name -> (item, answers counted as "yes", report figure), from
+#: config/codebook/indicators.csv (column chapter3). Non-response
 #: (don't know, refused, not applicable) and missing answers are left out of the denominator.
-INDICATORS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "satisfied_economic": ("eco_satisfaction", ("very_satisfied", "satisfied"), "text 3.2.2"),
-    "working": ("eco_working", ("yes",), "Figure 24"),
-    "reduced_food": (
-        "eco_food_insecurity",
-        ("rarely", "sometimes", "often", "very_often"),
-        "Figure 25",
-    ),
-    "can_borrow": ("eco_borrow_ability", ("yes",), "Figure 26"),
-    "frequent_borrowing": ("eco_borrow_frequency", ("often", "very_often"), "Figure 26"),
-    "social_activities": ("psy_social_activities", ("often", "very_often"), "Figure 27"),
-    "wish_to_remigrate": ("psy_remigration_need", ("wish", "need"), "Figure 28"),
-    "looking_for_work": ("eco_job_search", ("yes",), "Figure 31"),
-}
+INDICATORS: dict[str, tuple[str, tuple[str, ...], str]] = chapter_indicators("chapter3")
 TIMES = ("first", "last")
 
 

@@ -64,15 +64,31 @@ def morocco_snapshot(
         raise ValueError(f"`country`={country!r} has no records; countries present: {present!r}")
     rss = records.loc[(records["record_type"] == "rss") & (records["country"] == country)].copy()
     rss["interview_date"] = pd.to_datetime(rss["interview_date"])
-    all_records = rss
+    latest = _latest_responses(rss)
+    out = {
+        "summary": _protect_summary(_summary(latest), min_cell),
+        "answers": _answers(latest, min_cell),
+        "change": _change(rss, min_cell, require_follow_up),
+    }
+    for t in out.values():
+        t.insert(0, "country", country)
+        t["indicative"] = True
+    return out
+
+
+def _latest_responses(rss: pd.DataFrame) -> pd.DataFrame:
+    """One response per person: the latest record, the follow-up only when it is the sole one."""
+    rss = rss.copy()
     rss["_r"] = rss["survey_round"].map(ROUND_ORDER).fillna(len(ROUND_ORDER))
     order = ["person_key", "_fu", "interview_date", "_r"]
     order += ["record_id"] if "record_id" in rss else []
     rss["_fu"] = rss["survey_round"] == "follow_up"
-    # one response per person: latest record, the follow-up only when it is the sole record
     rss = rss.sort_values(order, ascending=[True, False] + [True] * (len(order) - 2), kind="stable")
-    rss = rss.groupby("person_key", sort=True).tail(1)
+    return rss.groupby("person_key", sort=True).tail(1)
 
+
+def _summary(rss: pd.DataFrame) -> pd.DataFrame:
+    """Responses, persons, mean scores and indicator shares (before disclosure control)."""
     summary = [
         {"statistic": "responses", "n": len(rss), "value": float(len(rss))},
         {"statistic": "persons", "n": len(rss), "value": float(rss["person_key"].nunique())},
@@ -107,8 +123,11 @@ def morocco_snapshot(
                 "value": float(idle[answered].mean()) if answered.any() else np.nan,
             }
         )
-    summary = _protect_summary(pd.DataFrame(summary), min_cell)
+    return pd.DataFrame(summary)
 
+
+def _answers(rss: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Answer counts and shares of the Morocco items, small cells protected."""
     answers = []
     for item in MOROCCO_ITEMS:
         if item not in rss:
@@ -123,11 +142,14 @@ def morocco_snapshot(
     answers = pd.DataFrame(answers, columns=["item", "answer", "n", "count", "share"])
     with warnings.catch_warnings():  # issue 17: "no" = 23 - 22 must not come back
         warnings.simplefilter("ignore", CellsSuppressedWarning)
-        answers = protect_counts(
+        return protect_counts(
             answers, min_cell=min_cell, row=["item"], col="answer", block=["item"],
             name="chapter3_morocco_answers",
         )  # fmt: skip
 
+
+def _change(all_records: pd.DataFrame, min_cell: int, require_follow_up: bool) -> pd.DataFrame:
+    """Indicative change first to last dated record, per dimension."""
     dated = all_records.loc[all_records["interview_date"].notna()].copy()
     dated["_r"] = dated["survey_round"].map(ROUND_ORDER).fillna(len(ROUND_ORDER))
     sort = ["person_key", "interview_date", "_r"] + (["record_id"] if "record_id" in dated else [])
@@ -157,9 +179,4 @@ def morocco_snapshot(
         )
     change = pd.DataFrame(change)
     change.insert(1, "change_cases", len(first))
-    change = _suppress(change, "n", ["mean_first", "mean_last", "mean_change"], min_cell)
-    out = {"summary": summary, "answers": answers, "change": change}
-    for t in out.values():
-        t.insert(0, "country", country)
-        t["indicative"] = True
-    return out
+    return _suppress(change, "n", ["mean_first", "mean_last", "mean_change"], min_cell)

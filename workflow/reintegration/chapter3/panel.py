@@ -257,6 +257,17 @@ def build_panel(
             UserWarning,
             stacklevel=2,
         )
+    out = _person_columns(rss, first, last, size, scores=scores, items=items)
+    out["_first_date"] = first["interview_date"]
+    out = out.rename_axis("person_key").reset_index()
+    out = out.sort_values(_content_order(out), kind="stable")
+    out = out.drop(columns=["person_key", "_first_date"]).reset_index(drop=True)
+    out.insert(0, "panel_id", np.arange(1, len(out) + 1, dtype=np.int64))
+    return PanelResult(panel=out, match=match)
+
+
+def _person_columns(rss, first, last, size, *, scores, items) -> pd.DataFrame:
+    """The panel's columns per person (index person_key) from the first and last record."""
     programmes = programme_columns(rss)
     out = pd.DataFrame(index=first.index)
     out["country"] = first["country"].astype(str)
@@ -279,12 +290,7 @@ def build_panel(
     for col in items:
         out[f"{col}_first"] = first[col].astype("string")
         out[f"{col}_last"] = last[col].astype("string")
-    out["_first_date"] = first["interview_date"]
-    out = out.rename_axis("person_key").reset_index()
-    out = out.sort_values(_content_order(out), kind="stable")
-    out = out.drop(columns=["person_key", "_first_date"]).reset_index(drop=True)
-    out.insert(0, "panel_id", np.arange(1, len(out) + 1, dtype=np.int64))
-    return PanelResult(panel=out, match=match)
+    return out
 
 
 def _content_order(out: pd.DataFrame) -> list[str]:

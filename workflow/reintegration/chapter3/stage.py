@@ -294,27 +294,29 @@ def make_figures(
     out_dir: str | Path,
     min_cell: int,
     data_source: str,
-) -> None:
-    from reintegration.chapter3.figures import draw_all
+) -> list[Path]:
+    """Every figure of :data:`reintegration.chapter3.outputs.FIGURES`, drawn by its function
+    in chapter3/figures.py from the tables it names and saved as ``out_dir/<stem>.png`` (+ .svg)."""
+    from reintegration.chapter3 import figures
+    from reintegration.chapter3.outputs import FIGURE_INPUTS, FIGURES, PARQUET_INPUTS
+    from reintegration.figures.style import apply_style, save_figure
 
-    def csv(name):
-        return pd.read_csv(inputs[name])
-
-    draw_all(
-        out_dir=out_dir,
-        panel=_read(inputs["panel"]),
-        means=csv("means"),
-        shares=csv("indicator_shares"),
-        regression=csv("change_regression"),
-        did=csv("did"),
-        selection=csv("did_selection_adjusted"),
-        distributions=csv("retrospective_distributions"),
-        morocco_change=csv("morocco_change"),
-        morocco_answers=csv("morocco_answers"),
-        min_cell=min_cell,
-        data_source=data_source,
-        country_names=_country_names(codebook),
-    )
+    tables = {
+        k: _read(inputs[k]) if k in PARQUET_INPUTS else pd.read_csv(inputs[k])
+        for k in FIGURE_INPUTS
+    }
+    context = {"min_cell": min_cell, "names": {**_country_names(codebook), "all": "both countries"}}
+    apply_style()
+    paths = []
+    for stem, spec in FIGURES.items():
+        draw = getattr(figures, spec.draw)
+        fig = draw(
+            *(tables[t] for t in spec.tables), **spec.args, **{c: context[c] for c in spec.context}
+        )
+        path = Path(out_dir) / f"{stem}.png"
+        save_figure(fig, path, data_source=data_source)
+        paths.append(path)
+    return paths
 
 
 def make_reproduction(
@@ -331,21 +333,28 @@ def make_reproduction(
     def csv(name):
         return pd.read_csv(inputs[name], keep_default_na=True)
 
+    names = {"regression": "change_regression", "shares": "indicator_shares"}
+    tables = {
+        k: csv(names.get(k, k))
+        for k in (
+            "table4",
+            "means",
+            "did",
+            "effect_sizes",
+            "regression",
+            "shares",
+            "retrospective_tests",
+            "morocco_summary",
+            "morocco_change",
+            "phone_match",
+        )
+    }
+    tables["retrospective"] = _read(inputs["retrospective"])
     table = chapter3_reproduction(
         load_targets(targets),
         checks=load_checks(checks),
         iso={name: code for code, name in _country_names(codebook).items()},
-        table4=csv("table4"),
-        means=csv("means"),
-        did=csv("did"),
-        effect_sizes=csv("effect_sizes"),
-        regression=csv("change_regression"),
-        shares=csv("indicator_shares"),
-        retrospective=_read(inputs["retrospective"]),
-        retrospective_tests=csv("retrospective_tests"),
-        morocco_summary=csv("morocco_summary"),
-        morocco_change=csv("morocco_change"),
-        phone_match=csv("phone_match"),
+        tables=tables,
     )
     write_csv(table, out)
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):

@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 from jsonschema import Draft202012Validator
 
+from reintegration.codebook.indicators import indicator_problems
 from reintegration.codebook.load import DIMENSIONS, TABLES, Codebook, load_codebook, table_schema
 from reintegration.problems import Problem, ProblemsError
 from reintegration.text import normalise, split_variants
@@ -381,12 +382,14 @@ def check_codebook(codebook: Codebook) -> list[Problem]:
     problems += _duplicates(codebook.choices, ["list_name", "value"], "choices")
     problems += _duplicates(codebook.weights, ["component"], "weights")
     problems += _duplicates(codebook.formats, ["format"], "formats")
+    problems += _duplicates(codebook.indicators, ["indicator"], "indicators")
     # Cross-table rules need the key columns; skip them when a table lacks its columns.
     try:
         problems += _variable_problems(codebook)
         problems += _choice_problems(codebook)
         problems += _weight_problems(codebook)
         problems += _source_problems(codebook)
+        problems += indicator_problems(codebook)
     except KeyError as missing:
         if not any(p.rule == "columns" for p in problems):
             raise

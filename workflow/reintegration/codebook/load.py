@@ -15,7 +15,7 @@ from reintegration.paths import CODEBOOK_SCHEMA_DIR
 from reintegration.problems import Problem, ProblemsError
 
 #: The codebook tables, in the order they are documented and checked.
-TABLES = ("variables", "choices", "weights", "sources", "formats")
+TABLES = ("variables", "choices", "weights", "sources", "formats", "indicators")
 DIMENSIONS = ("economic", "social", "psychosocial")
 
 
@@ -149,7 +149,7 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The five codebook tables, each indexed by its CSV line number."""
+    """The six codebook tables, each indexed by its CSV line number."""
 
     directory: Path
     variables: pd.DataFrame
@@ -157,6 +157,7 @@ class Codebook:
     weights: pd.DataFrame
     sources: pd.DataFrame
     formats: pd.DataFrame
+    indicators: pd.DataFrame
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

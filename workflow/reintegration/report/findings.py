@@ -307,16 +307,16 @@ def comparison(tables: Path) -> str | None:
 
 CHAPTER_FINDINGS = {
     "data_audit": [ledger, quarantine],
-    "chapter2": [tiers, programmes, lambda t: reproduction(t, "Chapter II", "Chapter II")],
+    "chapter2": [tiers, programmes, lambda t: reproduction(t, "Chapter II:", "Chapter II")],
     "chapter3": [
         panel,
         mentoring,
         effect_size,
-        lambda t: reproduction(t, "panel", "the panel (Chapter III)"),
+        lambda t: reproduction(t, "Chapter III: panel", "the panel (Chapter III)"),
     ],
     "retrospective_morocco": [
         retrospective,
-        lambda t: reproduction(t, "retrospective", "the retrospective comparison"),
+        lambda t: reproduction(t, "Chapter III: retrospective", "the retrospective comparison"),
     ],
     "reproduction": [reproduction],
     "release_comparison": [comparison],

@@ -1,0 +1,145 @@
+"""The Chapter III output specification: every figure of the chapter, named once.
+
+Kept free of heavy imports: ``workflow/rules/chapter3.smk`` imports it at parse time. The
+rule's inputs and outputs, the script's arguments, the exhibit list (title, report chapter)
+and the drawing loop (:func:`reintegration.chapter3.stage.make_figures`) are all derived from
+:data:`FIGURE_INPUTS` and :data:`FIGURES`: adding a figure is one entry here plus its function.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+#: Input name -> (rule, output) it comes from; the figure functions get these tables by name.
+FIGURE_INPUTS = {
+    "panel": ("chapter3_panel", "panel"),
+    "means": ("chapter3_panel_tables", "means"),
+    "indicator_shares": ("chapter3_panel_tables", "indicator_shares"),
+    "change_regression": ("chapter3_panel_tables", "change_regression"),
+    "did": ("chapter3_panel_tables", "did"),
+    "did_selection_adjusted": ("chapter3_selection", "table"),
+    "retrospective_distributions": ("chapter3_retrospective", "distributions"),
+    "morocco_change": ("chapter3_morocco", "change"),
+    "morocco_answers": ("chapter3_morocco", "answers"),
+}
+#: Inputs stored as parquet (the others are csv tables).
+PARQUET_INPUTS = ("panel",)
+#: Arguments the stage supplies from the run (disclosure minimum, country names).
+CONTEXT = ("min_cell", "names")
+
+
+class Figure(NamedTuple):
+    """One figure: exhibit title, report chapter, caption (None: none), the figure function
+    (name in chapter3/figures.py), the tables it is drawn from (keys of
+    :data:`FIGURE_INPUTS`, passed in this order), its keyword arguments and the run's
+    arguments it takes (of :data:`CONTEXT`)."""
+
+    title: str
+    chapter: str
+    caption: str | None
+    draw: str
+    tables: tuple[str, ...]
+    args: dict
+    context: tuple[str, ...] = ()
+
+
+CH3, RETRO = "chapter3", "retrospective_morocco"
+CELLS = ("min_cell", "names")
+
+
+def _indicator(number: int, indicators, title: str) -> Figure:
+    return Figure(
+        f"Figure {number}",
+        CH3,
+        None,
+        "figure_indicator",
+        ("indicator_shares",),
+        {"indicators": indicators, "title": title},
+        CELLS,
+    )
+
+
+#: Figure file stem (under figures/) -> its specification; numbers follow the report's figures.
+FIGURES = {
+    "figure_15_composite_guinea": Figure(
+        "Figure 15", CH3, None, "figure_country_composite", ("means",), {"country": "GIN"}, CELLS
+    ),
+    "figure_16_composite_senegal": Figure(
+        "Figure 16", CH3, None, "figure_country_composite", ("means",), {"country": "SEN"}, CELLS
+    ),
+    "figure_17_dimensions_guinea": Figure(
+        "Figure 17", CH3, None, "figure_country_dimensions", ("means",), {"country": "GIN"}, CELLS
+    ),
+    "figure_18_dimensions_senegal": Figure(
+        "Figure 18", CH3, None, "figure_country_dimensions", ("means",), {"country": "SEN"}, CELLS
+    ),
+    "figure_19_boxplots": Figure(
+        "Figure 19", CH3, None, "figure_boxplots", ("panel",), {}, ("names",)
+    ),
+    "figure_20_change_regression": Figure(
+        "Figure 20", CH3, None, "figure_change_regression", ("change_regression",), {}
+    ),
+    "figure_21_did": Figure("Figure 21", CH3, None, "figure_did", ("panel", "did"), {}),
+    "figure_22_belonging_before_after": Figure(
+        "Figure 22",
+        RETRO,
+        None,
+        "figure_retrospective",
+        ("retrospective_distributions",),
+        {
+            "item": "psy_belonging",
+            "title": "Do you feel part of the community where you live? Before migration vs after return",
+        },
+        CELLS,
+    ),
+    "figure_23_distress_before_after": Figure(
+        "Figure 23",
+        RETRO,
+        None,
+        "figure_retrospective",
+        ("retrospective_distributions",),
+        {
+            "item": "psy_distress",
+            "title": "How often do you feel psychosocial distress? Before migration vs after return",
+        },
+        CELLS,
+    ),
+    "figure_24_working": _indicator(24, "working", "Do you currently work?"),
+    "figure_25_reduced_food": _indicator(
+        25, "reduced_food", "Reduced food quantity or quality in the last month"
+    ),
+    "figure_26_borrowing": _indicator(
+        26, ["can_borrow", "frequent_borrowing"], "Ability to borrow money, and frequent borrowing"
+    ),
+    "figure_27_social_activities": _indicator(
+        27, "social_activities", "Invited to social activities often or very often"
+    ),
+    "figure_28_remigration": _indicator(28, "wish_to_remigrate", "Wish or need to migrate again"),
+    "figure_29_morocco_change": Figure(
+        "Figure 29", RETRO, None, "figure_morocco_change", ("morocco_change",), {}
+    ),
+    "figure_30_morocco_work": Figure(
+        "Figure 30",
+        RETRO,
+        None,
+        "figure_morocco_answers",
+        ("morocco_answers",),
+        {"item": "eco_working", "title": "Morocco: do you currently work?"},
+    ),
+    "figure_31_morocco_satisfaction": Figure(
+        "Figure 31",
+        RETRO,
+        None,
+        "figure_morocco_answers",
+        ("morocco_answers",),
+        {"item": "eco_satisfaction", "title": "Morocco: satisfaction with economic situation"},
+    ),
+    "figure_did_selection_adjusted": Figure(
+        "Selection-adjusted DiD", CH3, None, "figure_selection", ("did_selection_adjusted",), {}
+    ),
+}
+
+
+def script_arguments() -> str:
+    """The figure script's input arguments as a Snakemake shell fragment (``--means {input.means:q}``)."""
+    return " ".join(f"--{k.replace('_', '-')} {{input.{k}:q}}" for k in FIGURE_INPUTS)
