@@ -25,7 +25,16 @@ import pandas as pd
 from reintegration.report.manifest import sha256_file
 
 #: Files that hold one row per returnee or record: never published.
-RECORD_LEVEL_SUFFIXES = (".parquet", ".feather", ".arrow", ".pkl", ".pickle", ".sav", ".dta", ".rds")
+RECORD_LEVEL_SUFFIXES = (
+    ".parquet",
+    ".feather",
+    ".arrow",
+    ".pkl",
+    ".pickle",
+    ".sav",
+    ".dta",
+    ".rds",
+)
 #: Columns that identify a returnee or a record: a table holding one is record-level.
 RECORD_KEYS = ("person_key", "person_id", "record_key", "record_id", "returnee_id", "panel_id",
                "retro_id", "row_id")  # fmt: skip
