@@ -155,3 +155,26 @@ def test_publish_holds_no_record_level_file_passes_the_scan_and_is_sealed(seeded
     for page in publish.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "internal/" not in text and 'href="../' not in text, page.name
+
+
+def test_release_manifest_lists_the_suppression_log_and_k_anonymity_table(tmp_path):
+    from reintegration.report import manifest
+
+    release_dir = tmp_path / "r1"
+    (release_dir / "tables").mkdir(parents=True)
+    log = release_dir / "tables" / "suppression_log.csv"
+    log.write_text("table,cell,kind\nt.csv,row 1,primary\n")
+    other = release_dir / "tables" / "t.csv"
+    other.write_text("a\n1\n")
+    result = manifest.build_manifest(
+        release="r1", waves=["w1"], previous=None, config={}, fingerprint={},
+        extract_reports={}, outputs=[log, other], wave_outputs=[], release_dir=release_dir,
+    )  # fmt: skip
+    assert result["disclosure_control"] == {
+        "suppression_log": {
+            "file": "tables/suppression_log.csv",
+            "sha256": manifest.sha256_file(log),
+        },
+        # not built here: listed by name, no hash
+        "k_anonymity": {"file": "tables/audit_k_anonymity.csv", "sha256": None},
+    }

@@ -71,6 +71,12 @@ TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst"
 #: too short to be identifying, too likely to be an ordinary word.
 MIN_SINGLE_WORD = 6
 SCAN_FILE = "privacy_scan.json"
+#: The release's disclosure bookkeeping (relative to the release folder; rule module
+#: disclosure.smk writes them, the release manifest lists them under ``disclosure_control``).
+DISCLOSURE_FILES = {
+    "suppression_log": "tables/suppression_log.csv",
+    "k_anonymity": "tables/audit_k_anonymity.csv",
+}
 #: A key shorter than this is not searched for (it would match ordinary text); such keys are
 #: weak anyway (the key file holds 64 hex characters).
 MIN_KEY_LENGTH = 8

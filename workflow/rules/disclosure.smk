@@ -6,8 +6,10 @@
 #   are shared by fewer than 5 persons: as released (dates to month) and before coarsening;
 # Shell strings quote every path and config value ({x:q}).
 
-SUPPRESSION_LOG = f"{RELEASE_DIR}/tables/suppression_log.csv"
-K_ANONYMITY = f"{RELEASE_DIR}/tables/audit_k_anonymity.csv"
+from reintegration.privacy import DISCLOSURE_FILES
+
+SUPPRESSION_LOG = f"{RELEASE_DIR}/{DISCLOSURE_FILES['suppression_log']}"
+K_ANONYMITY = f"{RELEASE_DIR}/{DISCLOSURE_FILES['k_anonymity']}"
 
 
 def published_tables(wildcards):
