@@ -68,3 +68,10 @@ def tiny_workdir(workdir: Path) -> Path:
     shutil.copytree(TINY, workdir / "tests" / "config" / "tiny")
     shutil.copy(TINY / "config.yaml", workdir / "config" / "config.yaml")
     return workdir
+
+
+def copy_of_study(study: Path, target: Path) -> Path:
+    """A private copy of a built working directory (mtimes, modes and Snakemake's metadata kept,
+    so Snakemake sees it up to date) for a test that changes inputs and reruns."""
+    shutil.copytree(study, target, symlinks=True)
+    return target

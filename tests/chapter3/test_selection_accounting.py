@@ -69,9 +69,16 @@ def test_diagnostics_long_table(panel):
     assert list(diag.columns[:2]) == ["table", "dimension"]
     assert set(diag["table"]) == {"overlap", "balance", "ess", "estimators", "trimming"}
     overlap = diag[diag["table"] == "overlap"]
-    n = overlap["n"].dropna()
-    assert ((n == 0) | (n >= 5)).all()  # counts of 1-4 persons are suppressed
-    assert overlap["suppressed"].astype(bool).sum() == overlap["n"].isna().sum()
+    count = overlap["count"].dropna()
+    assert ((count == 0) | (count >= 5)).all()  # bins of 1-4 persons are suppressed
+    assert overlap["suppressed"].astype(bool).sum() == overlap["count"].isna().sum()
+    # never exactly one hidden bin in a group: the group total would give it back
+    hidden = overlap.groupby("group")["count"].apply(lambda c: int(c.isna().sum()))
+    assert (hidden != 1).all(), hidden
+    for _group, part in overlap.groupby("group"):  # bins of a group sum to its n
+        assert part["n"].nunique() == 1
+        if part["count"].notna().all():
+            assert part["count"].sum() == part["n"].iloc[0]
     ess = diag[diag["table"] == "ess"].set_index("group")
     n_treated = int(panel["mentored"].astype(bool).sum())
     assert ess.loc["treated", "ess"] == pytest.approx(n_treated)  # unit weights: ESS = n

@@ -1,8 +1,9 @@
 """The default synthetic data against its truth file: every planted defect corrected (and
 logged) or quarantined with the right rule; no clean record lost; no identifier in results/.
 
-Runs on the outputs of a previous `snakemake` run in the repository (results/waves/) and the
-generator's truth file; skipped when either is absent.
+Runs on the tiny synthetic study built once per session (``tiny_synthetic_study`` in
+tests/conftest.py, real Snakemake): its waves under results/waves/ and the generator's truth
+files under resources/synthetic/truth/.
 """
 
 from __future__ import annotations
@@ -13,15 +14,7 @@ import pandas as pd
 import pytest
 from reintegration.data.pseudonym import canonical_case_id, load_key, pseudonym
 
-from data.fixtures import REPO
-
-TRUTH = REPO / "resources/synthetic/truth"
-WAVES = REPO / "results/waves"
-
-pytestmark = pytest.mark.skipif(
-    not (TRUTH / "defects.csv").is_file() or not WAVES.is_dir(),
-    reason="needs the synthetic truth file and a pipeline run (snakemake) in the repository",
-)
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _key(df: pd.DataFrame) -> pd.Series:
@@ -38,26 +31,29 @@ def _key(df: pd.DataFrame) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def outputs():
-    defects = pd.read_csv(TRUTH / "defects.csv", dtype={"wave": str, "source_sheet": str})
+def outputs(tiny_synthetic_study):
+    truth = tiny_synthetic_study / "resources/synthetic/truth"
+    waves_dir = tiny_synthetic_study / "results/waves"
+    defects = pd.read_csv(truth / "defects.csv", dtype={"wave": str, "source_sheet": str})
     waves = sorted(defects["wave"].unique())
-    missing = [w for w in waves if not (WAVES / w / "scores.parquet").is_file()]
-    if missing:
-        pytest.skip(f"waves not built: {missing}")
+    missing = [w for w in waves if not (waves_dir / w / "scores.parquet").is_file()]
+    assert not missing, f"waves with planted defects not built: {missing}"
     clean, quarantine, logs, records = [], [], [], []
     for w in waves:
-        clean.append(pd.read_parquet(WAVES / w / "clean.parquet"))
+        clean.append(pd.read_parquet(waves_dir / w / "clean.parquet"))
         quarantine.append(
-            pd.read_csv(WAVES / w / "quarantine.csv", dtype={"wave": str, "source_sheet": str})
+            pd.read_csv(waves_dir / w / "quarantine.csv", dtype={"wave": str, "source_sheet": str})
         )
-        logs.append(pd.read_csv(WAVES / w / "cleaning_log.csv", dtype=str).assign(wave=w))
-        records.append(pd.read_parquet(WAVES / w / "records.parquet"))
+        logs.append(pd.read_csv(waves_dir / w / "cleaning_log.csv", dtype=str).assign(wave=w))
+        records.append(pd.read_parquet(waves_dir / w / "records.parquet"))
     return {
         "defects": defects,
         "clean": pd.concat(clean, ignore_index=True),
         "quarantine": pd.concat(quarantine, ignore_index=True),
         "log": pd.concat(logs, ignore_index=True),
         "records": pd.concat(records, ignore_index=True),
+        "truth": truth,
+        "key": load_key(tiny_synthetic_study / ".pseudonym_key", create=False),
     }
 
 
@@ -75,7 +71,7 @@ def test_every_defect_has_its_expected_outcome(outputs):
     log = outputs["log"]
     merged = log[log["action"] == "duplicate_merged"]
     merged_from, merged_to = set(merged["from"]), set(merged["to"])
-    key = load_key(REPO / ".pseudonym_key", create=False)
+    key = outputs["key"]
     failures = []
     files = set(records["wave"] + "|" + records["source_file"])
     expected_q = (
@@ -132,13 +128,9 @@ def test_corrections_are_logged(outputs):
 
 
 def test_no_clean_record_lost(outputs):
-    path = TRUTH / "records.parquet"
-    if not path.is_file():
-        pytest.skip("no truth records.parquet")
-    truth = pd.read_parquet(path)
+    truth = pd.read_parquet(outputs["truth"] / "records.parquet")
     needed = {"wave", "source_file", "source_row"}
-    if not needed <= set(truth.columns):
-        pytest.skip(f"truth records lack {sorted(needed - set(truth.columns))}")
+    assert needed <= set(truth.columns), sorted(needed - set(truth.columns))
     truth = truth[truth["source_row"].notna()].copy()  # records the generator did not write
     truth["key"] = _key(truth)
     d = outputs["defects"]

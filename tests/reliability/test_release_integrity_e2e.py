@@ -17,16 +17,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from snakemake_runner import run_snakemake, snakemake_command, snakemake_env, tiny_workdir
+from snakemake_runner import copy_of_study, run_snakemake, snakemake_command, snakemake_env
 
 RELEASE = "study-2020"
 MANIFEST = f"results/releases/{RELEASE}/manifest.json"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    workdir = tiny_workdir(tmp_path_factory.mktemp("integrity"))
-    run_snakemake(workdir, "-c2", MANIFEST, timeout=3000)
+def built(tiny_synthetic_study, tmp_path_factory):
+    """A copy of the session's tiny study; Snakemake must find its manifest up to date."""
+    workdir = copy_of_study(tiny_synthetic_study, tmp_path_factory.mktemp("integrity") / "w")
+    dry = run_snakemake(workdir, "-n", MANIFEST)
+    assert "Nothing to be done" in dry.stdout + dry.stderr, dry.stdout[-2000:]
     return workdir
 
 

@@ -151,7 +151,9 @@ def fingerprint_of(inputs, waves=("w1",)):
 
 def test_fingerprint_hashes_exports_codebook_and_config(release_inputs):
     fp = fingerprint_of(release_inputs)
-    assert [r["file"] for r in fp["raw_files"]] == ["a.csv"]  # only what extraction reads
+    # Every file extraction accounts for, read or listed as not read: a changed note is a
+    # changed delivery (its inventory and extract report change with it).
+    assert [r["file"] for r in fp["raw_files"]] == ["a.csv", "notes.txt"]
     assert set(fp["codebook"]) == {"variables.csv"}
     # The config hash ignores key order.
     reordered = {"b": [1, 2], "release": {"name": "r1"}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from reintegration.report.marking import png_is_marked
-from snakemake_runner import TINY, run_snakemake, tiny_workdir
+from snakemake_runner import TINY
 
 from report.browser import check_pages, chromium_path, problems
 from report.pagecheck import broken_or_outside_links, marking
@@ -21,12 +21,10 @@ if not (TINY / "config.yaml").exists():  # pragma: no cover - depends on the tin
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    workdir = tiny_workdir(tmp_path_factory.mktemp("synthetic-report"))
-    assert "source: synthetic" in (workdir / "config" / "config.yaml").read_text(encoding="utf-8")
-    # A generous timeout: the tiny study takes minutes, longer on a loaded machine.
-    run_snakemake(workdir, "--cores", "4", "--quiet", "rules", timeout=2400)
-    return workdir / "results" / "releases" / "study-2020"
+def release(tiny_synthetic_study):
+    config = tiny_synthetic_study / "config" / "config.yaml"
+    assert "source: synthetic" in config.read_text(encoding="utf-8")
+    return tiny_synthetic_study / "results" / "releases" / "study-2020"
 
 
 def test_every_page_figure_and_table_of_the_report_is_marked(release):

@@ -11,18 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import snakemake_runner as runner
 from reintegration.io import csv_float_problems, read_csv, write_csv
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def tiny_release(tmp_path_factory) -> Path:
-    workdir = runner.tiny_workdir(tmp_path_factory.mktemp("precision"))
-    env = runner.snakemake_env(REINTEGRATION_PSEUDONYM_KEY="stats-precision-key-0123456789")
-    runner.run_snakemake(workdir, "--cores", "2", env=env, timeout=3600)
-    return workdir / "results" / "releases" / "study-2020"
+def tiny_release(tiny_synthetic_study) -> Path:
+    return tiny_synthetic_study / "results" / "releases" / "study-2020"
 
 
 def test_every_release_table_round_trips_at_full_precision(tiny_release, tmp_path):
