@@ -32,7 +32,7 @@ def age_band(age: pd.Series) -> pd.Series:
 
 def quasi_identifiers(records: pd.DataFrame, *, dates: str = "month") -> pd.DataFrame:
     """The quasi-identifier columns of ``records``: age banded; return date as the exact day
-    (``dates="exact"``, what the release data hold), its month or its year (coarsened)."""
+    (``dates="exact"``: the pooled records before coarsening), its month or its year."""
     if dates not in DATE_FORMATS:
         raise ValueError(f"`dates` must be one of {list(DATE_FORMATS)}; got {dates!r}")
     missing = [
