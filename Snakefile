@@ -38,6 +38,8 @@ include: "workflow/rules/release.smk"
 include: "workflow/rules/disclosure.smk"
 # The release record and the report: keep this include last (it lists every module's outputs).
 include: "workflow/rules/report.smk"
+# publish/, the part of the release that may be handed over (after the report, before the scan).
+include: "workflow/rules/publish.smk"
 # The privacy scan of every release file: after the report (it reads all of the release).
 include: "workflow/rules/privacy.smk"
 
@@ -46,6 +48,7 @@ rule all:
     default_target: True
     input:
         FINAL_TARGETS,
+        PUBLISH_TARGETS,
 
 
 onsuccess:

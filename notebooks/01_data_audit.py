@@ -110,5 +110,15 @@ page.show(["audit_cleaning*"], expected="the cleaning summary")
 # and **fails the release when it finds anything**: a release whose report exists in full has
 # passed the scan with zero findings. The scan cannot be shown here because it reads this page.
 
+# %% [markdown]
+# ## k-anonymity of the record-level data
+#
+# Share of records whose (country, sex, age band, return month, return type) is shared by fewer
+# than `disclosure.min_cell_size` persons: as released in `internal/` (dates to month) and on the
+# exact dates before coarsening. Record-level data stay with the analysts (README "Who may see what").
+
+# %%
+page.show(["audit_k_anonymity*"], expected="the k-anonymity table")
+
 # %%
 page.show_rest()

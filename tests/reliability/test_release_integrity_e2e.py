@@ -46,12 +46,12 @@ def a_raw_csv(workdir: Path) -> Path:
 def test_release_data_hold_no_raw_file_or_row(built):
     raw_names = {p.name for p in (built / "resources" / "raw").glob("*/*") if p.is_file()}
     assert raw_names
-    for path in sorted((built / f"results/releases/{RELEASE}/data").glob("*.parquet")):
+    for path in sorted((built / f"results/releases/{RELEASE}/internal").glob("*.parquet")):
         table = pd.read_parquet(path)
         assert "record_id" not in table.columns, path
         text = table.astype("string").to_csv(index=False)
         assert not [n for n in raw_names if n in text], path
-    records = pd.read_parquet(built / f"results/releases/{RELEASE}/data/records.parquet")
+    records = pd.read_parquet(built / f"results/releases/{RELEASE}/internal/records.parquet")
     assert records["record_key"].is_unique
 
 
@@ -95,7 +95,7 @@ def test_raw_file_edited_mid_run_fails_the_release_naming_it(built):
     set_release(built, release)
     raw = a_raw_csv(built)
     original = raw.read_bytes()
-    pooled = built / f"results/releases/{release}/data/records.parquet"
+    pooled = built / f"results/releases/{release}/internal/records.parquet"
     proc = subprocess.Popen(
         snakemake_command(built, "-c2", f"results/releases/{release}/manifest.json"),
         stdout=subprocess.PIPE,

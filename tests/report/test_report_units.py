@@ -118,7 +118,7 @@ def test_unregistered_final_tables_and_figures_are_listed_once():
         "r/tables/chapter3_did.csv",
         "r/figures/figure_21_did.png",
         "r/figures/figure_21_did.svg",
-        "r/data/panel.parquet",
+        "r/internal/panel.parquet",
     ]
     extra = exhibits.unregistered_entries(files, registered=["r/figures/figure_21_did.png"])
     assert extra == [

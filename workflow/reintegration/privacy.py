@@ -39,7 +39,26 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.anonymity import (  # re-exported: k-anonymity lives in its own module
+    AGE_BANDS,
+    QUASI_IDENTIFIERS,
+    age_band,
+    k_anonymity,
+    k_anonymity_table,
+    quasi_identifiers,
+)
 from reintegration.text import normalise
+
+__all__ = [
+    "AGE_BANDS",
+    "QUASI_IDENTIFIERS",
+    "age_band",
+    "check_names",
+    "k_anonymity",
+    "k_anonymity_table",
+    "quasi_identifiers",
+    "scan_release",
+]
 
 KINDS = ("phone_number", "case_id", "raw_identifier", "wave_pseudonym", "pseudonym_key")
 #: International phone numbers: ``+`` country code, then 7-12 digits with optional separators.
@@ -52,6 +71,12 @@ TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst"
 #: too short to be identifying, too likely to be an ordinary word.
 MIN_SINGLE_WORD = 6
 SCAN_FILE = "privacy_scan.json"
+#: The release's disclosure bookkeeping (relative to the release folder; rule module
+#: disclosure.smk writes them, the release manifest lists them under ``disclosure_control``).
+DISCLOSURE_FILES = {
+    "suppression_log": "tables/suppression_log.csv",
+    "k_anonymity": "tables/audit_k_anonymity.csv",
+}
 #: A key shorter than this is not searched for (it would match ordinary text); such keys are
 #: weak anyway (the key file holds 64 hex characters).
 MIN_KEY_LENGTH = 8
@@ -337,99 +362,6 @@ def scan_release(
             if counts[kind]:
                 result.findings.append({"file": relative, "kind": kind, "count": counts[kind]})
     return result
-
-
-# --- k-anonymity of record-level release data (issue 17) ------------------------------------
-
-#: Quasi-identifiers: what an acquaintance or a second data set could know about a returnee.
-QUASI_IDENTIFIERS = ("country", "sex", "age_band", "return_month", "return_type")
-#: Age bands (lower bounds, years): the analyses need no finer age.
-AGE_BANDS = (0, 18, 25, 35, 45, 55, 65)
-#: Resolutions of the return date in the k-anonymity table.
-DATE_FORMATS = {"exact": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-
-
-def age_band(age: pd.Series) -> pd.Series:
-    """``"18-24"``, ``"25-34"``, ... ``"65+"``; missing stays missing."""
-    edges = [*AGE_BANDS, float("inf")]
-    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(AGE_BANDS, AGE_BANDS[1:], strict=False)]
-    labels.append(f"{AGE_BANDS[-1]}+")
-    age = pd.to_numeric(age, errors="coerce")
-    return pd.cut(age, edges, right=False, labels=labels).astype("string")
-
-
-def quasi_identifiers(records: pd.DataFrame, *, dates: str = "month") -> pd.DataFrame:
-    """The quasi-identifier columns of ``records``: age banded; return date as the exact day
-    (``dates="exact"``, what the release data hold), its month or its year (coarsened)."""
-    if dates not in DATE_FORMATS:
-        raise ValueError(f"`dates` must be one of {list(DATE_FORMATS)}; got {dates!r}")
-    missing = [
-        c for c in ("country", "sex", "age", "return_date", "return_type") if c not in records
-    ]
-    if missing:
-        raise ValueError(f"records lack quasi-identifier column(s) {missing}")
-    ret = pd.to_datetime(records["return_date"], errors="coerce")
-    ret = ret.dt.strftime(DATE_FORMATS[dates])
-    out = pd.DataFrame(
-        {
-            "country": records["country"],
-            "sex": records["sex"],
-            "age_band": age_band(records["age"]),
-            "return_month": ret,
-            "return_type": records["return_type"],
-        }
-    )
-    return out.astype("string").fillna("<missing>")
-
-
-def k_anonymity(
-    records: pd.DataFrame, *, k: int = 5, dates: str = "month", person: str = "person_key"
-) -> dict:
-    """Share of records whose quasi-identifier combination (:data:`QUASI_IDENTIFIERS`) is
-    shared by fewer than ``k`` persons.
-
-    A record's k is the number of distinct persons (``person`` column; each record its own
-    person when absent) with the same combination; several records of one person count once.
-    Returns ``records, persons, classes, records_k_below, share_k_below, persons_unique``.
-    """
-    if k < 1:
-        raise ValueError(f"`k` must be a positive integer; got {k!r}")
-    qi = quasi_identifiers(records, dates=dates)
-    who = records[person].astype("string") if person in records else pd.Series(range(len(qi)))
-    key = pd.util.hash_pandas_object(qi, index=False).to_numpy()
-    frame = pd.DataFrame({"class": key, "person": who.to_numpy()})
-    size = frame.groupby("class")["person"].nunique()
-    record_k = frame["class"].map(size)
-    below = int((record_k < k).sum())
-    return {
-        "records": len(frame),
-        "persons": int(frame["person"].nunique()),
-        "classes": len(size),
-        "records_k_below": below,
-        "share_k_below": below / len(frame) if len(frame) else float("nan"),
-        "persons_unique": int((size == 1).sum()),
-    }
-
-
-def k_anonymity_table(datasets: dict[str, pd.DataFrame], *, k: int = 5) -> pd.DataFrame:
-    """:func:`k_anonymity` of each ``{name: records}`` at each return-date resolution.
-
-    A dataset its stage wrote as "not estimable" (columns ``status``/``reason``, no records)
-    gets one row carrying that status and reason instead of measures.
-    """
-    rows = []
-    for name in sorted(datasets):
-        data = datasets[name]
-        if "status" in data.columns and data["status"].eq("not estimable").any():
-            reason = f"{name} not built: {data['reason'].iloc[0]}"
-            rows.append({"dataset": name, "k": k, "status": "not estimable", "reason": reason})
-            continue
-        for dates in DATE_FORMATS:
-            res = k_anonymity(data, k=k, dates=dates)
-            rows.append({"dataset": name, "return_date": dates, "k": k, **res})
-    out = pd.DataFrame(rows)
-    out.insert(2, "quasi_identifiers", " + ".join(QUASI_IDENTIFIERS))
-    return out
 
 
 # --- names that reach paths and commands (issue 17) --------------------------------------------

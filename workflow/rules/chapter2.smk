@@ -19,13 +19,13 @@ rule chapter2_dataset:
     resources:
         **rule_resources("chapter2_dataset"),
     input:
-        records=rules.pool_records.output.records,
+        records=rules.pool_records.output.exact,
         codebook=CODEBOOK_FILES,
         code=C2_CODE,
         script=SCRIPTS / "chapter2_dataset.py",
     output:
-        data=f"{RELEASE_DIR}/data/cross_country.parquet",
-        programmes=f"{RELEASE_DIR}/data/cross_country_programmes.parquet",
+        data=f"{INTERNAL_DIR}/cross_country.parquet",
+        programmes=f"{INTERNAL_DIR}/cross_country_programmes.parquet",
         counts=exhibit(
             f"{C2_TABLES}/chapter2_sample_by_country.csv",
             "Sample by country (fn 14)",

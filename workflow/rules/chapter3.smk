@@ -10,7 +10,7 @@ from reintegration.chapter3.outputs import script_arguments as c3_figure_argumen
 
 PANEL_CFG = config["panel"]
 C3_MIN_CELL = config["disclosure"]["min_cell_size"]
-C3_RECORDS = rules.pool_records.output.records
+C3_RECORDS = rules.pool_records.output.exact
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
@@ -35,7 +35,7 @@ rule chapter3_panel:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_panel.py",
     output:
-        panel=f"{RELEASE_DIR}/data/panel.parquet",
+        panel=f"{INTERNAL_DIR}/panel.parquet",
         table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
         match=exhibit(f"{C3_TABLES}/chapter3_phone_match.csv", "Phone survey match (Table 3)", "chapter3"),
     log:
@@ -132,7 +132,7 @@ rule chapter3_retrospective:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_retrospective.py",
     output:
-        data=f"{RELEASE_DIR}/data/retrospective.parquet",
+        data=f"{INTERNAL_DIR}/retrospective.parquet",
         tests=exhibit(
             f"{C3_TABLES}/chapter3_retrospective_tests.csv", "Retrospective tests", "retrospective_morocco"
         ),

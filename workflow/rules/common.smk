@@ -9,6 +9,13 @@ CODEBOOK_TABLES = ["variables", "choices", "weights", "sources", "formats", "ind
 CODEBOOK_FILES = [str(CODEBOOK_DIR / f"{t}.csv") for t in CODEBOOK_TABLES]
 RELEASE = config["release"]["name"]
 RELEASE_DIR = f"results/releases/{RELEASE}"
+# Who may see what (README "Who may see what"): internal/ holds the record-level analysis
+# datasets (analysts only; dates to month), publish/ what may be handed over (report, tables,
+# figures, exhibit list, its manifest). The exact-date pooled records the chapters compute
+# from are a working file outside the release, personal data like results/waves/.
+INTERNAL_DIR = f"{RELEASE_DIR}/internal"
+PUBLISH_DIR = f"{RELEASE_DIR}/publish"
+POOLED_EXACT = f"results/pooled/{RELEASE}/records.parquet"
 
 # Every stage module appends its final outputs here; the Snakefile's `all` rule asks for them.
 FINAL_TARGETS = []

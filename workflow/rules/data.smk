@@ -1,5 +1,5 @@
 # The data stages, per wave: extract -> clean (+ ledger) -> score; per release: pooled records.
-# Outputs under results/waves/<wave>/ and results/releases/<release>/data/ (STUDY.md §6).
+# Outputs under results/waves/<wave>/ and results/releases/<release>/internal/ (STUDY.md §6).
 # Wave list and raw inputs: data_helpers.smk.
 from reintegration.data.dates import WaveDateError, wave_ends
 
@@ -129,8 +129,9 @@ rule pool_records:
         code=package_files("data/"),
         script=SCRIPTS / "pool_records.py",
     output:
-        records=f"{RELEASE_DIR}/data/records.parquet",
-        summary=f"{RELEASE_DIR}/data/records_pooling.json",
+        exact=POOLED_EXACT,
+        records=f"{INTERNAL_DIR}/records.parquet",
+        summary=f"{INTERNAL_DIR}/records_pooling.json",
     log:
         f"logs/releases/{RELEASE}/pool_records.log",
     params:
@@ -139,7 +140,7 @@ rule pool_records:
         release=RELEASE,
     shell:
         "python {input.script:q} --release {params.release:q} {params.waves:q} --key-file {params.key_file:q}"
-        " --out {output.records:q} --summary {output.summary:q} > {log:q} 2>&1"
+        " --exact {output.exact:q} --out {output.records:q} --summary {output.summary:q} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(

@@ -3,11 +3,13 @@
 # - suppression_log: every suppressed cell of the published tables (primary/secondary, never a
 #   value; the gate is reintegration.stats.disclosure);
 # - k_anonymity: the share of records of the record-level release data whose quasi-identifiers
-#   are shared by fewer than 5 persons, with exact and month-coarsened return dates;
+#   are shared by fewer than 5 persons: as released (dates to month) and before coarsening;
 # Shell strings quote every path and config value ({x:q}).
 
-SUPPRESSION_LOG = f"{RELEASE_DIR}/tables/suppression_log.csv"
-K_ANONYMITY = f"{RELEASE_DIR}/tables/audit_k_anonymity.csv"
+from reintegration.privacy import DISCLOSURE_FILES
+
+SUPPRESSION_LOG = f"{RELEASE_DIR}/{DISCLOSURE_FILES['suppression_log']}"
+K_ANONYMITY = f"{RELEASE_DIR}/{DISCLOSURE_FILES['k_anonymity']}"
 
 
 def published_tables(wildcards):
@@ -48,9 +50,11 @@ rule k_anonymity:
     resources:
         **rule_resources("k_anonymity"),
     input:
-        records=f"{RELEASE_DIR}/data/records.parquet",
-        cross_country=f"{RELEASE_DIR}/data/cross_country.parquet",
-        code=package_files("privacy", "io", "data/"),
+        records=f"{INTERNAL_DIR}/records.parquet",
+        cross_country=f"{INTERNAL_DIR}/cross_country.parquet",
+        # The exact-date working table: k before coarsening (only the share is published).
+        exact=POOLED_EXACT,
+        code=package_files("privacy", "anonymity", "io", "data/"),
         script=SCRIPTS / "k_anonymity.py",
     output:
         table=exhibit(
@@ -65,7 +69,8 @@ rule k_anonymity:
         k=config["disclosure"]["min_cell_size"],
     shell:
         "python {input.script:q} --data records {input.records:q}"
-        " --data cross_country {input.cross_country:q} --k {params.k:q}"
+        " --data cross_country {input.cross_country:q}"
+        " --before-coarsening records {input.exact:q} --k {params.k:q}"
         " --out {output.table:q} > {log:q} 2>&1"
 
 

@@ -15,6 +15,8 @@ rule privacy_scan:
         ),
         manifest=MANIFEST,
         index=REPORT_INDEX,
+        # publish/ as it will be handed over (publish.smk; sealed after this scan passes).
+        published=PUBLISH_COPIES,
         records=expand("results/waves/{wave}/records.parquet", wave=WAVES),
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         codebook=CODEBOOK_FILES,

@@ -20,7 +20,7 @@ rule audit_tables:
         ledgers=expand("results/waves/{wave}/ledger.json", wave=WAVES),
         quarantine=expand("results/waves/{wave}/quarantine.csv", wave=WAVES),
         cleaning=expand("results/waves/{wave}/cleaning_log.csv", wave=WAVES),
-        pooling=f"{RELEASE_DIR}/data/records_pooling.json",
+        pooling=f"{INTERNAL_DIR}/records_pooling.json",
         code=package_files("report/audit", "io"),
         script=SCRIPTS / "report_audit.py",
     output:

@@ -1,6 +1,7 @@
 """k-anonymity of the release's record-level data (issue 17) -> tables/audit_k_anonymity.csv:
-share of records whose quasi-identifiers are shared by fewer than k persons, with exact and
-month-coarsened return dates."""
+share of records whose quasi-identifiers are shared by fewer than k persons, for the data as
+released (internal/, return dates to month; also by year) and, on exact dates, for the pooled
+records before coarsening (a working file, never released)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from reintegration.anonymity import k_anonymity_table
 from reintegration.data.io import read_parquet
 from reintegration.io import write_csv
-from reintegration.privacy import k_anonymity_table
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", action="append", nargs=2, metavar=("NAME", "PARQUET"))
+    parser.add_argument(
+        "--before-coarsening", action="append", nargs=2, metavar=("NAME", "PARQUET"), default=[]
+    )
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     datasets = {name: read_parquet(path) for name, path in args.data}
-    table = k_anonymity_table(datasets, k=args.k)
+    exact = {name: read_parquet(path) for name, path in args.before_coarsening}
+    table = k_anonymity_table(datasets, k=args.k, before_coarsening=exact)
     write_csv(table, args.out)
-    for row in table.itertuples(index=False):
+    for row in table.dropna(subset=["records"]).itertuples(index=False):
         print(
-            f"{row.dataset} ({row.return_date} return dates): {row.records_k_below} of "
-            f"{row.records} records with k < {row.k} ({row.share_k_below:.1%})"
+            f"{row.dataset} ({row.data}, {row.return_date} return dates): {row.records_k_below} "
+            f"of {row.records} records with k < {row.k} ({row.share_k_below:.1%})"
         )
     return 0
 

@@ -1,4 +1,5 @@
-"""Pool a release's scored waves into data/records.parquet (+ records_pooling.json)."""
+"""Pool a release's scored waves: the exact-date working table (--exact, for the chapters),
+internal/records.parquet with dates coarsened to month (--out) and records_pooling.json."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reintegration.data.coarsen import coarsen_records
 from reintegration.data.io import read_parquet, write_json, write_parquet
 from reintegration.data.pool import pool_waves
 from reintegration.data.pseudonym import PseudonymKeyError, check_same_key, load_key
@@ -18,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         "--wave", action="append", nargs=2, metavar=("WAVE", "SCORES"), required=True
     )
     parser.add_argument("--key-file", type=Path, required=True)
+    parser.add_argument("--exact", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -29,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     frames = {wave: read_parquet(path) for wave, path in args.wave}
     pooled, summary = pool_waves(frames, args.release, key)
-    write_parquet(pooled, args.out)
+    write_parquet(pooled, args.exact)
+    write_parquet(coarsen_records(pooled), args.out)  # no exact date (issue 17)
     write_json(summary, args.summary)
     print(
         f"release {args.release}: {summary['rows_stacked']} rows stacked, "

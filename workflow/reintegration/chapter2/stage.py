@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.data.coarsen import coarsen_dates
 from reintegration.estimable import reason_of, require, require_inputs, run_stage
 from reintegration.io import write_csv, write_text
 from reintegration.published import load_checks, load_targets
@@ -58,7 +59,8 @@ def make_dataset(
             f"no country has more than {min_records} returnees (cross_country.min_records); "
             f"returnees by country: {_shown_counts(shown, min_cell)}",
         )
-        return {"data": data, "programmes": dataset.programmes_long(data, labels=labels)}
+        programmes = dataset.programmes_long(data, labels=labels)
+        return {"data": coarsen_dates(data), "programmes": programmes}  # no exact date (issue 17)
 
     run_stage("chapter2 dataset", compute, {"data": out_data, "programmes": out_programmes})
 

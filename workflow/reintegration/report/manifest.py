@@ -25,6 +25,7 @@ import subprocess
 from pathlib import Path
 
 from reintegration.paths import REPO_DIR
+from reintegration.privacy import DISCLOSURE_FILES
 
 #: File types extraction reads in a wave folder; the fingerprint hashes exactly these.
 
@@ -345,6 +346,10 @@ def build_manifest(
         "code": code_version(),
         "packages": pinned_packages(),
         "outputs": out_hashes,
+        # The suppression log and the k-anonymity table, by name (issue 17).
+        "disclosure_control": {
+            name: {"file": f, "sha256": out_hashes.get(f)} for name, f in DISCLOSURE_FILES.items()
+        },
         "wave_outputs": wave_hashes,
         "not_hashed": [
             "manifest.json (this file)",

@@ -37,6 +37,9 @@ suppressed count blanks its share. Means with an ``ALL`` row are protected the s
 **The log.** Each protected table gets a column ``suppression``: ``primary``, ``secondary``
 or empty, and the flag ``suppressed``; :func:`suppression_log` turns the published tables into
 the release's log (table, cell, kind; never a value).
+
+The grid, the rule and the audit live in :mod:`reintegration.stats._disclosure_grid`; this
+module holds the public API (the tables in, the protected tables and the log out).
 """
 
 from __future__ import annotations
@@ -44,10 +47,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
+from ._disclosure_grid import N_CELL, NO, PRIMARY, SECONDARY, YES, grid_kinds
 from ._validation import CellsSuppressedWarning, check_columns, check_positive_int
 
 __all__ = [
@@ -60,11 +62,8 @@ __all__ = [
     "suppression_log",
 ]
 
-PRIMARY, SECONDARY = "primary", "secondary"
 #: Columns never named in the log's cell description (they hold values, not labels).
 VALUE_COLUMNS = ("n", "count", "share", "value", "mean", "sd", "se", "conf_low", "conf_high")
-N_CELL = "__n__"
-YES, NO = "__count__", "__complement__"
 
 
 def suppress_small_cells(
@@ -109,176 +108,6 @@ def suppress_small_cells(
             stacklevel=2,
         )
     return out
-
-
-# --- the grid and the rule -------------------------------------------------------------------
-
-
-def _equations(rows: list[tuple], cols: list, totals: Sequence, splits: list) -> list[dict]:
-    """Margin equations of a grid: ``{"total": cell, "parts": [cells]}``.
-
-    ``rows``: tuples of row-dimension values; ``cols``: ``(split, answer)`` column keys plus
-    :data:`N_CELL`; ``totals``: per row dimension its total value (or None); ``splits``: the
-    distributions within a row sharing ``n`` (e.g. before / after).
-    """
-    eqs = []
-    answer_cols = [c for c in cols if c != N_CELL]
-    for r in rows:  # within a row: the answers of each split sum to n
-        for s in splits:
-            parts = [(r, c) for c in answer_cols if c[0] == s]
-            if parts:
-                eqs.append({"total": (r, N_CELL), "parts": parts})
-    present = set(rows)
-    for d, total in enumerate(totals):  # along a dimension with a total: groups sum to it
-        if total is None:
-            continue
-        for r in rows:
-            if r[d] != total:
-                continue
-            parts_rows = [q for q in rows if q[d] != total and _same_but(q, r, d)]
-            if not parts_rows or r not in present:
-                continue
-            for c in cols:
-                eqs.append({"total": (r, c), "parts": [(q, c) for q in parts_rows]})
-    return eqs
-
-
-def _same_but(q: tuple, r: tuple, d: int) -> bool:
-    return all(q[i] == r[i] for i in range(len(r)) if i != d)
-
-
-def _protect_grid(values: dict, eqs: list[dict], min_cell: int, primary: set) -> dict:
-    """Kinds ``{cell: PRIMARY | SECONDARY}`` after the secondary rule and the audit (module
-    docstring): the local rule, then while the audit solves a hidden cell, one more partner
-    in that cell's equations (its smallest published cell, as in the rule)."""
-    kind = {c: PRIMARY for c in primary}
-    while True:
-        _local_rule(values, eqs, min_cell, kind)
-        solved = _solved(values, eqs, min_cell, kind)
-        picks = [_partner(eq, values, kind) for c in solved for eq in eqs if c in _cells(eq)]
-        picks = [c for c in picks if c is not None]
-        if not picks:
-            return kind  # nothing solved, or nothing left to hide
-        kind[picks[0]] = SECONDARY
-
-
-def _cells(eq: dict) -> list:
-    return [eq["total"], *eq["parts"]]
-
-
-def _local_rule(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> None:
-    """Conditions 1-3 of the module docstring, equation by equation (updates ``kind``)."""
-    changed = True
-    while changed:
-        changed = False
-        for eq in eqs:
-            cells = [eq["total"], *eq["parts"]]
-            hidden = [c for c in cells if c in kind]
-            if not hidden:
-                continue
-            total_shown = eq["total"] not in kind
-            hidden_sum = sum(values[c] for c in hidden if c != eq["total"])
-            guard = [c for c in hidden if values[c] > 0]  # a hidden zero protects nothing
-            ok = (
-                len(guard) >= 2
-                and any(kind[c] == SECONDARY for c in guard)
-                and (not total_shown or hidden_sum >= min_cell)
-            )
-            if ok:
-                continue
-            pick = _partner(eq, values, kind)
-            if pick is None:
-                continue
-            kind[pick] = SECONDARY
-            changed = True
-            break  # start again from the first equation: rows before margins, fewer picks
-
-
-def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
-    """Hidden cells the published cells pin down: for each, the smallest and largest integer
-    value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
-    A primary answer count is known to lie in 0..min_cell-1 (the log says primary); a
-    binary count's complement (n - count) is hidden with it."""
-    hidden = set(kind)
-    hidden |= {(r, (s, YES if a == NO else NO)) for (r, c) in kind if c != N_CELL
-               for (s, a) in [c] if a in (YES, NO)}  # fmt: skip
-    unknown = sorted(hidden, key=str)
-    if not unknown:
-        return []
-    index = {c: i for i, c in enumerate(unknown)}
-    a_rows, rhs = [], []
-    for eq in eqs:  # sum(parts) - total = 0
-        coef, b = np.zeros(len(unknown)), 0.0
-        for c, sign in [(p, 1.0) for p in eq["parts"]] + [(eq["total"], -1.0)]:
-            if c in index:
-                coef[index[c]] += sign
-            else:
-                b -= sign * values[c]
-        if coef.any():
-            a_rows.append(coef)
-            rhs.append(b)
-    if not a_rows:
-        return []
-    bounded = [kind.get(c) == PRIMARY and c[1] != N_CELL and c[1][1] not in (YES, NO)
-               for c in unknown]  # fmt: skip
-    bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
-    cons = LinearConstraint(np.array(a_rows), rhs, rhs)
-    ints = np.ones(len(unknown))
-    solved = []
-    for c, i in index.items():
-        obj = np.zeros(len(unknown))
-        obj[i] = 1.0
-        lo = milp(obj, constraints=cons, integrality=ints, bounds=bounds)
-        hi = milp(-obj, constraints=cons, integrality=ints, bounds=bounds)
-        if lo.status == 0 and hi.status == 0 and round(lo.fun) == round(-hi.fun):
-            solved.append(c)
-    return solved
-
-
-def _partner(eq: dict, values: dict, kind: dict):
-    """The cell to suppress next in a failing equation: its smallest published non-zero cell
-    (inner cells before the total). With none, the published total is 0 and pins every
-    hidden cell at 0 (counts are >= 0), so the zero total itself is suppressed; its own
-    equations then need non-zero partners. None when nothing published is left."""
-    cells = [eq["total"], *eq["parts"]]
-    shown = [c for c in cells if c not in kind and values[c] > 0]
-    if shown:
-        return min(shown, key=lambda c: (c == eq["total"], values[c]))
-    return eq["total"] if eq["total"] not in kind else None
-
-
-def _grid_kinds(block: pd.DataFrame, *, row, col, split, n, count, totals, min_cell) -> dict:
-    """Kinds of the cells of one block (a table of counts with its margins; ``count=None``:
-    group sizes only, as for means)."""
-    values: dict = {}
-    rows: list[tuple] = []
-    for rec in block.to_dict("records"):
-        r = tuple(rec[c] for c in row)
-        if r not in rows:
-            rows.append(r)
-        nv = rec[n]
-        values[(r, N_CELL)] = 0.0 if pd.isna(nv) else float(nv)
-        if count is None:
-            continue
-        cv = rec[count]
-        cv = 0.0 if pd.isna(cv) else float(cv)
-        s = rec[split] if split else None
-        if col is None:
-            values[(r, (s, YES))] = cv
-            values[(r, (s, NO))] = values[(r, N_CELL)] - cv
-        else:
-            values[(r, (s, rec[col]))] = cv
-    cols = sorted({c for (_, c) in values if c != N_CELL}, key=str) + [N_CELL]
-    splits = sorted({c[0] for c in cols if c != N_CELL}, key=str)
-    for r in rows:  # absent combinations are zero cells (exhaustive answers)
-        for c in cols:
-            values.setdefault((r, c), 0.0)
-    primary = {c for c, v in values.items() if 0 < v < min_cell}
-    for r in rows:
-        if 0 < values[(r, N_CELL)] < min_cell:
-            primary |= {(r, c) for c in cols}
-    eqs = _equations(rows, cols, totals, splits)
-    return _protect_grid(values, eqs, min_cell, primary)
 
 
 def _blank(out: pd.DataFrame, mask: pd.Series, cols: Sequence[str]) -> None:
@@ -348,7 +177,7 @@ def protect_counts(
     n_hidden = pd.Series(False, index=out.index)
     groups = out.groupby(block, sort=False, dropna=False) if block else [((), out)]
     for _, part in groups:
-        kind = _grid_kinds(
+        kind = grid_kinds(
             part, row=row, col=col, split=split, n=n, count=count,
             totals=[totals.get(c) for c in row], min_cell=min_cell,
         )  # fmt: skip

@@ -1,0 +1,81 @@
+"""No exact dates in the record-level release data (issue 17).
+
+The pooled records the chapters compute from hold each returnee's exact return, interview and
+mentoring-start dates; with country, sex and age they make almost every person unique. The
+record-level datasets of a release (``internal/``) therefore carry dates at month resolution
+only (``"2019-05"``, a string column), and the analysis variables the chapters derive from
+exact dates, computed here *before* coarsening:
+
+- ``years_since_return``: (interview date - return date) in days / 365.25, per record (the
+  Chapter II regressor ``time``, STUDY.md §7);
+- ``days_since_first_interview``: days from the person's first dated interview to this one
+  (orders a person's records in time and gives the days between two of them, without
+  saying when either took place).
+
+Age stays in whole years as recorded (the regressions use it as a covariate; there is no date
+of birth in the records). The exact-date pooled table is a working file of the pipeline, kept
+outside the release like the per-wave data (README "Who may see what").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+#: The resolution of every date in the record-level release data.
+MONTH_FORMAT = "%Y-%m"
+#: A value holding a calendar day (``2019-05-17``, with or without a time).
+DAY_LEVEL = re.compile(r"^\d{4}-\d{2}-\d{2}")
+DERIVED = ("years_since_return", "days_since_first_interview")
+
+
+def date_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns holding dates: datetime dtypes, and text columns whose values are day-level
+    dates (the ISO form pandas writes)."""
+    return [c for c in frame.columns if _is_date(frame[c])]
+
+
+def _is_date(column: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return True
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return False
+    values = column.dropna().astype(str)
+    return bool(len(values)) and bool(values.str.match(DAY_LEVEL).all())
+
+
+def derive_analysis_variables(
+    records: pd.DataFrame,
+    *,
+    person: str = "person_key",
+    interview: str = "interview_date",
+    returned: str = "return_date",
+) -> pd.DataFrame:
+    """``records`` with :data:`DERIVED` added (from the exact dates; missing when a date is)."""
+    out = records.copy()
+    when = pd.to_datetime(out[interview], errors="coerce")
+    back = pd.to_datetime(out[returned], errors="coerce")
+    out["years_since_return"] = (when - back).dt.days.astype("float64") / 365.25
+    first = when.groupby(out[person]).transform("min")
+    out["days_since_first_interview"] = (when - first).dt.days.astype("Int64")
+    return out
+
+
+def coarsen_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every date column (:func:`date_columns`) as its month, ``"YYYY-MM"``."""
+    out = frame.copy()
+    for col in date_columns(out):
+        month = pd.to_datetime(out[col], errors="coerce").dt.strftime(MONTH_FORMAT)
+        out[col] = month.astype("string")
+    return out
+
+
+def coarsen_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The record-level release table: analysis variables derived, then dates to month."""
+    return coarsen_dates(derive_analysis_variables(records))
+
+
+def day_level_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns of ``frame`` that still hold a calendar day (none after :func:`coarsen_dates`)."""
+    return date_columns(frame)
