@@ -263,7 +263,8 @@ def did_ipw(
     """
     from scipy import stats
 
-    from .resampling import accounted_bootstrap, strata_cells
+    from ._att_batch import att_batch
+    from .resampling import accounted_bootstrap, chunk_size, strata_cells
 
     check_choice("method", method, ATT_METHODS)
     check_choice("se", se, SE_TYPES)
@@ -293,9 +294,10 @@ def did_ipw(
             stacklevel=2,
         )
 
-    def refit(idx: np.ndarray) -> tuple[float, bool]:
-        res = att_fit(dy[idx], d[idx], X[idx], method)
-        return res.att, len(res.columns) < len(full.columns)
+    k_full = len(full.columns)
+
+    def refit(idx: np.ndarray):
+        return att_batch(dy, d, X, idx, method, k_full)
 
     cells = strata_cells(d, None if strata is None else data[strata].astype(str).to_numpy())
     account = accounted_bootstrap(
@@ -306,6 +308,7 @@ def did_ipw(
         max_failure_share=max_failure_share,
         max_redraws=max_redraws,
         config_key=config_key,
+        chunk=chunk_size(*X.shape, B),
     )
     chosen = account.se if se == "bootstrap" else full.se
     z = full.att / chosen if chosen > 0 else np.nan

@@ -21,6 +21,7 @@ __all__ = [
     "FAILURE_CAUSES",
     "BootstrapAccount",
     "accounted_bootstrap",
+    "chunk_size",
     "stratified_indices",
 ]
 
@@ -95,8 +96,17 @@ def strata_cells(d: np.ndarray, strata: np.ndarray | None) -> list[np.ndarray]:
     return [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
 
 
+#: Bytes of resampled design matrices one chunk of resamples may hold (about four copies).
+CHUNK_BYTES = 64 * 2**20
+
+
+def chunk_size(n: int, k: int, B: int, budget: int = CHUNK_BYTES) -> int:
+    """Resamples per chunk so that ~4 stacked (n x k) float matrices stay within ``budget``."""
+    return int(max(1, min(B, budget // max(1, 4 * 8 * n * max(k, 1)))))
+
+
 def accounted_bootstrap(
-    fit: Callable[[np.ndarray], tuple[float, bool]],
+    fit: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
     cells: list[np.ndarray],
     *,
     B: int,
@@ -104,11 +114,20 @@ def accounted_bootstrap(
     max_failure_share: float = 0.01,
     max_redraws: int = 10,
     config_key: str = "",
+    chunk: int = 256,
 ) -> BootstrapAccount:
-    """Run ``fit(indices) -> (estimate, reduced)`` on B stratified resamples, with accounting.
+    """Run ``fit`` on B stratified resamples, ``chunk`` at a time, with accounting.
 
-    ``fit`` raises an exception with a ``cause`` attribute (one of :data:`FAILURE_CAUSES`) when
-    a resample cannot be fitted; ``reduced`` says the covariate set was reduced for it.
+    ``fit(idx)`` takes a (m x n) matrix of resample indices and returns ``(values, reduced,
+    cause)`` arrays of length m: the estimate (NaN when not fitted), whether the covariate set
+    was reduced, and ``None`` or the failure cause (one of :data:`FAILURE_CAUSES`).
+
+    The draws are those of a loop that fits each resample as soon as it is drawn and redraws a
+    failed one at once (up to ``max_redraws`` times): resample indices are drawn one by one
+    from ``numpy.random.default_rng(seed)`` exactly as that loop draws them; a chunk is fitted
+    at once, and when resample f of a chunk fails, the resamples after it are discarded, the
+    generator is put back to its state after drawing f, f is redrawn, and the next chunk starts
+    after it. The chunk size changes the work, never the numbers.
     """
     if not 0.0 <= max_failure_share < 1.0:
         raise ValueError(f"`max_failure_share` must be in [0, 1); got {max_failure_share!r}")
@@ -116,20 +135,35 @@ def accounted_bootstrap(
     account = BootstrapAccount(
         np.full(B, np.nan), B, max_failure_share=max_failure_share, config_key=config_key
     )
-    for b in range(B):
-        for attempt in range(max_redraws + 1):
-            idx = stratified_indices(cells, rng)
-            try:
-                value, reduced = fit(idx)
-            except (ValueError, np.linalg.LinAlgError) as error:
-                cause = getattr(error, "cause", "singular")
-            else:
-                if np.isfinite(value):
-                    account.draws[b] = value
-                    account.n_reduced += int(reduced)
-                    account.n_redrawn += int(attempt > 0)
-                    break
-                cause = "nonfinite"
-            if attempt == max_redraws:
-                account.failures[cause] += 1
+    b = 0
+    while b < B:
+        size = min(chunk, B - b)
+        idx, states = [], []
+        for _ in range(size):
+            idx.append(stratified_indices(cells, rng))
+            states.append(rng.bit_generator.state)
+        values, reduced, cause = fit(np.stack(idx))
+        failed = np.flatnonzero(cause != None)  # noqa: E711 (elementwise)
+        f = int(failed[0]) if len(failed) else size
+        account.draws[b : b + f] = values[:f]
+        account.n_reduced += int(np.sum(reduced[:f]))
+        b += f
+        if f == size:
+            continue
+        rng.bit_generator.state = states[f]
+        _redraw(account, b, str(cause[f]), fit, cells, rng, max_redraws)
+        b += 1
     return account
+
+
+def _redraw(account, b, cause, fit, cells, rng, max_redraws) -> None:
+    """Redraw resample b (its first draw failed with ``cause``) up to ``max_redraws`` times."""
+    for _ in range(max_redraws):
+        values, reduced, causes = fit(stratified_indices(cells, rng)[None, :])
+        if causes[0] is None:
+            account.draws[b] = values[0]
+            account.n_reduced += int(reduced[0])
+            account.n_redrawn += 1
+            return
+        cause = str(causes[0])
+    account.failures[cause] += 1
