@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
-from make_resampling_reference import cases
+from make_resampling_reference import _ri_long, cases, ri_cases
+from reintegration.stats import did_randomisation_inference
 from reintegration.stats._att_batch import att_batch
 from reintegration.stats.drdid import att_fit
 from reintegration.stats.resampling import accounted_bootstrap, strata_cells
@@ -51,3 +54,48 @@ def test_the_stored_cases_exercise_reduction_redraws_and_both_failure_causes():
     assert b["separation_ipw"]["n_redrawn"] > 0
     assert b["separation_noredraw_ipw"]["failures_separation"] > 0
     assert b["separation_noredraw_ipw"]["failures_singular"] > 0
+
+
+def _loop_permutation_stats(dy, d, blocks, B, seed):
+    """The permutation statistics as computed before (commit 7f3a046), kept as the reference."""
+    rng = np.random.default_rng(seed)
+    perms = np.tile(d, (B + 1, 1))
+    for idx in blocks:
+        perms[1:, idx] = rng.permuted(perms[1:, idx], axis=1)
+    n1 = d.sum()
+    n0 = len(d) - n1
+    return perms @ dy / n1 - (1.0 - perms) @ dy / n0
+
+
+@pytest.mark.parametrize(("chunk_cells", "row_block"), [(1, 4), (500, 4), (2000, 8), (2**22, 256)])
+@pytest.mark.parametrize("name", [c[0] for c in ri_cases()])
+def test_permutation_statistics_equal_the_loop_code_bit_for_bit(
+    name, chunk_cells, row_block, monkeypatch
+):
+    import reintegration.stats.did as did
+
+    _, dy, d, strata, B, seed = next(c for c in ri_cases() if c[0] == name)
+    if strata is None:
+        blocks = [np.arange(len(d))]
+    else:
+        codes, _ = pd.factorize(strata, sort=True)
+        blocks = [np.flatnonzero(codes == s) for s in range(codes.max() + 1)]
+    monkeypatch.setattr(did, "PERMUTATION_CHUNK_CELLS", chunk_cells)
+    monkeypatch.setattr(did, "PERMUTATION_ROW_BLOCK", row_block)
+    got = did.permutation_stats(dy, d, blocks, B, seed)
+    ref = _loop_permutation_stats(dy, d, blocks, B, seed)
+    assert got.tobytes() == ref.tobytes()
+    res = did_randomisation_inference(
+        _ri_long(dy, d, strata),
+        outcome="y",
+        unit="u",
+        treated="d",
+        post="t",
+        seed=seed,
+        strata=None if strata is None else "s",
+        B=B,
+    ).iloc[0]
+    stored = STORED["ri"][name]
+    assert float(res["estimate"]).hex() == stored["estimate"]
+    assert res["p_value"] == stored["p_value"]
+    assert (res["B_used"], res["failures_nonfinite"], res["status"]) == (B, 0, "ok")
