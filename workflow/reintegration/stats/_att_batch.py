@@ -21,6 +21,7 @@ import numpy as np
 from scipy.special import expit
 
 from ._design import QR_TOL, identified_columns
+from .drdid import SEPARATION_PS, control_weights
 
 __all__ = ["att_batch"]
 
@@ -133,7 +134,7 @@ def _fit_group(dy, d, Xc, method, cause) -> np.ndarray:
         gamma = _logit_batch(Xc, d, cause)
         ok = cause == None  # noqa: E711 (elementwise)
         ps[ok] = expit(_mv(Xc[ok], gamma[ok]))
-        sep = ok & np.any(np.where(treated, False, ps >= 1.0 - 1e-12), axis=1)
+        sep = ok & np.any(np.where(treated, False, ps >= 1.0 - SEPARATION_PS), axis=1)
         cause[sep] = "separation"
         ok = cause == None  # noqa: E711
         w = ps[ok] * (1.0 - ps[ok])
@@ -160,7 +161,7 @@ def _fit_group(dy, d, Xc, method, cause) -> np.ndarray:
         eta0 = np.mean(w1 * m[ok], axis=1) / np.mean(w1, axis=1)
     else:
         p = ps[ok]
-        w0 = np.where(treated[ok], 0.0, p / (1.0 - p))
+        w0 = control_weights(p, treated[ok])
         resid = dy[ok] if method == "ipw" else dy[ok] - m[ok]
         eta1 = np.mean(w1 * resid, axis=1) / np.mean(w1, axis=1)
         eta0 = np.mean(w0 * resid, axis=1) / np.mean(w0, axis=1)
