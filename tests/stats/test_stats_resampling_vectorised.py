@@ -72,7 +72,7 @@ def _loop_permutation_stats(dy, d, blocks, B, seed):
 def test_permutation_statistics_equal_the_loop_code_bit_for_bit(
     name, chunk_cells, row_block, monkeypatch
 ):
-    import reintegration.stats.did as did
+    import reintegration.stats.resampling as resampling
 
     _, dy, d, strata, B, seed = next(c for c in ri_cases() if c[0] == name)
     if strata is None:
@@ -80,9 +80,9 @@ def test_permutation_statistics_equal_the_loop_code_bit_for_bit(
     else:
         codes, _ = pd.factorize(strata, sort=True)
         blocks = [np.flatnonzero(codes == s) for s in range(codes.max() + 1)]
-    monkeypatch.setattr(did, "PERMUTATION_CHUNK_CELLS", chunk_cells)
-    monkeypatch.setattr(did, "PERMUTATION_ROW_BLOCK", row_block)
-    got = did.permutation_stats(dy, d, blocks, B, seed)
+    monkeypatch.setattr(resampling, "PERMUTATION_CHUNK_CELLS", chunk_cells)
+    monkeypatch.setattr(resampling, "PERMUTATION_ROW_BLOCK", row_block)
+    got = resampling.permutation_stats(dy, d, blocks, B, seed)
     ref = _loop_permutation_stats(dy, d, blocks, B, seed)
     assert got.tobytes() == ref.tobytes()
     res = did_randomisation_inference(
