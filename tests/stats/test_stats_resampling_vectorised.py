@@ -16,7 +16,7 @@ import pytest
 from make_resampling_reference import _ri_long, cases, ri_cases
 from reintegration.stats import did_randomisation_inference
 from reintegration.stats._att_batch import att_batch
-from reintegration.stats.drdid import att_fit
+from reintegration.stats.drdid import FitFailure, att_fit
 from reintegration.stats.resampling import accounted_bootstrap, strata_cells
 
 STORED = json.loads((Path(__file__).parent / "data" / "resampling_reference.json").read_text())
@@ -99,3 +99,44 @@ def test_permutation_statistics_equal_the_loop_code_bit_for_bit(
     assert float(res["estimate"]).hex() == stored["estimate"]
     assert res["p_value"] == stored["p_value"]
     assert (res["B_used"], res["failures_nonfinite"], res["status"]) == (B, 0, "ok")
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1e-6])
+def test_near_tolerance_columns_are_decided_by_the_loop_rule(scale, monkeypatch):
+    """A column equal to another plus noise of relative size ~scale: its QR ratio lies within a
+    factor 100 of R's tolerance 1e-7, so the batched Gram-Schmidt hands the decision to
+    ``identified_columns``; kept columns, values and causes equal ``att_fit``'s per resample."""
+    import reintegration.stats._att_batch as batch
+
+    rng = np.random.default_rng(31)
+    n = 80
+    x = rng.normal(size=n)
+    d = (rng.random(n) < 0.5).astype(float)
+    X = np.column_stack([np.ones(n), x, x + scale * rng.normal(size=n)])
+    dy = 0.3 * d + x + rng.normal(size=n)
+    calls = []
+    real = batch.identified_columns
+    monkeypatch.setattr(batch, "identified_columns", lambda M, tol: calls.append(1) or real(M, tol))
+    idx = np.stack([rng.integers(0, n, n) for _ in range(12)])
+    for method in ("ra", "ipw", "dr"):
+        values, reduced, cause = att_batch(dy, d, X, idx, method, X.shape[1])
+        assert reduced.all() if scale < 1e-7 else not reduced.any()  # aliased iff below 1e-7
+        for c, rows in enumerate(idx):
+            try:
+                ref = att_fit(dy[rows], d[rows], X[rows], method)
+            except FitFailure as error:  # a kept, nearly collinear column can stall the logit
+                assert cause[c] == error.cause and np.isnan(values[c])
+                continue
+            assert cause[c] is None
+            assert float(values[c]).hex() == float(ref.att).hex()
+            assert reduced[c] == (len(ref.columns) < X.shape[1])
+    assert len(calls) >= 12  # every resample was re-decided by the loop rule
+
+
+def test_chunk_size_bounds_the_stacked_matrices():
+    from reintegration.stats.resampling import CHUNK_BYTES, chunk_size
+
+    assert chunk_size(208, 13, 499) == 499  # the default study: one chunk
+    # 100x: four 20800 x 13 float matrices per resample = 8,652,800 bytes; 64 MiB holds 7
+    assert chunk_size(20800, 13, 499) == 7 == CHUNK_BYTES // (4 * 8 * 20800 * 13)
+    assert chunk_size(10**7, 50, 499) == 1
