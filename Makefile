@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CORES ?= 4
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: study test test-cluster env lint format lock dry-run clean-results
+.PHONY: study test test-cluster env lint format lock dry-run clean-results design
 
 study: $(STAMP)
 	$(BIN)/snakemake -c$(CORES)
@@ -23,6 +23,13 @@ test: $(STAMP)
 test-cluster: $(STAMP)
 	trap .ci/slurm-down EXIT; .ci/slurm-up && \
 	  REINTEGRATION_TEST_CLUSTER=1 $(BIN)/python -m pytest tests/cluster/test_slurm_release.py -v -s
+
+# The design study (coverage, size, bias, power from the calibrated generator) into
+# results/design/; the next `make study` adds the report's "Design" page. Expensive (R = 200:
+# about 20 minutes on 2 cores), so only on request: `make design DESIGN_R=50` for a quick look.
+DESIGN_R ?= 200
+design: $(STAMP)
+	$(BIN)/python benchmarks/design_study.py results/design --R $(DESIGN_R)
 
 env: $(STAMP)
 

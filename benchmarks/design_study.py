@@ -1,9 +1,13 @@
 """Design study: coverage, size, bias and power from the calibrated ORION panel (issue 14, Build 7).
 
-    python benchmarks/design_study.py OUT_DIR [--R 200] [--seed 14007] [--config config/synthetic.yaml]
+    make design            # = python benchmarks/design_study.py results/design --R 200
+    python benchmarks/design_study.py [OUT_DIR] [--R 200] [--seed 14007] [--config ...]
 
 Writes ``OUT_DIR/design_study.csv`` (one row per quantity), ``OUT_DIR/design_power.csv`` (the
-power curve) and ``OUT_DIR/design_study.png`` (+ ``.svg``), and prints the wall time.
+power curve), ``OUT_DIR/design_study.png`` (+ ``.svg``) and ``OUT_DIR/design_run.json`` (R,
+seed, config, wall time), and prints them. ``OUT_DIR`` defaults to ``results/design``: when
+that folder holds the results, the report gets a "Design" page (notebooks/07_design.py) showing
+them; they are regenerated only by this command (R = 200 takes about 20 minutes on 2 cores).
 
 The data-generating process is the generator's panel (``config/synthetic.yaml`` ``panel``, read
 with :func:`reintegration.synthetic.parameters.load_synthetic_config`): per country the group
@@ -126,7 +130,7 @@ def replicate_panel(cfg, rng, planted) -> dict[str, float]:
     }
 
 
-def replicate_null(rng, n_clusters: int = 17) -> dict[str, float]:
+def replicate_null(rng, n_clusters: int = 17, wild_B: int = 399) -> dict[str, float]:
     sizes = np.clip(np.round(np.exp(rng.normal(4.0, 0.9, n_clusters))), 15, 400).astype(int)
     g = np.repeat(np.arange(n_clusters), sizes)
     x = rng.normal(size=n_clusters)[g] + 0.5 * rng.normal(size=g.size)
@@ -135,7 +139,14 @@ def replicate_null(rng, n_clusters: int = 17) -> dict[str, float]:
     t = ols(df, outcome="y", terms=["x"], vcov="cluster", cluster="g").tidy.set_index("term")
     seed = int(rng.integers(0, 2**31))
     boot = wild_cluster_bootstrap(
-        df, outcome="y", terms=["x"], cluster="g", term="x", seed=seed, B=399, weights_type="webb"
+        df,
+        outcome="y",
+        terms=["x"],
+        cluster="g",
+        term="x",
+        seed=seed,
+        B=wild_B,
+        weights_type="webb",
     )
     return {
         "reject_cr1": float(t.loc["x", "p_value"] < 0.05),
@@ -196,18 +207,21 @@ def _mc(values) -> tuple[float, float]:
     return float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v)))
 
 
-def run(R: int, seed: int, cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run(
+    R: int, seed: int, cfg: dict, *, power_sizes=POWER_SIZES, wild_B: int = 399
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The design table and the power curve from R seeded replications (module docstring)."""
     rng = np.random.default_rng(seed)
     planted = planted_values(cfg, rng)
     panel, null, sel = [], [], []
-    power = {n: [] for n in POWER_SIZES}
+    power = {n: [] for n in power_sizes}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(R):
             panel.append(replicate_panel(cfg, rng, planted))
-            null.append(replicate_null(rng))
+            null.append(replicate_null(rng, wild_B=wild_B))
             sel.append(replicate_selection(cfg, rng, planted))
-            for n in POWER_SIZES:
+            for n in power_sizes:
                 power[n].append(replicate_power(rng, n, planted["change_sd"]))
     panel, null, sel = pd.DataFrame(panel), pd.DataFrame(null), pd.DataFrame(sel)
     rows = [
@@ -223,9 +237,9 @@ def run(R: int, seed: int, cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     curve = pd.DataFrame(
         {
-            "n_persons": list(POWER_SIZES),
-            "power_simulated": [np.mean(power[n]) for n in POWER_SIZES],
-            "power_analytic": [analytic_power(n) for n in POWER_SIZES],
+            "n_persons": list(power_sizes),
+            "power_simulated": [np.mean(power[n]) for n in power_sizes],
+            "power_analytic": [analytic_power(n) for n in power_sizes],
         }
     )
     n80 = next(n for n in range(20, 2000, 2) if analytic_power(n) >= 0.8)
@@ -275,25 +289,36 @@ def figure(table: pd.DataFrame, curve: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("panel size (persons, half mentored)")
     ax.legend(fontsize=8)
     fig.suptitle(f"Design study, R = {int(table['R'].iloc[0])} replications", fontsize=11)
-    save_figure(fig, path)
+    save_figure(fig, path, data_source="synthetic")
 
 
-def main() -> None:
+def write_results(out_dir: Path, table, curve, run_info: dict) -> None:
+    """The design results in ``out_dir``: the two tables, the figure and ``design_run.json``."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(table, out_dir / "design_study.csv")
+    write_csv(curve, out_dir / "design_power.csv")
+    figure(table, curve, out_dir / "design_study.png")
+    text = json.dumps(run_info, indent=1, sort_keys=True) + "\n"
+    (out_dir / "design_run.json").write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("results/design"))
     parser.add_argument("--R", type=int, default=200)
     parser.add_argument("--seed", type=int, default=14007)
     parser.add_argument("--config", default="config/synthetic.yaml")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     start = time.perf_counter()
     table, curve = run(args.R, args.seed, load_synthetic_config(args.config))
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(table, args.out_dir / "design_study.csv")
-    write_csv(curve, args.out_dir / "design_power.csv")
-    figure(table, curve, args.out_dir / "design_study.png")
+    wall = time.perf_counter() - start
+    info = {"R": args.R, "seed": args.seed, "config": args.config, "wall_time_s": round(wall, 1)}
+    write_results(args.out_dir, table, curve, info)
     print(table.to_string(index=False))
     print(curve.to_string(index=False))
-    print(f"wall time {time.perf_counter() - start:.1f} s for R = {args.R}")
+    print(f"wall time {wall:.1f} s for R = {args.R}; results in {args.out_dir}")
 
 
 if __name__ == "__main__":

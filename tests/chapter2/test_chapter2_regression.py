@@ -156,6 +156,11 @@ def test_full_spec_recovers_planted_and_matches_statsmodels_hc3_and_cluster(labe
     assert boot.between(0, 1).all()
     assert glance["n_clusters"].tolist()[1] == 17
     assert glance["bootstrap_weights"].tolist() == ["", "webb"]
+    # the wild bootstrap's accounting: 199 of 199 draws used by every term, no failures
+    cluster = glance.iloc[1]
+    assert (cluster["bootstrap_B"], cluster["bootstrap_B_used"]) == (199, 199)
+    assert cluster["bootstrap_failures_zero_se"] == 0 == cluster["bootstrap_failures_nonfinite"]
+    assert glance["bootstrap_B_used"].isna().tolist() == [True, False]
 
 
 def test_full_spec_validates_options(records, labels):

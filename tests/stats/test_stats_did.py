@@ -330,3 +330,31 @@ def test_randomisation_inference_reports_accounting():
         long, outcome="y", unit="u", treated="d", post="t", seed=1, B=99
     ).iloc[0]
     assert (out["B_requested"], out["B_used"], out["status"]) == (99, 99, "ok")
+
+
+def test_randomisation_inference_counts_overflowing_relabellings_and_says_not_estimable():
+    """Two changes of 1e308, one per group: the observed DiD is finite, but a relabelling that
+    puts both in one group sums to inf (about half of them): they are failures, not 'extreme'."""
+    from reintegration.stats import did_randomisation_inference
+
+    n = 20
+    d = np.array([1, 0] * (n // 2))
+    dy = np.linspace(-1.0, 1.0, n)
+    dy[:2] = 1e308  # unit 0 treated, unit 1 control
+    wide = pd.DataFrame({"u": np.arange(n), "d": d})
+    long = pd.concat([wide.assign(t=0, y=0.0), wide.assign(t=1, y=dy)], ignore_index=True)
+    kw = dict(outcome="y", unit="u", treated="d", post="t", seed=3, B=200)
+    out = did_randomisation_inference(long, config_key="panel.ipw.max_failure_share", **kw).iloc[0]
+    assert np.isfinite(out["estimate"])
+    # P(both huge changes in the same group) = (9*8 + 10*9... ) ~ 0.47 of the relabellings
+    assert 60 <= out["failures_nonfinite"] <= 130
+    assert out["B_used"] == 200 - out["failures_nonfinite"]
+    assert out["status"] == "not estimable" and np.isnan(out["p_value"])
+    assert f"{out['failures_nonfinite']} of 200" in out["reason"]
+    assert "panel.ipw.max_failure_share" in out["reason"]
+    lenient = did_randomisation_inference(long, max_failure_share=0.9, **kw).iloc[0]
+    assert lenient["status"] == "ok"
+    # the p-value counts only the finite relabellings
+    assert lenient["p_value"] * (lenient["B_used"] + 1) == pytest.approx(
+        round(lenient["p_value"] * (lenient["B_used"] + 1)), abs=1e-9
+    )

@@ -132,6 +132,8 @@ def test_deterministic_given_seed_and_several_terms():
         "n_clusters",
         "B_requested",
         "B_used",
+        "failures_zero_se",
+        "failures_nonfinite",
         "status",
         "reason",
     ]
@@ -208,3 +210,33 @@ def test_accounting_columns_say_when_draws_were_enumerated():
         B=199,
     ).iloc[0]
     assert (big["B_requested"], big["B"], big["B_used"]) == (199, 199, 199)
+
+
+def test_draws_with_a_zero_bootstrap_se_are_counted_and_make_the_p_value_not_estimable():
+    """Two clusters and a dummy of one of them: the residuals sum to zero within each cluster,
+    so every draw's bootstrap score cancels to rounding noise (|SE*| ~ 1e-17): no draw gives a
+    t statistic, and the p-value is not estimable (all 2**2 sign vectors are enumerated)."""
+    rng = np.random.default_rng(1)
+    g = np.repeat([0, 1], [7, 9])
+    df = pd.DataFrame({"g": g, "x": (g == 0) * 1.0, "y": rng.normal(size=g.size)})
+    for impose_null in (True, False):
+        row = wild_cluster_bootstrap(
+            df,
+            outcome="y",
+            terms=["x"],
+            cluster="g",
+            term="x",
+            seed=1,
+            weights_type="rademacher",
+            impose_null=impose_null,
+        ).iloc[0]
+        assert (row["B"], row["B_used"], row["failures_zero_se"]) == (4, 0, 4)
+        assert row["failures_nonfinite"] == 0
+        assert row["status"] == "not estimable" and np.isnan(row["p_value_boot"])
+        assert "4 of 4" in row["reason"] and "zero_se: 4" in row["reason"]
+    # a regressor varying within clusters: no draw fails
+    df["x2"] = rng.normal(size=g.size)
+    ok = wild_cluster_bootstrap(
+        df, outcome="y", terms=["x2"], cluster="g", term="x2", seed=1, weights_type="rademacher"
+    ).iloc[0]
+    assert ok["failures_zero_se"] == 0 and ok["B_used"] == 4 and ok["status"] == "ok"

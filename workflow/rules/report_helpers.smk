@@ -27,7 +27,19 @@ COMPARISON = f"{RELEASE_DIR}/tables/release_comparison.csv"
 NOTEBOOKS = Path(workflow.basedir) / "notebooks"
 PREVIOUS = config["release"]["previous"]
 PREVIOUS_DIR = f"results/releases/{PREVIOUS}" if PREVIOUS else None
-REPORT_CHAPTERS = [key for key in CHAPTERS if key != "release_comparison" or PREVIOUS]
+# The design study's results (`make design`, benchmarks/design_study.py): the "Design" page
+# exists only when they do; they are never made by a release run.
+DESIGN_DIR = "results/design"
+DESIGN_FILES = [
+    f"{DESIGN_DIR}/{n}"
+    for n in ("design_study.csv", "design_power.csv", "design_study.png", "design_run.json")
+]
+HAVE_DESIGN = all(Path(f).is_file() for f in DESIGN_FILES)
+REPORT_CHAPTERS = [
+    key
+    for key in CHAPTERS
+    if (key != "release_comparison" or PREVIOUS) and (key != "design" or HAVE_DESIGN)
+]
 REPORT_RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_CONFIG = (
     config["data"]["synthetic_config"] if config["data"]["source"] == "synthetic" else None
@@ -128,6 +140,8 @@ def report_sources():
 def chapter_exhibit_files(wildcards):
     """The report copies of the chapter's exhibits (and of their SVG twins)."""
     key = chapter_of_stem(wildcards.stem)
+    if key == "design":
+        return DESIGN_FILES
     files = exhibit_table().query("chapter == @key")["file"].tolist()
     files += [COMPARISON] if key == "release_comparison" else []
     sources = set(report_sources())
@@ -149,6 +163,8 @@ def chapter_parameters(wildcards):
     }
     if key == "release_comparison":
         parameters.update(previous=PREVIOUS, comparison_csv=COMPARISON)
+    if key == "design":
+        parameters.update(design_dir=DESIGN_DIR)
     return shlex.quote(json.dumps(parameters, sort_keys=True))
 
 

@@ -43,6 +43,7 @@ from reintegration.stats import (
     ols,
     unidentified_terms,
 )
+from reintegration.stats.wild_bootstrap import WILD_FAILURE_CAUSES as WILD_CAUSES
 
 __all__ = [
     "OTHER_COUNTRIES",
@@ -263,11 +264,22 @@ def _fit_block(data, *, vcov, outcome, country, reference, terms, bootstrap, qui
     glance = res.glance.copy()
     glance["bootstrap_B"] = pd.array([pd.NA], dtype="Int64")
     glance["bootstrap_weights"] = ""
+    # accounting of the wild bootstrap: fewest draws used by a term, failures by cause
+    accounting = ["bootstrap_B_used", *(f"bootstrap_failures_{c}" for c in WILD_CAUSES)]
+    for col in accounting:
+        glance[col] = pd.array([pd.NA], dtype="Int64")
     if res.bootstrap is not None:
-        pb = dict(zip(res.bootstrap["term"], res.bootstrap["p_value_boot"], strict=True))
+        boot = res.bootstrap
+        pb = dict(zip(boot["term"], boot["p_value_boot"], strict=True))
         tidy["p_value_boot"] = tidy["term"].map(pb).astype(float)
-        glance["bootstrap_B"] = pd.array([int(res.bootstrap["B"].iloc[0])], dtype="Int64")
+        glance["bootstrap_B"] = pd.array([int(boot["B"].iloc[0])], dtype="Int64")
         glance["bootstrap_weights"] = bootstrap_weights
+        totals = [boot["B_used"].min(), *(boot[f"failures_{c}"].sum() for c in WILD_CAUSES)]
+        for col, value in zip(accounting, totals, strict=True):
+            glance[col] = pd.array([int(value)], dtype="Int64")
+        failed = boot.loc[boot["status"].ne("ok") & boot["reason"].ne("aliased")]
+        why = dict(zip(failed["term"], failed["reason"], strict=True))
+        tidy["note"] = tidy["term"].map(why).fillna("")
     if vcov == "cluster":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)  # reported by the fit

@@ -18,7 +18,8 @@ Bootstrap accounting on every row: ``B_requested``, ``B_used``, resamples redraw
 with a reduced covariate set, failures by cause; the plain row carries the permutations'
 accounting. When more than ``panel.ipw.max_failure_share`` of the resamples fail (or the
 propensity model cannot be fitted at all) the row's ``status`` is "not estimable" with the
-``reason`` and no interval. The randomisation p-value is reported on every row of the
+``reason`` and no interval; the same limit applies to the permutations (a relabelling with a
+non-finite statistic fails), which then leave the randomisation p-value empty. The randomisation p-value is reported on every row of the
 dimension (it belongs to the plain DiD statistic; the same sharp-null test whatever the row).
 """
 
@@ -111,7 +112,12 @@ def selection_adjusted_did(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)
             long = analysis_long(data, dim, covariates)
-            plain = _plain_row(long, dim, ri_B=ri_B, ri_seed=ri_seed, conf_level=conf_level)
+            plain = _plain_row(
+                long,
+                dim,
+                ri={"B": ri_B, "seed": ri_seed, "max_failure_share": max_failure_share},
+                conf_level=conf_level,
+            )
         rows.append(plain)
         base = {k: plain[k] for k in ("dimension", "ri_p_value", "n_persons", "n_treated")}
         base["n_control"] = plain["n_control"]
@@ -152,11 +158,18 @@ def analysis_long(data: pd.DataFrame, dim: str, covariates: Sequence[str]) -> pd
     return long.dropna(subset=["female", "age"])
 
 
-def _plain_row(long: pd.DataFrame, dim: str, *, ri_B, ri_seed, conf_level) -> dict:
-    """Plain change-score DiD (HC1) with the randomisation p-value and its accounting."""
+def _plain_row(long: pd.DataFrame, dim: str, *, ri: dict, conf_level) -> dict:
+    """Plain change-score DiD (HC1) with the randomisation p-value and its accounting.
+
+    When more than ``max_failure_share`` of the relabellings fail (a non-finite statistic),
+    the randomisation p-value is empty and the row "not estimable" with the reason; the HC1
+    estimate and interval, which do not resample, stay.
+    """
     keys = dict(outcome="score", unit="panel_id", treated="treated", post="post")
-    ri = did_randomisation_inference(long, **keys, seed=ri_seed, strata="country", B=ri_B)
-    ri = ri.iloc[0]
+    ri_B = ri["B"]
+    ri = did_randomisation_inference(
+        long, **keys, strata="country", **ri, config_key=MAX_FAILURE_KEY
+    ).iloc[0]
     plain = did_change(long, **keys, vcov="HC1", conf_level=conf_level)
     plain = plain.set_index("term").loc["treated"]
     return {
@@ -169,16 +182,17 @@ def _plain_row(long: pd.DataFrame, dim: str, *, ri_B, ri_seed, conf_level) -> di
         "n_persons": int(ri["n_units"]),
         "n_treated": int(ri["n_treated"]),
         "n_control": int(ri["n_control"]),
-        # the plain row's resampling is the permutation test: a relabelling cannot fail
+        # the plain row's resampling is the permutation test
         "B_requested": int(ri["B_requested"]),
         "B_used": int(ri["B_used"]),
         "n_redrawn": 0,
         "n_reduced": 0,
         **{f"failures_{c}": 0 for c in FAILURE_CAUSES},
+        "failures_nonfinite": int(ri["failures_nonfinite"]),
         "covariates": "",
         "inference": (f"HC1 t; randomisation p permuting mentoring within country (B = {ri_B})"),
         "status": str(ri["status"]),
-        "reason": str(ri["reason"]),
+        "reason": f"randomisation p-value: {ri['reason']}" if ri["reason"] else "",
     }
 
 

@@ -23,6 +23,8 @@ CHAPTERS = {
     "retrospective_morocco": ("04_retrospective_morocco", "Retrospective comparison and Morocco"),
     "reproduction": ("05_reproduction", "Reproduction check against the published study"),
     "release_comparison": ("06_release_comparison", "What changed since the previous release"),
+    # only when `make design` has written results/design/ (report_helpers.smk)
+    "design": ("07_design", "Design study: coverage, size, bias and power"),
 }
 
 

@@ -32,6 +32,8 @@ CHAPTER_BLURBS = {
     "Morocco snapshot (indicative only).",
     "reproduction": "Every number published in the study beside the value this run produced.",
     "release_comparison": "Key estimates of this release beside those of the previous release.",
+    "design": "Coverage, test size, bias and power from replications of the calibrated "
+    "generator (`make design`, not part of the release run).",
 }
 
 CSS = """

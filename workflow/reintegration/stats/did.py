@@ -285,6 +285,8 @@ def did_randomisation_inference(
     seed: int,
     strata: str | None = None,
     B: int = 999,
+    max_failure_share: float = 0.01,
+    config_key: str = "",
 ) -> pd.DataFrame:
     """Randomisation (permutation) inference for the two-period DiD.
 
@@ -293,15 +295,21 @@ def did_randomisation_inference(
     effect for anyone, treatment labels are exchangeable (within ``strata``, e.g. country,
     when given): B random relabellings from ``numpy.random.default_rng(seed)`` give the
     reference distribution and the two-sided p-value
-    ``(1 + #{|T_b| >= |T_obs|}) / (B + 1)``.
+    ``(1 + #{|T_b| >= |T_obs|}) / (B + 1)``. A relabelling whose statistic is not finite
+    (overflow) is not counted (``failures_nonfinite``; the p-value then uses the ``B_used``
+    finite ones); above ``max_failure_share`` of them, or with a non-finite observed
+    statistic, the p-value is "not estimable" (``status``, ``reason``, naming ``config_key``).
 
     Returns
     -------
     DataFrame
         One row: term, estimate, p_value, B, n_units, n_treated, n_control, strata,
-        n_strata.
+        n_strata, B_requested, B_used, failures_nonfinite, status, reason.
     """
     B = check_positive_int("B", B, minimum=1)
+    if not 0.0 <= max_failure_share < 1.0:
+        raise ValueError(f"`max_failure_share` must be in [0, 1); got {max_failure_share!r}")
+    config_note = f" (config `{config_key}`)" if config_key else ""
     check_columns(df, [treated] + ([strata] if strata else []))
     carry = [treated] + ([strata] if strata else [])
     changes = _changes(
@@ -324,19 +332,28 @@ def did_randomisation_inference(
     if n1 == 0 or n0 == 0:
         raise ValueError("did_randomisation_inference: need treated and control units")
 
-    rng = np.random.default_rng(seed)
-    perms = np.tile(d, (B + 1, 1))
     if strata is None:
         blocks = [np.arange(len(d))]
     else:
         codes, _ = pd.factorize(changes[strata], sort=True)
         blocks = [np.flatnonzero(codes == s) for s in range(codes.max() + 1)]
-    for idx in blocks:
-        perms[1:, idx] = rng.permuted(perms[1:, idx], axis=1)
-    stat = perms @ dy / n1 - (1.0 - perms) @ dy / n0  # row 0: observed labels
+    from .resampling import permutation_stats
+
+    stat = permutation_stats(dy, d, blocks, B, seed)  # [0]: observed labels
     obs = stat[0]
+    finite = np.isfinite(stat[1:])
+    n_failed = int(B - finite.sum())
     tol = 1e-10 * max(1.0, abs(obs))
-    p = (1 + int(np.sum(np.abs(stat[1:]) >= abs(obs) - tol))) / (B + 1)
+    p = (1 + int(np.sum(np.abs(stat[1:][finite]) >= abs(obs) - tol))) / (finite.sum() + 1)
+    status, reason = "ok", ""
+    if not np.isfinite(obs) or n_failed / B > max_failure_share:
+        status, p = "not estimable", np.nan
+        reason = (
+            "the observed statistic is not finite"
+            if not np.isfinite(obs)
+            else f"{n_failed} of {B} relabellings gave a non-finite statistic (nonfinite: "
+            f"{n_failed}), more than the allowed share {max_failure_share:g}{config_note}"
+        )
     return pd.DataFrame(
         [
             {
@@ -349,11 +366,11 @@ def did_randomisation_inference(
                 "n_control": int(n0),
                 "strata": strata,
                 "n_strata": len(blocks),
-                # accounting as every resampling table: a relabelling cannot fail to compute
                 "B_requested": B,
-                "B_used": B,
-                "status": "ok",
-                "reason": "",
+                "B_used": B - n_failed,
+                "failures_nonfinite": n_failed,
+                "status": status,
+                "reason": reason,
             }
         ]
     )

@@ -33,9 +33,21 @@ from ._validation import (
     drop_incomplete,
 )
 
-__all__ = ["ATT_METHODS", "AttFit", "FitFailure", "att_fit", "did_ipw", "prepare_att_data"]
+__all__ = [
+    "ATT_METHODS",
+    "AttFit",
+    "FitFailure",
+    "att_fit",
+    "control_weights",
+    "did_ipw",
+    "fitted_columns",
+    "prepare_att_data",
+    "propensity_scores",
+]
 
 ATT_METHODS = ("ra", "ipw", "dr")
+#: A control whose propensity score is within this of 1 separates the logit.
+SEPARATION_PS = 1e-12
 
 
 class FitFailure(ValueError):
@@ -97,26 +109,17 @@ def att_fit(
     before fitting, and so are columns that are constant within the treated or within the
     controls when the propensity model is used (they separate the logit).
     """
-    from scipy.special import expit
-
     _check_groups(d)
     n = len(dy)
     treated = d == 1
-    cols = list(range(X.shape[1]))
-    if drop_aliased:
-        cols = identified_columns(X, QR_TOL)
-        if method != "ra":
-            cols = [j for j in cols if not _varies(X[:, j]) or _varies_in_both(X[:, j], treated)]
+    cols = fitted_columns(X, d, method) if drop_aliased else list(range(X.shape[1]))
     Xc = X[:, cols]
     w1 = d.astype(float)
     ps = np.full(n, np.nan)
     m = np.full(n, np.nan)
     lin_ps = lin_ols = None
     if method != "ra":
-        gamma = logit(Xc, d)
-        ps = expit(Xc @ gamma)
-        if np.any(ps[~treated] >= 1.0 - 1e-12):
-            raise FitFailure("separation", "propensity score of a control is 1")
+        ps = propensity_scores(Xc, d)
         hess_inv = np.linalg.inv((Xc * (ps * (1.0 - ps))[:, None]).T @ Xc / n)
         lin_ps = ((d - ps)[:, None] * Xc) @ hess_inv  # n x k, logit's linear representation
     if method != "ipw":
@@ -127,7 +130,7 @@ def att_fit(
         lin_ols = ((ctrl * (dy - m))[:, None] * Xc) @ xpx_inv  # OLS's linear representation
     if method == "ra":
         return _ra(dy, w1, Xc, m, lin_ols, cols)
-    w0 = np.where(treated, 0.0, ps / (1.0 - ps))
+    w0 = control_weights(ps, treated)
     resid = dy if method == "ipw" else dy - m
     eta1 = np.mean(w1 * resid) / np.mean(w1)
     eta0 = np.mean(w0 * resid) / np.mean(w0)
@@ -138,6 +141,32 @@ def att_fit(
         inf0 = inf0 - lin_ols @ np.mean(w0[:, None] * Xc, axis=0)
     psi = inf1 / np.mean(w1) - inf0 / np.mean(w0)
     return AttFit(float(eta1 - eta0), psi, ps, m, cols)
+
+
+def fitted_columns(X: np.ndarray, d: np.ndarray, method: str) -> list[int]:
+    """Covariate columns :func:`att_fit` keeps: not aliased (R's QR rule, tolerance 1e-7), and,
+    when the propensity model is used, not constant within the treated or within the controls
+    while varying overall (such a column separates the logit)."""
+    cols = identified_columns(X, QR_TOL)
+    if method == "ra":
+        return cols
+    treated = d == 1
+    return [j for j in cols if not _varies(X[:, j]) or _varies_in_both(X[:, j], treated)]
+
+
+def propensity_scores(Xc: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Logit propensity scores on the kept columns; :class:`FitFailure` when a control's is 1."""
+    from scipy.special import expit
+
+    ps = expit(Xc @ logit(Xc, d))
+    if np.any(ps[d != 1] >= 1.0 - SEPARATION_PS):
+        raise FitFailure("separation", "propensity score of a control is 1")
+    return ps
+
+
+def control_weights(ps: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """ATT weights of the controls, p/(1-p) (0 for the treated); any shape (resamples x n)."""
+    return np.where(treated, 0.0, ps / (1.0 - ps))
 
 
 def _ra(dy, w1, Xc, m, lin_ols, cols) -> AttFit:
@@ -263,7 +292,8 @@ def did_ipw(
     """
     from scipy import stats
 
-    from .resampling import accounted_bootstrap, strata_cells
+    from ._att_batch import att_batch
+    from .resampling import accounted_bootstrap, chunk_size, strata_cells
 
     check_choice("method", method, ATT_METHODS)
     check_choice("se", se, SE_TYPES)
@@ -293,9 +323,10 @@ def did_ipw(
             stacklevel=2,
         )
 
-    def refit(idx: np.ndarray) -> tuple[float, bool]:
-        res = att_fit(dy[idx], d[idx], X[idx], method)
-        return res.att, len(res.columns) < len(full.columns)
+    k_full = len(full.columns)
+
+    def refit(idx: np.ndarray):
+        return att_batch(dy, d, X, idx, method, k_full)
 
     cells = strata_cells(d, None if strata is None else data[strata].astype(str).to_numpy())
     account = accounted_bootstrap(
@@ -306,6 +337,7 @@ def did_ipw(
         max_failure_share=max_failure_share,
         max_redraws=max_redraws,
         config_key=config_key,
+        chunk=chunk_size(*X.shape, B),
     )
     chosen = account.se if se == "bootstrap" else full.se
     z = full.att / chosen if chosen > 0 else np.nan

@@ -14,7 +14,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .drdid import ATT_METHODS, FitFailure, att_fit, prepare_att_data
+from .drdid import (
+    ATT_METHODS,
+    FitFailure,
+    att_fit,
+    control_weights,
+    fitted_columns,
+    prepare_att_data,
+    propensity_scores,
+)
 
 __all__ = ["BALANCE_TARGET", "drdid_diagnostics"]
 
@@ -111,7 +119,7 @@ def drdid_diagnostics(
         strata=None,
         context="drdid_diagnostics",
     )
-    ps = att_fit(dy, d, X, "ipw").ps
+    ps = propensity_scores(X[:, fitted_columns(X, d, "ipw")], d)  # the model of did_ipw
     group = np.where(d == 1, "treated", "control")
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.searchsorted(edges, ps, side="right") - 1, 0, bins - 1)
@@ -127,7 +135,7 @@ def drdid_diagnostics(
     )
     overlap.insert(1, "p_low", edges[overlap["bin"]])
     overlap.insert(2, "p_high", edges[overlap["bin"] + 1])
-    w = np.where(d == 1, 1.0, ps / (1.0 - ps))
+    w = np.where(d == 1, 1.0, control_weights(ps, d == 1))
     ess = pd.DataFrame(
         [
             {"group": g, "n": int(m.sum()), "ess": float(w[m].sum() ** 2 / np.sum(w[m] ** 2))}

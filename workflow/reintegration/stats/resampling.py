@@ -21,6 +21,8 @@ __all__ = [
     "FAILURE_CAUSES",
     "BootstrapAccount",
     "accounted_bootstrap",
+    "chunk_size",
+    "permutation_stats",
     "stratified_indices",
 ]
 
@@ -95,8 +97,17 @@ def strata_cells(d: np.ndarray, strata: np.ndarray | None) -> list[np.ndarray]:
     return [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
 
 
+#: Bytes of resampled design matrices one chunk of resamples may hold (about four copies).
+CHUNK_BYTES = 64 * 2**20
+
+
+def chunk_size(n: int, k: int, B: int, budget: int = CHUNK_BYTES) -> int:
+    """Resamples per chunk so that ~4 stacked (n x k) float matrices stay within ``budget``."""
+    return int(max(1, min(B, budget // max(1, 4 * 8 * n * max(k, 1)))))
+
+
 def accounted_bootstrap(
-    fit: Callable[[np.ndarray], tuple[float, bool]],
+    fit: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
     cells: list[np.ndarray],
     *,
     B: int,
@@ -104,11 +115,20 @@ def accounted_bootstrap(
     max_failure_share: float = 0.01,
     max_redraws: int = 10,
     config_key: str = "",
+    chunk: int = 256,
 ) -> BootstrapAccount:
-    """Run ``fit(indices) -> (estimate, reduced)`` on B stratified resamples, with accounting.
+    """Run ``fit`` on B stratified resamples, ``chunk`` at a time, with accounting.
 
-    ``fit`` raises an exception with a ``cause`` attribute (one of :data:`FAILURE_CAUSES`) when
-    a resample cannot be fitted; ``reduced`` says the covariate set was reduced for it.
+    ``fit(idx)`` takes a (m x n) matrix of resample indices and returns ``(values, reduced,
+    cause)`` arrays of length m: the estimate (NaN when not fitted), whether the covariate set
+    was reduced, and ``None`` or the failure cause (one of :data:`FAILURE_CAUSES`).
+
+    The draws are those of a loop that fits each resample as soon as it is drawn and redraws a
+    failed one at once (up to ``max_redraws`` times): resample indices are drawn one by one
+    from ``numpy.random.default_rng(seed)`` exactly as that loop draws them; a chunk is fitted
+    at once, and when resample f of a chunk fails, the resamples after it are discarded, the
+    generator is put back to its state after drawing f, f is redrawn, and the next chunk starts
+    after it. The chunk size changes the work, never the numbers.
     """
     if not 0.0 <= max_failure_share < 1.0:
         raise ValueError(f"`max_failure_share` must be in [0, 1); got {max_failure_share!r}")
@@ -116,20 +136,73 @@ def accounted_bootstrap(
     account = BootstrapAccount(
         np.full(B, np.nan), B, max_failure_share=max_failure_share, config_key=config_key
     )
-    for b in range(B):
-        for attempt in range(max_redraws + 1):
-            idx = stratified_indices(cells, rng)
-            try:
-                value, reduced = fit(idx)
-            except (ValueError, np.linalg.LinAlgError) as error:
-                cause = getattr(error, "cause", "singular")
-            else:
-                if np.isfinite(value):
-                    account.draws[b] = value
-                    account.n_reduced += int(reduced)
-                    account.n_redrawn += int(attempt > 0)
-                    break
-                cause = "nonfinite"
-            if attempt == max_redraws:
-                account.failures[cause] += 1
+    b = 0
+    while b < B:
+        size = min(chunk, B - b)
+        idx, states = [], []
+        for _ in range(size):
+            idx.append(stratified_indices(cells, rng))
+            states.append(rng.bit_generator.state)
+        values, reduced, cause = fit(np.stack(idx))
+        failed = np.flatnonzero(cause != None)  # noqa: E711 (elementwise)
+        f = int(failed[0]) if len(failed) else size
+        account.draws[b : b + f] = values[:f]
+        account.n_reduced += int(np.sum(reduced[:f]))
+        b += f
+        if f == size:
+            continue
+        rng.bit_generator.state = states[f]
+        _redraw(account, b, str(cause[f]), fit, cells, rng, max_redraws)
+        b += 1
     return account
+
+
+def _redraw(account, b, cause, fit, cells, rng, max_redraws) -> None:
+    """Redraw resample b (its first draw failed with ``cause``) up to ``max_redraws`` times."""
+    for _ in range(max_redraws):
+        values, reduced, causes = fit(stratified_indices(cells, rng)[None, :])
+        if causes[0] is None:
+            account.draws[b] = values[0]
+            account.n_reduced += int(reduced[0])
+            account.n_redrawn += 1
+            return
+        cause = str(causes[0])
+    account.failures[cause] += 1
+
+
+#: Label cells (1 byte each) whose statistics are computed at once by :func:`permutation_stats`.
+PERMUTATION_CHUNK_CELLS = 2**22
+#: Rows of a chunk are a multiple of this (the whole matrix at the default study's size).
+PERMUTATION_ROW_BLOCK = 256
+
+
+def permutation_stats(
+    dy: np.ndarray, d: np.ndarray, blocks: list[np.ndarray], B: int, seed: int
+) -> np.ndarray:
+    """DiD statistic under the observed labels (row 0) and B relabellings within ``blocks``.
+
+    The labels are shuffled within each block for all B rows at once (``Generator.permuted``,
+    block after block, so the draws are those of one (B x n) matrix), held as int8 (1 byte per
+    cell); the statistics are computed over chunks of rows as float matrix products, each row's
+    sums those of the whole-matrix product (tests/stats compare bit for bit).
+    """
+    rng = np.random.default_rng(seed)
+    labels = np.tile(d.astype(np.int8), (B + 1, 1))
+    for idx in blocks:
+        labels[1:, idx] = rng.permuted(labels[1:, idx], axis=1)
+    n1 = d.sum()
+    n0 = len(d) - n1
+    # chunks of a multiple of PERMUTATION_ROW_BLOCK rows: BLAS computes a row's sum the same
+    # way wherever the row lies in a block of 4 rows; a 1-row tail would be a dot, not a
+    # matrix product, so it joins the chunk before it
+    block = PERMUTATION_ROW_BLOCK
+    step = max(1, PERMUTATION_CHUNK_CELLS // max(1, len(d)) // block) * block
+    starts = list(range(0, B + 1, step))
+    if len(starts) > 1 and B + 1 - starts[-1] == 1:
+        starts.pop()
+    stat = np.empty(B + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for r, end in zip(starts, [*starts[1:], B + 1], strict=True):
+            P = labels[r:end].astype(float)
+            stat[r:end] = P @ dy / n1 - (1.0 - P) @ dy / n0
+    return stat

@@ -28,7 +28,18 @@ WEIGHT_TYPES = ("rademacher", "webb")
 BOOT_COLUMNS = ["term", "estimate", "statistic", "p_value_boot", "B", "weights_type", "n_clusters"]
 #: Accounting columns after BOOT_COLUMNS: ``B`` is the number of draws made (2**G when all sign
 #: vectors are enumerated), ``B_requested`` the option, ``B_used`` the draws with a finite t.
-ACCOUNT_COLUMNS = ["B_requested", "B_used", "status", "reason"]
+#: Causes a draw can fail for (columns ``failures_<cause>``): a bootstrap SE that is zero (to
+#: rounding) or a statistic that is not finite.
+WILD_FAILURE_CAUSES = ("zero_se", "nonfinite")
+ACCOUNT_COLUMNS = [
+    "B_requested",
+    "B_used",
+    *(f"failures_{c}" for c in WILD_FAILURE_CAUSES),
+    "status",
+    "reason",
+]
+#: Relative size below which a draw's bootstrap SE counts as zero.
+ZERO_SE_TOL = 1e-10
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
@@ -71,8 +82,8 @@ def _wild_t(
     V: np.ndarray,
     impose_null: bool,
     score_e: np.ndarray,
-) -> tuple[float, float, float]:
-    """Observed estimate, observed CR1 t and the bootstrap p-value for coefficient j.
+) -> tuple[float, float, float, int, dict[str, int]]:
+    """Observed estimate, observed CR1 t, the bootstrap p-value, draws used, failures by cause.
 
     All B bootstrap t statistics are computed from cluster-level quantities without
     forming the n x B matrix of bootstrap outcomes. With A = (X'X)^{-1}, z = X A e_j,
@@ -101,12 +112,20 @@ def _wild_t(
     Q = np.diag(w) - zx @ bread @ xu.T  # G x G
     num = w @ V
     den = np.sqrt(c * np.sum((Q @ V) ** 2, axis=0))
+    # the same scores summed in absolute value: a bootstrap SE cancelled to below ZERO_SE_TOL
+    # of that is rounding noise (e.g. the coefficient of a cluster dummy, residuals summing to
+    # zero within each cluster)
+    Xu_abs = group_sums(np.abs(Xt * u[:, None]), groups, G)
+    Q_abs = np.diag(group_sums(np.abs(z * u), groups, G)) + np.abs(zx) @ np.abs(bread) @ Xu_abs.T
+    mag = np.sqrt(c * np.sum((Q_abs @ np.abs(V)) ** 2, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         t_boot = num / den
+    zero = den <= ZERO_SE_TOL * mag
+    finite = np.isfinite(t_boot) & ~zero
+    causes = {"zero_se": int(np.sum(zero)), "nonfinite": int(np.sum(~zero & ~np.isfinite(t_boot)))}
     tol = 1e-10 * max(1.0, abs(t_obs))
-    finite = np.isfinite(t_boot)  # a draw with a zero bootstrap SE has no t statistic
     p = float(np.mean(np.abs(t_boot[finite]) >= abs(t_obs) - tol)) if finite.any() else np.nan
-    return float(beta[j]), float(t_obs), p, int(finite.sum())
+    return float(beta[j]), float(t_obs), p, int(finite.sum()), causes
 
 
 def bootstrap_design(design: Design, options: WildBootstrap) -> pd.DataFrame:
@@ -133,23 +152,26 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
     rows = []
     used_B = V.shape[1]  # 2**G when every sign vector is enumerated
     for term in test_terms:
-        common = (used_B, options.weights_type, design.n_groups)
+        common = (used_B, options.weights_type, design.n_groups, B)
         if term in design.aliased:  # R: NA coefficient, nothing to test
-            rows.append((term, np.nan, np.nan, np.nan, *common, B, 0, "not estimable", "aliased"))
+            rows.append(
+                (term, np.nan, np.nan, np.nan, *common, 0, 0, 0, "not estimable", "aliased")
+            )
             continue
         j = design.names.index(term)
-        est, t_obs, p, finite = _wild_t(
+        est, t_obs, p, finite, causes = _wild_t(
             fit, design.groups, design.n_groups, j, V, options.impose_null, score_e
         )
-        share = (used_B - finite) / used_B
         status, reason = "ok", ""
-        if share > options.max_failure_share:
+        if (used_B - finite) / used_B > options.max_failure_share:
             status, p = "not estimable", np.nan
+            why = ", ".join(f"{c}: {k}" for c, k in causes.items() if k)
             reason = (
                 f"{used_B - finite} of {used_B} wild bootstrap draws gave no t statistic "
-                f"(zero bootstrap SE), more than the allowed share {options.max_failure_share:g}"
+                f"({why}), more than the allowed share {options.max_failure_share:g}"
             )
-        rows.append((term, est, t_obs, p, *common, B, finite, status, reason))
+        counts = tuple(causes[c] for c in WILD_FAILURE_CAUSES)
+        rows.append((term, est, t_obs, p, *common, finite, *counts, status, reason))
     return pd.DataFrame(rows, columns=[*BOOT_COLUMNS, *ACCOUNT_COLUMNS])
 
 
@@ -173,8 +195,9 @@ def wild_cluster_bootstrap_terms(
 
     Same model and options as :func:`wild_cluster_bootstrap`; ``test_terms=None`` tests
     every coefficient except the intercept. All terms share the same draws. Each row also
-    carries ``B_requested, B_used, status, reason``: draws without a finite t statistic are
-    counted, and above ``max_failure_share`` of them the p-value is "not estimable".
+    carries ``B_requested, B_used, failures_zero_se, failures_nonfinite, status, reason``:
+    draws without a t statistic (bootstrap SE zero to rounding, or not finite) are counted by
+    cause, and above ``max_failure_share`` of them the p-value is "not estimable".
     """
     check_choice("weights_type", weights_type, WEIGHT_TYPES)
     design = build_design(

@@ -1,0 +1,205 @@
+"""The bootstrap's ATT refits as matrix operations over a chunk of resamples.
+
+:func:`att_batch` returns, for each row of an index matrix (one resample per row), what
+:func:`reintegration.stats.drdid.att_fit` returns for ``att`` on ``(dy[idx], d[idx], X[idx])``,
+bit for bit: the same covariate-dropping rule, the same Newton iterations and the same failure
+causes. Each resample's arithmetic is the one of the loop: stacked ``matmul``, ``solve`` and
+``inv`` call the same BLAS/LAPACK routine on each (n x k) slice as the 2-D calls do on the
+single matrix, and row reductions sum pairwise like the 1-D ones (tests/stats compare with
+draws stored from the loop). Resamples are grouped by the covariate columns they keep, and a
+resample's Newton iterations stop when its own step converges.
+
+Only the decisions of R's QR rule (which columns are aliased) are computed differently (a
+padded Gram-Schmidt over the stack); a resample whose decision lies within a factor 100 of
+the tolerance is decided again by :func:`reintegration.stats._design.identified_columns`
+itself, so the decisions are the loop's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from ._design import QR_TOL, identified_columns
+from .drdid import SEPARATION_PS, control_weights
+
+__all__ = ["att_batch"]
+
+#: Ratios |v_orth| / |x| this close to the QR tolerance (factor) are re-decided by the loop rule.
+_MARGIN = 100.0
+
+
+def _mv(A: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Stacked matrix @ vector: (C, n, k) @ (C, k) -> (C, n), one gemv per slice."""
+    return (A @ v[:, :, None])[:, :, 0]
+
+
+def _kept_columns(Xb: np.ndarray, tol: float = QR_TOL) -> np.ndarray:
+    """(C, k) mask of the columns :func:`identified_columns` keeps in each resample."""
+    C, n, k = Xb.shape
+    basis = np.zeros((C, n, k))
+    keep = np.zeros((C, k), dtype=bool)
+    unsure = np.zeros(C, dtype=bool)
+    for j in range(k):
+        x = Xb[:, :, j]
+        norm = np.linalg.norm(x, axis=1)
+        bt = basis.transpose(0, 2, 1)
+        v = x - _mv(basis, _mv(bt, x))
+        v = v - _mv(basis, _mv(bt, v))
+        rest = np.linalg.norm(v, axis=1)
+        nonzero = norm > 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(nonzero, rest / np.where(nonzero, norm, 1.0), 0.0)
+        kept = nonzero & (ratio >= tol)
+        unsure |= nonzero & (ratio > tol / _MARGIN) & (ratio < tol * _MARGIN)
+        keep[:, j] = kept
+        with np.errstate(divide="ignore", invalid="ignore"):
+            basis[kept, :, j] = v[kept] / rest[kept, None]
+    for c in np.flatnonzero(unsure):
+        keep[c] = False
+        keep[c, identified_columns(Xb[c], tol)] = True
+    return keep
+
+
+def _varies_mask(Xb: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """(C, k): column takes two values (within ``rows``, a (C, n) mask, when given)."""
+    if rows is None:
+        return Xb.max(axis=1) > Xb.min(axis=1)
+    hi = np.where(rows[:, :, None], Xb, -np.inf).max(axis=1)
+    lo = np.where(rows[:, :, None], Xb, np.inf).min(axis=1)
+    return hi > lo
+
+
+def _solve_each(H: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stacked solve; slices with a singular matrix give NaN and ``False`` in the mask."""
+    try:
+        return np.linalg.solve(H, g[:, :, None])[:, :, 0], np.ones(len(H), dtype=bool)
+    except np.linalg.LinAlgError:
+        out, ok = np.full(g.shape, np.nan), np.ones(len(H), dtype=bool)
+        for c in range(len(H)):
+            try:
+                out[c] = np.linalg.solve(H[c], g[c])
+            except np.linalg.LinAlgError:
+                ok[c] = False
+        return out, ok
+
+
+def _invertible(M: np.ndarray, invert=np.linalg.inv) -> np.ndarray:
+    """Mask of the slices ``invert`` (``inv`` or ``pinv``) accepts without LinAlgError."""
+    try:
+        invert(M)
+        return np.ones(len(M), dtype=bool)
+    except np.linalg.LinAlgError:
+        ok = np.ones(len(M), dtype=bool)
+        for c in range(len(M)):
+            try:
+                invert(M[c])
+            except np.linalg.LinAlgError:
+                ok[c] = False
+        return ok
+
+
+def _logit_batch(X, d, cause, max_iter: int = 100, tol: float = 1e-10):
+    """Newton-Raphson of :func:`drdid.logit` on each slice; failures set ``cause``."""
+    C, _, k = X.shape
+    gamma = np.full((C, k), np.nan)
+    active = np.arange(C)
+    Xa, da, beta = X, d, np.zeros((C, k))
+    for _ in range(max_iter):
+        p = expit(_mv(Xa, beta))
+        hess = (Xa * (p * (1.0 - p))[:, :, None]).transpose(0, 2, 1) @ Xa
+        step, ok = _solve_each(hess, _mv(Xa.transpose(0, 2, 1), da - p))
+        cause[active[~ok]] = "singular"
+        beta = beta + step
+        finite = np.all(np.isfinite(beta), axis=1)
+        cause[active[ok & ~finite]] = "separation"
+        done = ok & finite & (np.max(np.abs(step), axis=1) < tol)
+        gamma[active[done]] = beta[done]
+        still = ok & finite & ~done
+        if not still.all():
+            active, Xa, da, beta = active[still], Xa[still], da[still], beta[still]
+        if len(active) == 0:
+            return gamma
+    cause[active] = "separation"  # did not converge
+    return gamma
+
+
+def _fit_group(dy, d, Xc, method, cause) -> np.ndarray:
+    """ATT of each slice of one group of resamples sharing their covariate columns."""
+    C, n, _ = Xc.shape
+    treated = d == 1
+    att = np.full(C, np.nan)
+    ps = np.full((C, n), np.nan)
+    if method != "ra":
+        gamma = _logit_batch(Xc, d, cause)
+        ok = cause == None  # noqa: E711 (elementwise)
+        ps[ok] = expit(_mv(Xc[ok], gamma[ok]))
+        sep = ok & np.any(np.where(treated, False, ps >= 1.0 - SEPARATION_PS), axis=1)
+        cause[sep] = "separation"
+        ok = cause == None  # noqa: E711
+        w = ps[ok] * (1.0 - ps[ok])
+        H = (Xc[ok] * w[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
+        cause[np.flatnonzero(ok)[~_invertible(H)]] = "singular"
+    m = np.full((C, n), np.nan)
+    if method != "ipw":
+        for c in np.flatnonzero(cause == None):  # noqa: E711
+            ctrl = ~treated[c]
+            try:
+                beta = np.linalg.lstsq(Xc[c][ctrl], dy[c][ctrl], rcond=None)[0]
+            except np.linalg.LinAlgError:
+                cause[c] = "singular"
+                continue
+            m[c] = Xc[c] @ beta
+        ok = cause == None  # noqa: E711
+        ctrl = (~treated[ok]).astype(float)
+        H = (Xc[ok] * ctrl[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
+        cause[np.flatnonzero(ok)[~_invertible(H, np.linalg.pinv)]] = "singular"
+    ok = cause == None  # noqa: E711
+    w1 = d[ok]
+    if method == "ra":
+        eta1 = np.mean(w1 * dy[ok], axis=1) / np.mean(w1, axis=1)
+        eta0 = np.mean(w1 * m[ok], axis=1) / np.mean(w1, axis=1)
+    else:
+        p = ps[ok]
+        w0 = control_weights(p, treated[ok])
+        resid = dy[ok] if method == "ipw" else dy[ok] - m[ok]
+        eta1 = np.mean(w1 * resid, axis=1) / np.mean(w1, axis=1)
+        eta0 = np.mean(w0 * resid, axis=1) / np.mean(w0, axis=1)
+    att[ok] = eta1 - eta0
+    return att
+
+
+def att_batch(
+    dy: np.ndarray, d: np.ndarray, X: np.ndarray, idx: np.ndarray, method: str, k_full: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ATT of each resample ``idx[c]``: (values, reduced, cause) as :func:`drdid.att_fit`.
+
+    ``values[c]`` is NaN and ``cause[c]`` one of :data:`resampling.FAILURE_CAUSES` when the
+    resample cannot be fitted (``None`` otherwise); ``reduced[c]`` says fewer than ``k_full``
+    covariate columns were kept.
+    """
+    db, dyb, Xb = d[idx], dy[idx], X[idx]
+    C = len(idx)
+    cause = np.full(C, None, dtype=object)
+    treated = db == 1
+    one_group = ~treated.any(axis=1) | treated.all(axis=1)
+    cause[one_group] = "one_group"
+    keep = _kept_columns(Xb)
+    if method != "ra":
+        varies = _varies_mask(Xb)
+        both = _varies_mask(Xb, treated) & _varies_mask(Xb, ~treated)
+        keep &= ~varies | both
+    values = np.full(C, np.nan)
+    masks, group = np.unique(keep, axis=0, return_inverse=True)
+    for g, mask in enumerate(masks):
+        rows = np.flatnonzero((group.ravel() == g) & ~one_group)
+        if len(rows) == 0:
+            continue
+        cols = np.flatnonzero(mask)
+        sub = cause[rows]
+        values[rows] = _fit_group(dyb[rows], db[rows], Xb[rows][:, :, cols], method, sub)
+        cause[rows] = sub
+    bad = (cause == None) & ~np.isfinite(values)  # noqa: E711
+    cause[bad] = "nonfinite"
+    values[cause != None] = np.nan  # noqa: E711
+    return values, keep.sum(axis=1) < k_full, cause
