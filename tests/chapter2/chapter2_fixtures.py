@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tests.conftest import CODEBOOK  # noqa: F401  (repository paths)
-
 COUNTRIES = {
     "NGA": 160,
     "GIN": 120,

@@ -9,9 +9,9 @@ from reintegration.chapter2.labels import load_labels
 
 @pytest.fixture(scope="session")
 def labels():
-    from tests.conftest import CODEBOOK as codebook
+    from snakemake_runner import REPO
 
-    return load_labels(codebook)
+    return load_labels(REPO / "config" / "codebook")
 
 
 @pytest.fixture(scope="session")

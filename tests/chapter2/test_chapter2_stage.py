@@ -8,8 +8,9 @@ import pandas as pd
 from reintegration.chapter2 import stage
 from reintegration.io import write_parquet
 from reintegration.reproduction import COLUMNS
+from snakemake_runner import REPO
 
-from tests.conftest import CODEBOOK, REPO
+CODEBOOK = REPO / "config" / "codebook"
 
 
 def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
