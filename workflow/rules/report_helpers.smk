@@ -51,9 +51,10 @@ REPORT_CODE = package_files("report/", "io") + sorted(
 
 # A release never overwrites another: stop before any job runs when the release folder holds a
 # manifest recording other inputs (config, codebook, raw files, links file, published targets,
-# key). A rerun with the same inputs, forced or not, passes. The fingerprint the run started
+# design study results, key). A rerun with the same inputs, forced or not, passes. The fingerprint the run started
 # from is written when jobs start (onstart) and compared with the inputs at the manifest step.
-RELEASE_INPUT_FILES = [CASE_ID_LINKS, "config/published/targets.yaml"]
+# The design study's results are among them: its page is part of the release once it exists.
+RELEASE_INPUT_FILES = [CASE_ID_LINKS, "config/published/targets.yaml", *DESIGN_FILES]
 RELEASE_FINGERPRINT = release_manifest.fingerprint(
     config,
     CODEBOOK_FILES,
