@@ -9,7 +9,9 @@ C3_MIN_CELL = config["disclosure"]["min_cell_size"]
 C3_RECORDS = rules.pool_records.output.records
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
-C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
+C3_CODE = package_files(
+    "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs"
+)
 C3_PANEL_TABLES = [
     "means",
     "indicator_shares",
@@ -38,6 +40,7 @@ C3_FIGURE_STEMS = [
     ("figure_30_morocco_work", "Figure 30", "retrospective_morocco"),
     ("figure_31_morocco_satisfaction", "Figure 31", "retrospective_morocco"),
     ("figure_did_selection_adjusted", "Selection-adjusted DiD", "chapter3"),
+    ("figure_selection_overlap", "Selection-adjusted DiD: propensity overlap", "chapter3"),
 ]
 
 
@@ -207,6 +210,7 @@ rule chapter3_figures:
         change_regression=rules.chapter3_panel_tables.output.change_regression,
         did=rules.chapter3_panel_tables.output.did,
         did_selection_adjusted=rules.chapter3_selection.output.table,
+        selection_diagnostics=rules.chapter3_selection.output.diagnostics,
         retrospective_distributions=rules.chapter3_retrospective.output.distributions,
         morocco_change=rules.chapter3_morocco.output.change,
         morocco_answers=rules.chapter3_morocco.output.answers,
@@ -230,10 +234,12 @@ rule chapter3_figures:
         "python {input.script:q} --panel {input.panel:q} --means {input.means:q}"
         " --indicator-shares {input.indicator_shares:q} --change-regression {input.change_regression:q}"
         " --did {input.did:q} --did-selection-adjusted {input.did_selection_adjusted:q}"
+        " --selection-diagnostics {input.selection_diagnostics:q}"
         " --retrospective-distributions {input.retrospective_distributions:q}"
         " --morocco-change {input.morocco_change:q} --morocco-answers {input.morocco_answers:q}"
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
-        " --data-source {params.data_source:q} --codebook {params.codebook:q} > {log:q} 2>&1"
+        " --data-source {params.data_source:q} --codebook {params.codebook:q}"
+        " --threads {threads} > {log:q} 2>&1"
 
 
 rule chapter3_reproduction:
