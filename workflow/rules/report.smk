@@ -128,6 +128,8 @@ rule report_chapter:
         # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
         tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         copies=[report_copy(f) for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
+        figure_notes=FIGURE_NOTES,
+        targets=config["published"]["targets"],
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:

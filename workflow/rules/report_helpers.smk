@@ -24,6 +24,9 @@ REPORT_INDEX = f"{REPORT_DIR}/index.html"
 # A copy of the manifest inside report/ (written with the index, after the manifest).
 REPORT_MANIFEST = f"{REPORT_DIR}/manifest.json"
 COMPARISON = f"{RELEASE_DIR}/tables/release_comparison.csv"
+# Caption notes on departures from the original report, shown under the numbered figures.
+FIGURE_NOTES = "config/published/figure_notes.csv"
+FIGURE_CHAPTERS = ("chapter2", "chapter3", "retrospective_morocco")
 NOTEBOOKS = Path(workflow.basedir) / "notebooks"
 PREVIOUS = config["release"]["previous"]
 PREVIOUS_DIR = f"results/releases/{PREVIOUS}" if PREVIOUS else None
@@ -147,6 +150,8 @@ def chapter_parameters(wildcards):
         "waves": list(WAVES),
         "data_source": config["data"]["source"],
     }
+    if key in FIGURE_CHAPTERS:
+        parameters.update(figure_notes=FIGURE_NOTES, targets=config["published"]["targets"])
     if key == "release_comparison":
         parameters.update(previous=PREVIOUS, comparison_csv=COMPARISON)
     return shlex.quote(json.dumps(parameters, sort_keys=True))

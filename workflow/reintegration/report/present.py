@@ -197,7 +197,20 @@ class Chapter:
     report folder.
     """
 
-    def __init__(self, exhibits_csv: str | Path, chapter: str, report_dir: str | Path):
+    def __init__(
+        self,
+        exhibits_csv: str | Path,
+        chapter: str,
+        report_dir: str | Path,
+        *,
+        figure_notes: str | Path | None = None,
+        targets: str | Path | None = None,
+    ):
+        """``figure_notes``/``targets``: config/published/figure_notes.csv and targets.yaml,
+        for the caption note under each figure with a number in the original report."""
+        from reintegration.report.figure_notes import load_figure_notes
+
+        self.notes = load_figure_notes(figure_notes, targets)
         self.report_dir = Path(report_dir)
         exhibits = pd.read_csv(exhibits_csv, dtype=str, keep_default_na=False)
         exhibits = exhibits.reindex(columns=["exhibit", "file", "rule", "chapter"])
@@ -282,6 +295,10 @@ class Chapter:
                 f'<p class="exhibit-source">File: <a href="{html.escape(link)}">'
                 f"<code>{html.escape(link)}</code></a>{extra}</p>"
             )
+            if path.stem in self.notes:
+                from reintegration.report.figure_notes import note_html
+
+                _html(note_html(self.notes[path.stem]))
         elif path.suffix == ".svg":
             # Shown through its PNG twin when there is one; otherwise linked.
             png = Path(file).with_suffix(".png")
