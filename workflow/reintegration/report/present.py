@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.report.column_labels import LABELS, label
+
+__all__ = ["LABELS", "Chapter", "label", "show_table", "table_html"]
+
 
 def _display(obj) -> None:
     from IPython.display import display
@@ -33,45 +37,8 @@ def _html(text: str) -> None:
 #: Rows of a table shown at once; the others are behind a "show all" (plain HTML <details>).
 MAX_ROWS = 25
 
-#: Human labels of the columns the chapters' tidy tables share; other names are spelled out
-#: (underscores to spaces, first letter upper case).
-LABELS = {
-    "estimate": "Estimate",
-    "std_error": "Std. error",
-    "statistic": "Statistic",
-    "p_value": "p-value",
-    "conf_low": "95% CI low",
-    "conf_high": "95% CI high",
-    "n": "N",
-    "sd": "SD",
-    "nobs": "N",
-    "n_obs": "N",
-    "r_squared": "R\u00b2",
-    "adj_r_squared": "Adjusted R\u00b2",
-    "term": "Term",
-    "dimension": "Dimension",
-    "country": "Country",
-    "tier": "Tier",
-    "mean": "Mean",
-    "share": "Share",
-    "wave": "Wave",
-    "rows_read": "Rows read",
-    "rows_kept": "Rows kept",
-    "rows_quarantined": "Rows quarantined",
-    "duplicates_merged": "Duplicates merged",
-    "sha256": "SHA-256",
-    "within_tolerance": "Within tolerance",
-}
 #: Columns never shown in a page (the banner says it for the whole page).
 HIDDEN = {"data_source"}
-
-
-def label(column: str) -> str:
-    """A column's human label."""
-    if column in LABELS:
-        return LABELS[column]
-    text = str(column).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def is_p_value(column: str) -> bool:
