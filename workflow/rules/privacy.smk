@@ -11,7 +11,7 @@ rule privacy_scan:
         # Every release output (the manifest and the index page follow all the others).
         outputs=lambda wc: sorted(
             {str(f) for f in FINAL_TARGETS if str(f).startswith(f"{RELEASE_DIR}/")}
-            - {PRIVACY_SCAN}
+            - {PRIVACY_SCAN, PRIVACY_PAGE}
         ),
         manifest=MANIFEST,
         index=REPORT_INDEX,

@@ -20,6 +20,8 @@ REPORT_DIR = f"{RELEASE_DIR}/report"
 MANIFEST = f"{RELEASE_DIR}/manifest.json"
 # Written by privacy.smk after every other release file (so neither hashed nor listed here).
 PRIVACY_SCAN = f"{RELEASE_DIR}/privacy_scan.json"
+# The scan's summary page, written after the scan (neither scanned, hashed nor listed).
+PRIVACY_PAGE = f"{RELEASE_DIR}/report/privacy_scan.html"
 REPORT_INDEX = f"{REPORT_DIR}/index.html"
 # A copy of the manifest inside report/ (written with the index, after the manifest).
 REPORT_MANIFEST = f"{REPORT_DIR}/manifest.json"
@@ -164,7 +166,7 @@ def release_outputs(wildcards=None):
     for key in REPORT_CHAPTERS:
         stem = CHAPTERS[key][0]
         files |= {f"{REPORT_DIR}/notebooks/{stem}.ipynb", f"{REPORT_DIR}/{stem}.html"}
-    return sorted(files - {MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_SCAN})
+    return sorted(files - {MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_SCAN, PRIVACY_PAGE})
 
 
 def wave_outputs(wildcards=None):

@@ -73,6 +73,17 @@ FIGURE_FILES = {
     "figure_selection_overlap": ("beyond the study", "propensity-score overlap by group"),
 }
 
+#: Figures 22/23: file stem -> (item, title).
+RETROSPECTIVE_FIGURES = {
+    "figure_22_belonging_before_after": (
+        "psy_belonging",
+        "Do you feel part of the community where you live? Before migration vs after return",
+    ),
+    "figure_23_distress_before_after": (
+        "psy_distress",
+        "How often do you feel psychosocial distress? Before migration vs after return",
+    ),
+}
 #: Figures 24-28: file stem -> (indicators, title).
 INDICATOR_FIGURES = {
     "figure_24_working": ("working", "Do you currently work?"),
@@ -138,22 +149,17 @@ def draw_all(
         "figure_19_boxplots": partial(figure_boxplots, panel, names=names),
         "figure_20_change_regression": partial(figure_change_regression, regression),
         "figure_21_did": partial(figure_did, panel, did),
-        "figure_22_belonging_before_after": partial(
-            figure_retrospective,
-            distributions,
-            item="psy_belonging",
-            title="Do you feel part of the community where you live? Before migration vs after return",
-            scale=scales.get("psy_belonging"),
-            **c,
-        ),
-        "figure_23_distress_before_after": partial(
-            figure_retrospective,
-            distributions,
-            item="psy_distress",
-            title="How often do you feel psychosocial distress? Before migration vs after return",
-            scale=scales.get("psy_distress"),
-            **c,
-        ),
+        **{
+            stem: partial(
+                figure_retrospective,
+                distributions,
+                item=item,
+                title=title,
+                scale=scales.get(item),
+                **c,
+            )
+            for stem, (item, title) in RETROSPECTIVE_FIGURES.items()
+        },
         **{
             stem: partial(figure_indicator, shares, indicators=ind, title=title, **c)
             for stem, (ind, title) in INDICATOR_FIGURES.items()
