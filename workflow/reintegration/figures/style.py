@@ -109,11 +109,14 @@ def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) ->
     if is_synthetic(data_source):
         note_below(fig, SYNTHETIC_NOTE, fontsize=9, color="#8a1c00")
         note = {METADATA_KEY: SYNTHETIC_NOTE}
-    fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None, **note})
+    # The tight box once (layout of the Agg renderer), for both files: "tight" would lay the
+    # figure out again for each format before drawing it.
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    fig.savefig(png_path, format="png", bbox_inches=box, metadata={"Software": None, **note})
     fig.savefig(
         png_path.with_suffix(".svg"),
         format="svg",
-        bbox_inches="tight",
+        bbox_inches=box,
         metadata={"Date": None, "Creator": None, **note},
     )
     plt.close(fig)
