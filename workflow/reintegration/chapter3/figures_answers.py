@@ -30,7 +30,11 @@ def _stacked_row(ax, y: int, g: pd.DataFrame, order, colours) -> None:
         if pd.notna(s) and s > 0:
             ax.barh(y, s, left=left, color=c)
             if s > 0.06:
-                ax.text(left + s / 2, y, f"{s:.0%}", ha="center", va="center", fontsize=7)
+                r, g_, b = c[:3]
+                ink = "white" if 0.299 * r + 0.587 * g_ + 0.114 * b < 0.5 else "black"
+                ax.text(
+                    left + s / 2, y, f"{s:.0%}", ha="center", va="center", fontsize=7, color=ink
+                )
             left += s
 
 
