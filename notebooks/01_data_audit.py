@@ -108,7 +108,9 @@ page.show(["audit_cleaning*"], expected="the cleaning summary")
 # phones, addresses, GPS and notes, the waves' pseudonyms and the pseudonym key. It writes the
 # counts to `privacy_scan.json` beside the release's manifest (files scanned, findings by kind)
 # and **fails the release when it finds anything**: a release whose report exists in full has
-# passed the scan with zero findings. The scan cannot be shown here because it reads this page.
+# passed the scan with zero findings. Since the scan reads this page, its summary (files
+# scanned, findings by kind) is on a page of its own, written after the scan:
+# [the privacy scan's summary](privacy_scan.html).
 
 # %% [markdown]
 # ## k-anonymity of the record-level data

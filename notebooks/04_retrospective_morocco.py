@@ -34,9 +34,11 @@ exhibits_csv = "results/releases/study-2020/exhibits.csv"
 chapter = "retrospective_morocco"
 waves = []
 data_source = "synthetic"
+figure_notes = "config/published/figure_notes.csv"
+targets = "config/published/targets.yaml"
 
 # %%
-page = Chapter(exhibits_csv, chapter, report_dir)
+page = Chapter(exhibits_csv, chapter, report_dir, figure_notes=figure_notes, targets=targets)
 show_findings(chapter, release_dir)
 
 # %% [markdown]

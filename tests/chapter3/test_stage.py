@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from reintegration.chapter3 import stage
-from reintegration.chapter3.figures import FIGURE_FILES
+from reintegration.chapter3.outputs import FIGURES
 from reintegration.io import write_parquet
 
 
@@ -112,7 +112,7 @@ def test_stages_write_everything_deterministically(tmp_path, records, repo):
     for f in files:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     pngs = {p.stem for p in (tmp_path / "a" / "figures").glob("*.png")}
-    assert pngs == set(FIGURE_FILES)
+    assert pngs == set(FIGURES)
     panel = pd.read_parquet(tmp_path / "a" / "data" / "panel.parquet")
     keys = set(records["person_key"])
     for frame in (panel, pd.read_parquet(tmp_path / "a" / "data" / "retrospective.parquet")):

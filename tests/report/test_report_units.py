@@ -467,3 +467,24 @@ def test_portable_report_drops_absolute_paths_from_html_and_zip(tmp_path):
         assert archive.read("r/data/x.csv") == b"a\n1\n"
     with pytest.raises(ValueError, match=r"\.html or \.zip"):
         relativise_report(tmp_path / "report.pdf", [base])
+
+
+def test_quarantine_examples_quote_no_dates_or_raw_rows():
+    from reintegration.report.audit import quarantine_table
+
+    q = pd.DataFrame(
+        {
+            "rule": ["IMPOSSIBLE_DATE", "IMPOSSIBLE_DATE", "AGE_OUT_OF_RANGE"],
+            "reason": [
+                "date_of_birth 2020-01-13 is after interview_date 2019-02-06",
+                "other",
+                "age 95 is outside [15, 80]; as cms_export_ETH_2019-07.xlsx row 186",
+            ],
+        }
+    )
+    table = quarantine_table({"2019-07": q})
+    assert table["records"].tolist() == [1, 2]  # rules sorted: AGE_..., IMPOSSIBLE_...
+    assert table["example_reason"].tolist() == [
+        "age 95 is outside [15, 80]; as cms_export_ETH_2019-07.xlsx row [n]",
+        "date_of_birth [date] is after interview_date [date]",
+    ]

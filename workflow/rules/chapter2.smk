@@ -9,7 +9,8 @@ C2_MIN_CELL = config["disclosure"]["min_cell_size"]
 C2_TABLES = f"{RELEASE_DIR}/tables"
 C2_FIGURE_DIR = f"{RELEASE_DIR}/figures"
 C2_CODE = package_files(
-    "chapter2/", "stats/", "codebook/", "io", "reproduction", "published", "figures/style"
+    "chapter2/", "stats/", "codebook/", "io", "reproduction", "published", "figures/style",
+    "figures/jobs",
 )
 
 
@@ -216,7 +217,7 @@ rule chapter2_figures:
     shell:
         "python {input.script:q} --tables-dir {params.tables:q} --codebook {params.codebook:q}"
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
-        " --data-source {params.data_source:q} > {log:q} 2>&1"
+        " --data-source {params.data_source:q} --threads {threads} > {log:q} 2>&1"
 
 
 rule chapter2_reproduction:

@@ -13,7 +13,9 @@ C3_MIN_CELL = config["disclosure"]["min_cell_size"]
 C3_RECORDS = rules.pool_records.output.exact
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
-C3_CODE = package_files("chapter3/", "stats/", "io", "reproduction", "published", "figures/style")
+C3_CODE = package_files(
+    "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs"
+)
 C3_PANEL_TABLES = [
     "means",
     "indicator_shares",
@@ -208,7 +210,8 @@ rule chapter3_figures:
     shell:
         "python {input.script:q} " + c3_figure_arguments() +
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
-        " --data-source {params.data_source:q} --codebook {params.codebook:q} > {log:q} 2>&1"
+        " --data-source {params.data_source:q} --codebook {params.codebook:q}"
+        " --threads {threads} > {log:q} 2>&1"
 
 
 rule chapter3_reproduction:

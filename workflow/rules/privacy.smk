@@ -11,7 +11,7 @@ rule privacy_scan:
         # Every release output (the manifest and the index page follow all the others).
         outputs=lambda wc: sorted(
             {str(f) for f in FINAL_TARGETS if str(f).startswith(f"{RELEASE_DIR}/")}
-            - {PRIVACY_SCAN}
+            - {PRIVACY_SCAN, PRIVACY_PAGE}
         ),
         manifest=MANIFEST,
         index=REPORT_INDEX,
@@ -20,7 +20,7 @@ rule privacy_scan:
         records=expand("results/waves/{wave}/records.parquet", wave=WAVES),
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         codebook=CODEBOOK_FILES,
-        code=package_files("privacy", "data/", "codebook/", "text", "io"),
+        code=package_files("privacy", "data/", "codebook/", "text", "io", "report/privacy_page"),
         script=SCRIPTS / "privacy_scan.py",
     output:
         scan=PRIVACY_SCAN,

@@ -128,6 +128,8 @@ rule report_chapter:
         # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
         tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         copies=[report_copy(f) for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
+        figure_notes=FIGURE_NOTES,
+        targets=config["published"]["targets"],
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:
@@ -274,6 +276,27 @@ rule report_index:
         " --out {output.index:q} && cp {input.manifest:q} {output.manifest:q}) > {log:q} 2>&1"
 
 
+rule report_privacy:
+    """The privacy scan's summary page in report/, after the scan (from its counts only)."""
+    threads: rule_threads("report_privacy")
+    resources:
+        **rule_resources("report_privacy"),
+    input:
+        scan=PRIVACY_SCAN,
+        code=package_files("report/privacy_page", "report/pages", "report/marking", "io"),
+        script=SCRIPTS / "report_privacy.py",
+    output:
+        PRIVACY_PAGE,
+    log:
+        f"logs/releases/{RELEASE}/report_privacy.log",
+    params:
+        release=RELEASE,
+        source=config["data"]["source"],
+    shell:
+        "python {input.script:q} --scan {input.scan:q} --release {params.release:q}"
+        " --data-source {params.source:q} --out {output:q} > {log:q} 2>&1"
+
+
 FINAL_TARGETS.extend(
     [
         getattr(rules.audit_tables.output, name)
@@ -284,5 +307,5 @@ FINAL_TARGETS.extend(
     + [f"{REPORT_DIR}/notebooks/{CHAPTERS[k][0]}.ipynb" for k in REPORT_CHAPTERS]
     + [f"{REPORT_DIR}/{CHAPTERS[k][0]}.html" for k in REPORT_CHAPTERS]
     + ([COMPARISON] if PREVIOUS else [])
-    + [MANIFEST, REPORT_INDEX, REPORT_MANIFEST]
+    + [MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_PAGE]
 )

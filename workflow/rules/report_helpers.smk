@@ -20,10 +20,15 @@ REPORT_DIR = f"{RELEASE_DIR}/report"
 MANIFEST = f"{RELEASE_DIR}/manifest.json"
 # Written by privacy.smk after every other release file (so neither hashed nor listed here).
 PRIVACY_SCAN = f"{RELEASE_DIR}/privacy_scan.json"
+# The scan's summary page, written after the scan (neither scanned, hashed nor listed).
+PRIVACY_PAGE = f"{RELEASE_DIR}/report/privacy_scan.html"
 REPORT_INDEX = f"{REPORT_DIR}/index.html"
 # A copy of the manifest inside report/ (written with the index, after the manifest).
 REPORT_MANIFEST = f"{REPORT_DIR}/manifest.json"
 COMPARISON = f"{RELEASE_DIR}/tables/release_comparison.csv"
+# Caption notes on departures from the original report, shown under the numbered figures.
+FIGURE_NOTES = "config/published/figure_notes.csv"
+FIGURE_CHAPTERS = ("chapter2", "chapter3", "retrospective_morocco")
 NOTEBOOKS = Path(workflow.basedir) / "notebooks"
 PREVIOUS = config["release"]["previous"]
 PREVIOUS_DIR = f"results/releases/{PREVIOUS}" if PREVIOUS else None
@@ -162,6 +167,8 @@ def chapter_parameters(wildcards):
         "waves": list(WAVES),
         "data_source": config["data"]["source"],
     }
+    if key in FIGURE_CHAPTERS:
+        parameters.update(figure_notes=FIGURE_NOTES, targets=config["published"]["targets"])
     if key == "release_comparison":
         parameters.update(previous=PREVIOUS, comparison_csv=COMPARISON)
     if key == "design":
@@ -176,7 +183,7 @@ def release_outputs(wildcards=None):
     for key in REPORT_CHAPTERS:
         stem = CHAPTERS[key][0]
         files |= {f"{REPORT_DIR}/notebooks/{stem}.ipynb", f"{REPORT_DIR}/{stem}.html"}
-    return sorted(files - {MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_SCAN})
+    return sorted(files - {MANIFEST, REPORT_INDEX, REPORT_MANIFEST, PRIVACY_SCAN, PRIVACY_PAGE})
 
 
 def wave_outputs(wildcards=None):

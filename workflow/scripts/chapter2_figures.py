@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out-dir", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--data-source", required=True, help="config data.source (synthetic/raw)")
+    p.add_argument("--threads", type=int, default=1, help="processes drawing the figures")
     a = p.parse_args(argv)
     make_figures(
         tables_dir=a.tables_dir,
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         out_dir=a.out_dir,
         min_cell=a.min_cell,
         data_source=a.data_source,
+        threads=a.threads,
     )
     return 0
 

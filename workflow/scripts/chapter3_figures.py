@@ -1,4 +1,4 @@
-"""Draw the Chapter III figures (Figures 15-31 and the selection-adjusted DiD)."""
+"""Draw the Chapter III figures (Figures 15-31 and the selection-adjusted DiD's two)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out-dir", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--data-source", required=True, help="config data.source (synthetic/raw)")
+    p.add_argument("--threads", type=int, default=1, help="processes drawing the figures")
     a = p.parse_args(argv)
     make_figures(
         inputs={n: getattr(a, n) for n in INPUTS},
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         out_dir=a.out_dir,
         min_cell=a.min_cell,
         data_source=a.data_source,
+        threads=a.threads,
     )
     return 0
 

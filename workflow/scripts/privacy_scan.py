@@ -17,6 +17,7 @@ from reintegration.codebook import load_codebook
 from reintegration.data.pseudonym import load_key
 from reintegration.io import write_json
 from reintegration.privacy import SCAN_FILE, raw_identifiers, scan_release, wave_pseudonyms
+from reintegration.report.privacy_page import PAGE as SUMMARY_PAGE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         identifiers=identifiers,
         pseudonyms=pseudonyms,
         key=load_key(args.key_file, create=False),
-        exclude=[SCAN_FILE, args.out.resolve().relative_to(args.release_dir.resolve()).as_posix()]
-        if args.out.resolve().is_relative_to(args.release_dir.resolve())
-        else [SCAN_FILE],
+        # the summary page is written after the scan, from its counts: a previous run's copy
+        # is not scanned (the count of files would otherwise change on a rerun)
+        exclude=[SCAN_FILE, f"report/{SUMMARY_PAGE}"]
+        + (
+            [args.out.resolve().relative_to(args.release_dir.resolve()).as_posix()]
+            if args.out.resolve().is_relative_to(args.release_dir.resolve())
+            else []
+        ),
     )
     summary = result.to_dict()
     summary["waves"] = list(args.wave)

@@ -4,12 +4,13 @@ loop reads each figure's tables, draws it (or the reason it is not estimable) an
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from reintegration.estimable import figure_reason, reason_figure
-from reintegration.figures.style import apply_style, save_figure
+from reintegration.figures.jobs import draw_jobs
 
 from .figures import (
     _bar_by_country,
@@ -72,6 +73,17 @@ DRAW = {
 }
 
 
+def _draw(spec, args, context):
+    """One figure of :data:`FIGURES`, or the reason it is not estimable."""
+    reason = figure_reason(*args)
+    if reason is not None:
+        return reason_figure(spec.title, reason)
+    draw = DRAW[spec.draw]
+    wanted = inspect.signature(draw).parameters
+    extra = {k: v for k, v in context.items() if k in wanted and k not in spec.args}
+    return draw(*args, **spec.args, **extra)
+
+
 def make_figures(
     *,
     tables_dir: str | Path,
@@ -79,32 +91,24 @@ def make_figures(
     out_dir: str | Path,
     min_cell: int,
     data_source: str,
+    threads: int = 1,
 ) -> list[Path]:
-    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``.
+    """Draw every figure of :data:`FIGURES` from the Chapter II tables into ``out_dir``, on
+    ``threads`` processes (the files do not depend on it).
 
     A figure whose input table is not estimable shows the reason instead.
     """
     from .labels import load_labels
     from .outputs import FIGURE_TABLES
 
-    apply_style()
     context = {"labels": load_labels(codebook), "min_cell": min_cell}
     tables: dict[str, pd.DataFrame] = {}
-    paths = []
+    jobs = []
     for stem, spec in FIGURES.items():
         for key in spec.tables:
             if key not in tables:
                 path = Path(tables_dir) / FIGURE_TABLES[key]
                 tables[key] = pd.read_csv(path, keep_default_na=False, na_values=[""])
         args = [tables[key] for key in spec.tables]
-        reason = figure_reason(*args)
-        if reason is None:
-            draw = DRAW[spec.draw]
-            wanted = inspect.signature(draw).parameters
-            extra = {k: v for k, v in context.items() if k in wanted and k not in spec.args}
-            fig = draw(*args, **spec.args, **extra)
-        else:
-            fig = reason_figure(spec.title, reason)
-        paths.append(Path(out_dir) / f"{stem}.png")
-        save_figure(fig, paths[-1], data_source=data_source)
-    return paths
+        jobs.append((stem, partial(_draw, spec, args, context)))
+    return draw_jobs(jobs, out_dir=out_dir, data_source=data_source, threads=threads)

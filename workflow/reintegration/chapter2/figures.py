@@ -17,7 +17,9 @@ from reintegration.figures.style import (
     DIMENSION_COLOURS,
     OKABE_ITO,
     REPORT_WIDTH,
+    SIGNIFICANCE_SHADES,
     TIER_COLOURS,
+    significance_colour,
 )
 
 from .descriptives import ALL
@@ -48,12 +50,6 @@ TREND_COLOURS = [
     OKABE_ITO["purple"],
     OKABE_ITO["black"],
     OKABE_ITO["grey"],
-]
-SIG_BINS = [
-    (0.001, "p < 0.001", "#08306B"),
-    (0.01, "p < 0.01", "#2171B5"),
-    (0.05, "p < 0.05", "#6BAED6"),
-    (1.01, "p >= 0.05", "#C6DBEF"),
 ]
 
 
@@ -153,10 +149,7 @@ def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str
     for ax, t in zip(np.atleast_1d(axes), types, strict=True):
         sub = table[table["type"] == t]
         for row in sub.itertuples(index=False):
-            p = getattr(row, p_col)
-            colour = (
-                next(c for cut, _, c in SIG_BINS if p < cut) if pd.notna(p) else OKABE_ITO["grey"]
-            )
+            colour = significance_colour(getattr(row, p_col))
             yy = pos[getattr(row, label_col)]
             ax.plot([row.conf_low, row.conf_high], [yy, yy], color="#555555", linewidth=1.0)
             ax.plot(
@@ -174,7 +167,9 @@ def _coefficients(table: pd.DataFrame, *, label_col: str, p_col: str, title: str
         ax.tick_params(axis="x", labelsize=8)
     first = np.atleast_1d(axes)[0]
     first.set_yticks(y, terms)
-    handles = [Patch(facecolor=c, edgecolor="black", label=lab) for _, lab, c in SIG_BINS]
+    handles = [
+        Patch(facecolor=c, edgecolor="black", label=lab) for _, lab, c in SIGNIFICANCE_SHADES
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.01))
     fig.suptitle(title)
     fig.text(0.5, 0.045, note, ha="center", fontsize=8)

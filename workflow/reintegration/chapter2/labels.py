@@ -45,6 +45,10 @@ class Labels:
         name = self.item_lists[item]
         return [v for v in self.choice_order[name] if v not in self.nonresponse[name]]
 
+    def scale(self, item: str) -> dict[str, str]:
+        """``{value: English label}`` of the substantive answers of ``item``, in scale order."""
+        return {a: self.answer(item, a) for a in self.answers(item)}
+
 
 def load_labels(codebook_dir: str | Path) -> Labels:
     """Read the labels Chapter II needs from the codebook folder."""

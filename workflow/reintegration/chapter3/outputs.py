@@ -18,14 +18,16 @@ FIGURE_INPUTS = {
     "change_regression": ("chapter3_panel_tables", "change_regression"),
     "did": ("chapter3_panel_tables", "did"),
     "did_selection_adjusted": ("chapter3_selection", "table"),
+    "selection_diagnostics": ("chapter3_selection", "diagnostics"),
     "retrospective_distributions": ("chapter3_retrospective", "distributions"),
     "morocco_change": ("chapter3_morocco", "change"),
     "morocco_answers": ("chapter3_morocco", "answers"),
 }
 #: Inputs stored as parquet (the others are csv tables).
 PARQUET_INPUTS = ("panel",)
-#: Arguments the stage supplies from the run (disclosure minimum, country names).
-CONTEXT = ("min_cell", "names")
+#: Arguments the stage supplies from the run: the disclosure minimum, country names, and
+#: ``scale``: the codebook's answers (scale order) of the figure's ``item`` argument.
+CONTEXT = ("min_cell", "names", "scale")
 
 
 class Figure(NamedTuple):
@@ -45,6 +47,7 @@ class Figure(NamedTuple):
 
 CH3, RETRO = "chapter3", "retrospective_morocco"
 CELLS = ("min_cell", "names")
+SCALED_CELLS = ("min_cell", "names", "scale")
 
 
 def _indicator(number: int, indicators, title: str) -> Figure:
@@ -90,7 +93,7 @@ FIGURES = {
             "item": "psy_belonging",
             "title": "Do you feel part of the community where you live? Before migration vs after return",
         },
-        CELLS,
+        SCALED_CELLS,
     ),
     "figure_23_distress_before_after": Figure(
         "Figure 23",
@@ -102,7 +105,7 @@ FIGURES = {
             "item": "psy_distress",
             "title": "How often do you feel psychosocial distress? Before migration vs after return",
         },
-        CELLS,
+        SCALED_CELLS,
     ),
     "figure_24_working": _indicator(24, "working", "Do you currently work?"),
     "figure_25_reduced_food": _indicator(
@@ -125,6 +128,7 @@ FIGURES = {
         "figure_morocco_answers",
         ("morocco_answers",),
         {"item": "eco_working", "title": "Morocco: do you currently work?"},
+        ("scale",),
     ),
     "figure_31_morocco_satisfaction": Figure(
         "Figure 31",
@@ -133,9 +137,19 @@ FIGURES = {
         "figure_morocco_answers",
         ("morocco_answers",),
         {"item": "eco_satisfaction", "title": "Morocco: satisfaction with economic situation"},
+        ("scale",),
     ),
     "figure_did_selection_adjusted": Figure(
         "Selection-adjusted DiD", CH3, None, "figure_selection", ("did_selection_adjusted",), {}
+    ),
+    "figure_selection_overlap": Figure(
+        "Selection-adjusted DiD: propensity overlap",
+        CH3,
+        None,
+        "figure_overlap",
+        ("selection_diagnostics",),
+        {},
+        ("min_cell",),
     ),
 }
 

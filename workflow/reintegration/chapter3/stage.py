@@ -4,6 +4,7 @@ Each workflow/scripts/chapter3_*.py shell calls one of these (one per Snakemake 
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -294,29 +295,39 @@ def make_figures(
     out_dir: str | Path,
     min_cell: int,
     data_source: str,
+    threads: int = 1,
 ) -> list[Path]:
     """Every figure of :data:`reintegration.chapter3.outputs.FIGURES`, drawn by its function
-    in chapter3/figures.py from the tables it names and saved as ``out_dir/<stem>.png`` (+ .svg)."""
+    in chapter3/figures.py from the tables it names and saved as ``out_dir/<stem>.png`` (+ .svg),
+    on ``threads`` processes (the files do not depend on it)."""
+    from reintegration.chapter2.labels import load_labels
     from reintegration.chapter3 import figures
-    from reintegration.chapter3.outputs import FIGURE_INPUTS, FIGURES, PARQUET_INPUTS
-    from reintegration.figures.style import apply_style, save_figure
+    from reintegration.chapter3.outputs import FIGURES, PARQUET_INPUTS
+    from reintegration.figures.jobs import draw_jobs
 
+    needed = sorted({t for spec in FIGURES.values() for t in spec.tables})
     tables = {
-        k: _read(inputs[k]) if k in PARQUET_INPUTS else pd.read_csv(inputs[k])
-        for k in FIGURE_INPUTS
+        k: _read(inputs[k]) if k in PARQUET_INPUTS else pd.read_csv(inputs[k]) for k in needed
     }
-    context = {"min_cell": min_cell, "names": {**_country_names(codebook), "all": "both countries"}}
-    apply_style()
-    paths = []
+    labels = load_labels(codebook)
+    names = {**dict(labels.choices["countries"]), "all": "both countries"}
+    jobs = []
     for stem, spec in FIGURES.items():
-        draw = getattr(figures, spec.draw)
-        fig = draw(
-            *(tables[t] for t in spec.tables), **spec.args, **{c: context[c] for c in spec.context}
+        item = spec.args.get("item")
+        context = {
+            "min_cell": min_cell,
+            "names": names,
+            # answers in the codebook's scale order (value -> English label)
+            "scale": labels.scale(item) if item else None,
+        }
+        draw = partial(
+            getattr(figures, spec.draw),
+            *(tables[t] for t in spec.tables),
+            **spec.args,
+            **{c: context[c] for c in spec.context},
         )
-        path = Path(out_dir) / f"{stem}.png"
-        save_figure(fig, path, data_source=data_source)
-        paths.append(path)
-    return paths
+        jobs.append((stem, draw))
+    return draw_jobs(jobs, out_dir=out_dir, data_source=data_source, threads=threads)
 
 
 def make_reproduction(

@@ -33,6 +33,24 @@ DIMENSION_COLOURS = {
     "composite": OKABE_ITO["black"],
 }
 
+#: Significance shading of the coefficient figures (3, 3b, 20), in the original report's
+#: direction: "the paler the blue, the more statistically significant the finding".
+#: (upper bound of p, legend label, colour), most significant first.
+SIGNIFICANCE_SHADES = (
+    (0.001, "p < 0.001", "#DEEBF7"),
+    (0.01, "p < 0.01", "#9ECAE1"),
+    (0.05, "p < 0.05", "#4292C6"),
+    (1.01, "p >= 0.05", "#08306B"),
+)
+
+
+def significance_colour(p) -> str:
+    """The shade of :data:`SIGNIFICANCE_SHADES` for p-value ``p`` (grey when missing)."""
+    if p is None or p != p:  # NaN
+        return OKABE_ITO["grey"]
+    return next(c for cut, _, c in SIGNIFICANCE_SHADES if p < cut)
+
+
 #: Report width in inches at 100 dpi in the HTML report (figures are saved at 150 dpi).
 REPORT_WIDTH = 9.0
 
@@ -58,8 +76,9 @@ def apply_style() -> None:
     )
 
 
-def _draw_footer(fig, text: str) -> None:
-    """Draw ``text`` below everything already drawn, so it overlaps no label or legend."""
+def note_below(fig, text: str, *, fontsize: float = 8, color: str = OKABE_ITO["grey"]) -> None:
+    """Draw ``text`` below everything already drawn (axes, labels, legends, earlier notes),
+    left-aligned with the drawing, so it overlaps nothing."""
     renderer = fig.canvas.get_renderer()
     box = fig.get_tightbbox(renderer)  # inches
     width, height = fig.get_size_inches()
@@ -69,8 +88,8 @@ def _draw_footer(fig, text: str) -> None:
         text,
         ha="left",
         va="top",
-        fontsize=9,
-        color="#8a1c00",
+        fontsize=fontsize,
+        color=color,
     )
 
 
@@ -88,13 +107,16 @@ def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) ->
     png_path.parent.mkdir(parents=True, exist_ok=True)
     note = {}
     if is_synthetic(data_source):
-        _draw_footer(fig, SYNTHETIC_NOTE)
+        note_below(fig, SYNTHETIC_NOTE, fontsize=9, color="#8a1c00")
         note = {METADATA_KEY: SYNTHETIC_NOTE}
-    fig.savefig(png_path, format="png", bbox_inches="tight", metadata={"Software": None, **note})
+    # The tight box once (layout of the Agg renderer), for both files: "tight" would lay the
+    # figure out again for each format before drawing it.
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    fig.savefig(png_path, format="png", bbox_inches=box, metadata={"Software": None, **note})
     fig.savefig(
         png_path.with_suffix(".svg"),
         format="svg",
-        bbox_inches="tight",
+        bbox_inches=box,
         metadata={"Date": None, "Creator": None, **note},
     )
     plt.close(fig)

@@ -9,6 +9,7 @@ nothing here identifies a person (quarantine.csv itself holds no identifiers).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -142,8 +143,24 @@ def ledger_table(ledgers: dict[str, dict], pooling: dict | None = None) -> pd.Da
     return table
 
 
+#: Values an example reason may quote that point at a person or a raw record: dates (a date
+#: of birth with country and wave narrows a person down) and raw row numbers.
+_EXAMPLE_SCRUB = (
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "[date]"),
+    (re.compile(r"\brow \d+\b"), "row [n]"),
+)
+
+
+def scrub_example(reason: str) -> str:
+    """An example reason without dates or raw row numbers (the rule stays readable)."""
+    for pattern, replacement in _EXAMPLE_SCRUB:
+        reason = pattern.sub(replacement, reason)
+    return reason
+
+
 def quarantine_table(quarantines: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Quarantined records by wave and rule (with one example reason per rule)."""
+    """Quarantined records by wave and rule, with one example reason per rule, its dates and
+    raw row numbers blanked (:func:`scrub_example`); the wave's quarantine.csv has them."""
     parts = []
     for wave in sorted(quarantines):
         q = quarantines[wave]
@@ -154,6 +171,7 @@ def quarantine_table(quarantines: dict[str, pd.DataFrame]) -> pd.DataFrame:
             .agg(records=("rule", "size"), example_reason=("reason", "first"))
             .reset_index()
         )
+        grouped["example_reason"] = grouped["example_reason"].astype(str).map(scrub_example)
         grouped.insert(0, "wave", wave)
         parts.append(grouped)
     columns = ["wave", "rule", "records", "example_reason"]

@@ -87,25 +87,8 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def render_index(
-    *,
-    release: str,
-    waves: list[str],
-    data_source: str,
-    chapters: list[str],
-    exhibits: pd.DataFrame,
-    manifest: dict,
-    report_dir: str | Path,
-    release_dir: str | Path,
-    previous: str | None = None,
-    comparison_summary: pd.DataFrame | None = None,
-    dictionary: str = "data_dictionary.html",
-    findings: list[str] | None = None,
-) -> str:
-    """The index page as a string. ``chapters``: keys of the chapters built for this release."""
-    report_dir = Path(report_dir)
-    release_dir = Path(release_dir)
-    parts = [
+def _head(release: str, data_source: str, chapters: list[str]) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -119,7 +102,11 @@ def render_index(
         pages.nav_bar("index.html", chapters),
         "<main>",
         f"<h1>{_e(TITLE)}</h1>",
-        findings_html(findings or []),
+    ]
+
+
+def _meta(release, waves, data_source, previous, manifest) -> list[str]:
+    parts = [
         '<table class="meta">',
         f"<tr><td>Release</td><td><code>{_e(release)}</code></td></tr>",
         f"<tr><td>Waves included</td><td>{_e(', '.join(waves))}</td></tr>",
@@ -147,8 +134,11 @@ def render_index(
         "assigned (priority to low baseline scores, location, voluntariness), so the plain "
         "difference-in-differences is shown beside selection-adjusted estimates.</p>"
     )
+    return parts
 
-    parts.append("<h2>Chapters</h2><ol>")
+
+def _chapters(chapters: list[str]) -> list[str]:
+    parts = ["<h2>Chapters</h2><ol>"]
     for key in chapters:
         stem, title = CHAPTERS[key]
         parts.append(
@@ -156,18 +146,11 @@ def render_index(
             "</small></li>"
         )
     parts.append("</ol>")
+    return parts
 
-    if previous and comparison_summary is not None:
-        parts.append(f"<h2>What changed since release <code>{_e(previous)}</code></h2>")
-        parts.append(
-            "<p>Key estimates of both releases side by side: "
-            '<a href="06_release_comparison.html">the comparison page</a>, '
-            f'<a href="{_rel(str(release_dir / "tables/release_comparison.csv"), report_dir)}">'
-            "tables/release_comparison.csv</a>.</p>"
-        )
-        parts.append(_table(comparison_summary))
 
-    parts += [
+def _reference(dictionary: str, release_dir: Path, report_dir: Path) -> list[str]:
+    return [
         "<h2>Reference</h2><ul>",
         f'<li><a href="{_e(dictionary)}">Data dictionary</a>: every question, answer, score and '
         "weight of the codebook.</li>",
@@ -175,10 +158,13 @@ def render_index(
         "every table and figure, its file and the rule that made it (below).</li>",
         f'<li><a href="{_rel(str(release_dir / "manifest.json"), report_dir)}">manifest.json</a>: '
         "hashes of every input and output, code and package versions (summary below).</li>",
+        '<li><a href="privacy_scan.html">Privacy scan</a>: files scanned and findings (none, '
+        "or the release would have failed).</li>",
         "</ul>",
     ]
 
-    parts.append("<h2>Exhibits</h2>")
+
+def _exhibits(exhibits: pd.DataFrame, chapters: list[str], report_dir: Path) -> list[str]:
     chapter_pages = {key: f"{CHAPTERS[key][0]}.html" for key in chapters}
 
     def exhibit_cell(column, value, row):
@@ -191,42 +177,37 @@ def render_index(
             return f'<a href="{_e(chapter_pages[value])}">{_e(CHAPTERS[value][1])}</a>'
         return None
 
-    parts.append(
+    return [
+        "<h2>Exhibits</h2>",
         f"<p>{len(exhibits)} tables and figures, each with the page that shows it and its file "
         "inside this folder.</p>"
         f"<details><summary>Show all {len(exhibits)} exhibits</summary>"
-        f'<div class="wide">{_table(exhibits, exhibit_cell)}</div></details>'
-    )
+        f'<div class="wide">{_table(exhibits, exhibit_cell)}</div></details>',
+    ]
 
-    parts.append("<h2>Manifest summary</h2>")
+
+def _hash_cell(column, value, row):
+    return f'<span class="hash">{_e(value)}</span>' if column == "sha256" else None
+
+
+def _manifest(manifest: dict) -> list[str]:
     fingerprint = manifest.get("fingerprint", {})
     raw = pd.DataFrame(fingerprint.get("raw_files", []), columns=["wave", "file", "sha256"])
-    parts.append(
+    parts = [
+        "<h2>Manifest summary</h2>",
         f'<p>Configuration hash <span class="hash">{_e(fingerprint.get("config_sha256"))}'
         f"</span>; {len(fingerprint.get('codebook', {}))} codebook files, {len(raw)} raw files, "
         f"{len(manifest.get('outputs', {}))} release outputs and "
         f"{len(manifest.get('wave_outputs', {}))} per-wave outputs hashed (SHA-256); "
-        f"{len(manifest.get('packages', {}))} pinned packages.</p>"
-    )
-    parts.append("<h3>Raw files</h3>")
-    parts.append(
+        f"{len(manifest.get('packages', {}))} pinned packages.</p>",
+        "<h3>Raw files</h3>",
         f"<details><summary>Show all {len(raw)} raw files with their SHA-256</summary>"
-        '<div class="wide">'
-        + _table(
-            raw, lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None
-        )
-        + "</div></details>"
-    )
+        f'<div class="wide">{_table(raw, _hash_cell)}</div></details>',
+    ]
     codebook = pd.DataFrame(
         sorted(fingerprint.get("codebook", {}).items()), columns=["codebook file", "sha256"]
     )
-    parts.append("<h3>Codebook</h3>")
-    parts.append(
-        _table(
-            codebook,
-            lambda c, v, r: f'<span class="hash">{_e(v)}</span>' if c == "sha256" else None,
-        )
-    )
+    parts += ["<h3>Codebook</h3>", _table(codebook, _hash_cell)]
     packages = manifest.get("packages", {})
     key_packages = [
         p
@@ -239,7 +220,42 @@ def render_index(
             + ", ".join(f"{_e(p)} {_e(packages[p])}" for p in key_packages)
             + " (all pins in the manifest).</p>"
         )
-    parts.append("</main>")
-    parts.append(pages.nav_bar("index.html", chapters))
-    parts.append("</body></html>")
+    return parts
+
+
+def render_index(
+    *,
+    release: str,
+    waves: list[str],
+    data_source: str,
+    chapters: list[str],
+    exhibits: pd.DataFrame,
+    manifest: dict,
+    report_dir: str | Path,
+    release_dir: str | Path,
+    previous: str | None = None,
+    comparison_summary: pd.DataFrame | None = None,
+    dictionary: str = "data_dictionary.html",
+    findings: list[str] | None = None,
+) -> str:
+    """The index page as a string. ``chapters``: keys of the chapters built for this release."""
+    report_dir = Path(report_dir)
+    release_dir = Path(release_dir)
+    parts = _head(release, data_source, chapters)
+    parts.append(findings_html(findings or []))
+    parts += _meta(release, waves, data_source, previous, manifest)
+    parts += _chapters(chapters)
+    if previous and comparison_summary is not None:
+        parts.append(f"<h2>What changed since release <code>{_e(previous)}</code></h2>")
+        parts.append(
+            "<p>Key estimates of both releases side by side: "
+            '<a href="06_release_comparison.html">the comparison page</a>, '
+            f'<a href="{_rel(str(release_dir / "tables/release_comparison.csv"), report_dir)}">'
+            "tables/release_comparison.csv</a>.</p>"
+        )
+        parts.append(_table(comparison_summary))
+    parts += _reference(dictionary, release_dir, report_dir)
+    parts += _exhibits(exhibits, chapters, report_dir)
+    parts += _manifest(manifest)
+    parts += ["</main>", pages.nav_bar("index.html", chapters), "</body></html>"]
     return "\n".join(parts) + "\n"

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.report.column_labels import LABELS, label
+
+__all__ = ["LABELS", "Chapter", "label", "show_table", "table_html"]
+
 
 def _display(obj) -> None:
     from IPython.display import display
@@ -33,45 +37,8 @@ def _html(text: str) -> None:
 #: Rows of a table shown at once; the others are behind a "show all" (plain HTML <details>).
 MAX_ROWS = 25
 
-#: Human labels of the columns the chapters' tidy tables share; other names are spelled out
-#: (underscores to spaces, first letter upper case).
-LABELS = {
-    "estimate": "Estimate",
-    "std_error": "Std. error",
-    "statistic": "Statistic",
-    "p_value": "p-value",
-    "conf_low": "95% CI low",
-    "conf_high": "95% CI high",
-    "n": "N",
-    "sd": "SD",
-    "nobs": "N",
-    "n_obs": "N",
-    "r_squared": "R\u00b2",
-    "adj_r_squared": "Adjusted R\u00b2",
-    "term": "Term",
-    "dimension": "Dimension",
-    "country": "Country",
-    "tier": "Tier",
-    "mean": "Mean",
-    "share": "Share",
-    "wave": "Wave",
-    "rows_read": "Rows read",
-    "rows_kept": "Rows kept",
-    "rows_quarantined": "Rows quarantined",
-    "duplicates_merged": "Duplicates merged",
-    "sha256": "SHA-256",
-    "within_tolerance": "Within tolerance",
-}
 #: Columns never shown in a page (the banner says it for the whole page).
 HIDDEN = {"data_source"}
-
-
-def label(column: str) -> str:
-    """A column's human label."""
-    if column in LABELS:
-        return LABELS[column]
-    text = str(column).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def is_p_value(column: str) -> bool:
@@ -197,7 +164,20 @@ class Chapter:
     report folder.
     """
 
-    def __init__(self, exhibits_csv: str | Path, chapter: str, report_dir: str | Path):
+    def __init__(
+        self,
+        exhibits_csv: str | Path,
+        chapter: str,
+        report_dir: str | Path,
+        *,
+        figure_notes: str | Path | None = None,
+        targets: str | Path | None = None,
+    ):
+        """``figure_notes``/``targets``: config/published/figure_notes.csv and targets.yaml,
+        for the caption note under each figure with a number in the original report."""
+        from reintegration.report.figure_notes import load_figure_notes
+
+        self.notes = load_figure_notes(figure_notes, targets)
         self.report_dir = Path(report_dir)
         exhibits = pd.read_csv(exhibits_csv, dtype=str, keep_default_na=False)
         exhibits = exhibits.reindex(columns=["exhibit", "file", "rule", "chapter"])
@@ -282,6 +262,10 @@ class Chapter:
                 f'<p class="exhibit-source">File: <a href="{html.escape(link)}">'
                 f"<code>{html.escape(link)}</code></a>{extra}</p>"
             )
+            if path.stem in self.notes:
+                from reintegration.report.figure_notes import note_html
+
+                _html(note_html(self.notes[path.stem]))
         elif path.suffix == ".svg":
             # Shown through its PNG twin when there is one; otherwise linked.
             png = Path(file).with_suffix(".png")
