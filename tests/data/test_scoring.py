@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -96,7 +97,7 @@ def test_weights_and_min_share_are_data(codebook):
     cb = codebook
     w = cb.weights.copy()
     w.loc[w["component"] == "eco_satisfaction", "weight"] = 3
-    custom = type(cb)(cb.directory, cb.variables, cb.choices, w, cb.sources, cb.formats)
+    custom = dataclasses.replace(cb, weights=w)
     out = score_records(clean, custom, min_answered_share=0.0)
     assert out.loc[0, "score_economic"] == pytest.approx((3 * 1 + 1 * 0) / 4)
     assert out.loc[0, "answered_share_economic"] == pytest.approx(4 / 11)

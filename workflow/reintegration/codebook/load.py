@@ -149,7 +149,7 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The six codebook tables, each indexed by its CSV line number."""
+    """The seven codebook tables, each indexed by its CSV line number."""
 
     directory: Path
     variables: pd.DataFrame
