@@ -46,7 +46,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ._validation import CellsSuppressedWarning, check_columns, check_positive_int
 
@@ -219,6 +218,8 @@ def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
             rhs.append(b)
     if not a_rows:
         return []
+    from scipy.optimize import Bounds, LinearConstraint, milp  # only here: 0.8 s of import
+
     bounded = [kind.get(c) == PRIMARY and c[1] != N_CELL and c[1][1] not in (YES, NO)
                for c in unknown]  # fmt: skip
     bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
