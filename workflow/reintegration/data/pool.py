@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reintegration.data.hashing import row_hashes
 from reintegration.data.pseudonym import pseudonym, release_key
 
 #: Columns that legitimately differ between two deliveries of the same record.
@@ -24,9 +25,7 @@ IDENTITY = ("record_id", "person_id")
 
 def content_hash(frame: pd.DataFrame, exclude=IDENTITY) -> np.ndarray:
     """Unkeyed 64-bit hash of each row's content (columns in name order, identifiers out)."""
-    cols = sorted(c for c in frame.columns if c not in exclude)
-    text = frame[cols].astype("string").fillna("<NA>")
-    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+    return row_hashes(frame, sorted(c for c in frame.columns if c not in exclude))
 
 
 def content_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -59,10 +58,7 @@ def pool_waves(
     waves = sorted(frames)
     stacked = pd.concat([frames[w] for w in waves], ignore_index=True)
     compare = [c for c in stacked.columns if c not in WAVE_SPECIFIC]
-    hashed = pd.util.hash_pandas_object(
-        stacked[compare].astype("string").fillna("<NA>"), index=False
-    )
-    duplicate = pd.Series(hashed.to_numpy()).duplicated(keep="first").to_numpy()
+    duplicate = pd.Series(row_hashes(stacked, compare)).duplicated(keep="first").to_numpy()
     dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
     pooled = content_order(stacked.loc[~duplicate].reset_index(drop=True))
     hashes = content_hash(pooled)
