@@ -79,7 +79,7 @@ def _cells(rendered: pd.DataFrame, variables: list[str], ftype: str, spec) -> di
     order), ages (xlsx: numbers), everything else text ("" for missing)."""
     cells = {}
     for v in variables:
-        col = rendered[v]
+        col = rendered[v].to_numpy(dtype=object)  # iterating a numpy array: far faster
         if v in writers.DATE_VARS:
             if ftype == "xlsx":
                 cells[v] = [pd.Timestamp(x).date() if not pd.isna(x) else "" for x in col]
