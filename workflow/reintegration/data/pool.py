@@ -60,7 +60,11 @@ def pool_waves(
     compare = [c for c in stacked.columns if c not in WAVE_SPECIFIC]
     duplicate = pd.Series(row_hashes(stacked, compare)).duplicated(keep="first").to_numpy()
     dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
-    pooled = content_order(stacked.loc[~duplicate].reset_index(drop=True))
+    n_stacked = len(stacked)
+    kept = stacked.loc[~duplicate].reset_index(drop=True)
+    del stacked  # one copy of the waves less while the pooled table is built
+    pooled = content_order(kept)
+    del kept
     hashes = content_hash(pooled)
     person_keys = release_key(key, release, pooled["person_id"])
     pooled = pooled.drop(columns=[c for c in IDENTITY if c in pooled.columns])
@@ -70,7 +74,7 @@ def pool_waves(
         "release": release,
         "waves": waves,
         "rows_by_wave": {w: int(len(frames[w])) for w in waves},
-        "rows_stacked": int(len(stacked)),
+        "rows_stacked": int(n_stacked),
         "cross_wave_duplicates_dropped": int(duplicate.sum()),
         "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
         "rows_pooled": int(len(pooled)),
