@@ -78,7 +78,9 @@ def timed_env(root: Path) -> Path:
     venv = Path(sys.prefix)
     (root / "bin").mkdir(parents=True, exist_ok=True)
     shutil.copy2(venv / "pyvenv.cfg", root / "pyvenv.cfg")
-    (root / "lib").symlink_to(venv / "lib")
+    for entry in venv.iterdir():  # lib (packages), share (nbconvert templates), etc, include
+        if entry.name not in ("bin", "pyvenv.cfg"):
+            (root / entry.name).symlink_to(entry)
     real = root / "bin" / "python-real"
     real.symlink_to(os.path.realpath(sys.executable))
     for name in ("python", "python3"):
@@ -306,11 +308,29 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(work, args.cores, args.rev)
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+    def write() -> str:
+        """The table so far (written after every scenario: a stopped run keeps its figures)."""
+        header = (
+            f"bench_study: {started}, code {args.rev or 'working tree'}, -c{args.cores}, "
+            f"{os.cpu_count()} CPUs; uptime at start: {uptime}; now: "
+            + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        )
+        text = header + "\n\n" + table(bench.results)
+        if args.markdown:
+            args.markdown.write_text(text, encoding="utf-8")
+            args.markdown.with_suffix(".json").write_text(
+                json.dumps(bench.results, indent=2) + "\n", encoding="utf-8"
+            )
+        return text
+
     one = bench.copy("full_1x")
-    bench.snakemake(one, "full 1x", "study-2020", True)
-    bench.snakemake(one, "no-op", "study-2020", False)
+    for name, release in (("full 1x", "study-2020"), ("no-op", "study-2020")):
+        bench.snakemake(one, name, release, name == "full 1x")
+        write()
     add_wave(one)
     bench.snakemake(one, "new wave", NEW_RELEASE, False)
+    write()
     if not args.keep:
         shutil.rmtree(one)
     for scale in scales:
@@ -318,20 +338,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         root = bench.copy(f"full_{scale:g}x", scale)
         bench.snakemake(root, f"full {scale:g}x", "study-2020", True)
+        write()
         if not args.keep:
             shutil.rmtree(root)
-    header = (
-        f"bench_study: {started}, code {args.rev or 'working tree'}, -c{args.cores}, "
-        f"{os.cpu_count()} CPUs; uptime at start: {uptime}; at end: "
-        + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    )
-    text = header + "\n\n" + table(bench.results)
-    print("\n" + text)
-    if args.markdown:
-        args.markdown.write_text(text, encoding="utf-8")
-        args.markdown.with_suffix(".json").write_text(
-            json.dumps(bench.results, indent=2) + "\n", encoding="utf-8"
-        )
+    print("\n" + write())
     return 0
 
 
