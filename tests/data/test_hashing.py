@@ -32,6 +32,23 @@ def test_blocks_give_the_whole_table_hash(block):
     assert np.array_equal(row_hashes(frame, ["a", "b", "c", "d"], block_rows=block), whole)
 
 
+@pytest.mark.parametrize("block", [1, 2, 3])
+def test_dates_with_a_time_of_day_in_one_block(block):
+    """pandas writes a whole date column with times once one value has a time of day: a
+    block of midnight dates must still be hashed as the whole column's text."""
+    frame = pd.DataFrame(
+        {
+            "d": pd.to_datetime(
+                ["2020-01-01", "2020-01-02", "2020-01-03 05:00", None], format="ISO8601"
+            )
+        }  # fmt: skip
+    )
+    text = frame.astype("string").fillna("<NA>")
+    assert text["d"].iloc[0] == "2020-01-01 00:00:00"  # the whole column's format
+    whole = pd.util.hash_pandas_object(text, index=False).to_numpy()
+    assert np.array_equal(row_hashes(frame, ["d"], block_rows=block), whole)
+
+
 def test_equal_rows_hash_equal_and_others_differ():
     h = row_hashes(_frame(), ["a", "b", "c", "d"], block_rows=2)
     # rows 0, 3 and 5 are identical; rows 1 and 6 are identical (all missing but c = 2)
