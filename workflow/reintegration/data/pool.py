@@ -56,16 +56,22 @@ def pool_waves(
     Returns ``(records, summary)``; the summary counts rows per wave and duplicates dropped.
     """
     waves = sorted(frames)
+    rows_by_wave = {w: int(len(frames[w])) for w in waves}
     stacked = pd.concat([frames[w] for w in waves], ignore_index=True)
+    frames = None  # freed here when the caller handed over its only reference (pool_records.py)
     compare = [c for c in stacked.columns if c not in WAVE_SPECIFIC]
     duplicate = pd.Series(row_hashes(stacked, compare)).duplicated(keep="first").to_numpy()
     dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
     n_stacked = len(stacked)
-    kept = stacked.loc[~duplicate].reset_index(drop=True)
-    del stacked  # one copy of the waves less while the pooled table is built
-    pooled = content_order(kept)
-    del kept
-    hashes = content_hash(pooled)
+    # Content order of the kept rows (as content_order), taken from the stacked table in one
+    # copy: a row's hash does not depend on the other rows.
+    keep = np.flatnonzero(~duplicate)
+    hashes = content_hash(stacked)[keep]
+    order = pd.DataFrame({"wave": stacked["wave"].astype("string").to_numpy()[keep], "h": hashes})
+    positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
+    pooled = stacked.iloc[keep[positions]].reset_index(drop=True)
+    hashes = hashes[positions]
+    del stacked, order
     person_keys = release_key(key, release, pooled["person_id"])
     pooled = pooled.drop(columns=[c for c in IDENTITY if c in pooled.columns])
     pooled.insert(0, "record_key", record_keys(key, release, person_keys, hashes))
@@ -73,7 +79,7 @@ def pool_waves(
     summary = {
         "release": release,
         "waves": waves,
-        "rows_by_wave": {w: int(len(frames[w])) for w in waves},
+        "rows_by_wave": rows_by_wave,
         "rows_stacked": int(n_stacked),
         "cross_wave_duplicates_dropped": int(duplicate.sum()),
         "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
