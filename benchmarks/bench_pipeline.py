@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,10 +33,12 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "workflow" / "scripts"
 CODEBOOK = REPO / "config" / "codebook"
 TIME = "/usr/bin/time"
+CPU: dict[str, float] = {}  # CPU seconds per stage script, summed over its processes
 
 
 def _run(cmd: list[str], log: Path) -> tuple[float, float]:
-    """Run ``cmd`` under /usr/bin/time -v (when present): ``(wall seconds, peak RSS MB)``."""
+    """Run ``cmd`` under /usr/bin/time -v (when present): ``(wall seconds, peak RSS MB)``;
+    its CPU seconds (user + system) are added to ``CPU[cmd's script]``."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     timed = [TIME, "-v", *cmd] if Path(TIME).exists() else cmd
@@ -46,6 +49,9 @@ def _run(cmd: list[str], log: Path) -> tuple[float, float]:
     text = log.read_text(encoding="utf-8", errors="replace")
     if result.returncode != 0:
         raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{text[-3000:]}")
+    cpu = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)
+    script = Path(cmd[1]).stem if len(cmd) > 1 else cmd[0]
+    CPU[script] = CPU.get(script, 0.0) + sum(float(c) for c in cpu)
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     return wall, (int(m.group(1)) / 1024 if m else float("nan"))
 
@@ -57,8 +63,9 @@ def generate(scale: float, work: Path) -> float:
     cfg["scale"] = scale
     config = work / "synthetic.yaml"
     config.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     gen(config, CODEBOOK, work / "raw", work / "truth", work / "manifest.json")
+    CPU["generate"] = time.process_time() - cpu
     return time.perf_counter() - start
 
 
@@ -152,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         peak = max(r["peak_rss_mb"] for r in sel)
         print(f"  {stage:<9} {n:>10,d} rows {wall:>8.1f} s {n / wall:>10,.0f} rows/s  "
               f"peak RSS {peak:>7.0f} MB")  # fmt: skip
+    print("CPU s per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in CPU.items()))
+    print(f"generation peak RSS (this process): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")  # fmt: skip
     print(f"data stages wall time: {pipeline_wall:.1f} s; "
           f"total incl. generation: {time.perf_counter() - total_start:.1f} s")  # fmt: skip
     (work / "bench_pipeline.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     except PseudonymKeyError as error:
         print(f"pool_records: {error}", file=sys.stderr)
         return 1
-    frames = {wave: read_parquet(path) for wave, path in args.wave}
-    pooled, summary = pool_waves(frames, args.release, key)
+    # The waves' tables passed without a name here, so pooling can free them once stacked.
+    pooled, summary = pool_waves(
+        {wave: read_parquet(path) for wave, path in args.wave}, args.release, key
+    )
     write_parquet(pooled, args.exact)
     write_parquet(coarsen_records(pooled), args.out)  # no exact date (issue 17)
     write_json(summary, args.summary)

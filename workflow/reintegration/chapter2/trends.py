@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from reintegration.stats import RowsDroppedWarning, check_columns, ols
 
@@ -86,6 +85,8 @@ def fit_trends(
             V = res.vcov.to_numpy()
             fit = X @ beta
             se = np.sqrt(np.einsum("ij,jk,ik->i", X, V, X))
+            from scipy import stats  # only here: keeps scipy.stats out of the job's start-up
+
             q = stats.t.ppf(0.5 + conf_level / 2.0, n - 2)
             for t, f, s in zip(grid, fit, se, strict=True):
                 band_rows.append(

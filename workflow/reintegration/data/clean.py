@@ -48,6 +48,7 @@ from reintegration.data.dates import (
 )
 from reintegration.data.extract import PROVENANCE
 from reintegration.data.formats import FormatIndex
+from reintegration.data.hashing import row_hashes
 from reintegration.data.recode import CleaningLog, clip, column_names, select_columns
 from reintegration.data.validate import Findings, fmt, years_between
 
@@ -284,16 +285,8 @@ def _finish(out, variables, rules, reasons, log) -> CleanResult:
     merged_into = pd.Series(pd.NA, index=out.index, dtype="string")
     cand = out[valid]
     if len(cand):
-        keys = cand[key_cols].astype("string").fillna("<NA>")
-        group = pd.Series(
-            pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=cand.index
-        )
-        answers = pd.Series(
-            pd.util.hash_pandas_object(
-                cand[answer_cols].astype("string").fillna("<NA>"), index=False
-            ).to_numpy(),
-            index=cand.index,
-        )
+        group = pd.Series(row_hashes(cand, key_cols), index=cand.index)
+        answers = pd.Series(row_hashes(cand, answer_cols), index=cand.index)
         size = group.map(group.value_counts())
         dup = size > 1
         if dup.any():

@@ -112,10 +112,10 @@ def _table_frame(
             kept[variable] = pos
     data: dict[str, object] = {}
     n = len(table.rows)
+    by_column = list(zip(*table.rows, strict=True)) if n else []  # one pass over the rows
     for variable in ["case_id", *columns]:
         if variable in kept:
-            pos = kept[variable]
-            values = [row[pos] for row in table.rows]
+            values = by_column[kept[variable]]
             data[variable] = pd.array([v if v.strip() else None for v in values], dtype="string")
         else:
             data[variable] = pd.array([None] * n, dtype="string")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reintegration.data.hashing import row_hashes
 from reintegration.data.pseudonym import pseudonym, release_key
 
 #: Columns that legitimately differ between two deliveries of the same record.
@@ -24,9 +25,7 @@ IDENTITY = ("record_id", "person_id")
 
 def content_hash(frame: pd.DataFrame, exclude=IDENTITY) -> np.ndarray:
     """Unkeyed 64-bit hash of each row's content (columns in name order, identifiers out)."""
-    cols = sorted(c for c in frame.columns if c not in exclude)
-    text = frame[cols].astype("string").fillna("<NA>")
-    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+    return row_hashes(frame, sorted(c for c in frame.columns if c not in exclude))
 
 
 def content_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,15 +56,22 @@ def pool_waves(
     Returns ``(records, summary)``; the summary counts rows per wave and duplicates dropped.
     """
     waves = sorted(frames)
+    rows_by_wave = {w: int(len(frames[w])) for w in waves}
     stacked = pd.concat([frames[w] for w in waves], ignore_index=True)
+    frames = None  # freed here when the caller handed over its only reference (pool_records.py)
     compare = [c for c in stacked.columns if c not in WAVE_SPECIFIC]
-    hashed = pd.util.hash_pandas_object(
-        stacked[compare].astype("string").fillna("<NA>"), index=False
-    )
-    duplicate = pd.Series(hashed.to_numpy()).duplicated(keep="first").to_numpy()
+    duplicate = pd.Series(row_hashes(stacked, compare)).duplicated(keep="first").to_numpy()
     dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
-    pooled = content_order(stacked.loc[~duplicate].reset_index(drop=True))
-    hashes = content_hash(pooled)
+    n_stacked = len(stacked)
+    # Content order of the kept rows (as content_order), taken from the stacked table in one
+    # copy: a row's hash does not depend on the other rows.
+    keep = np.flatnonzero(~duplicate)
+    hashes = content_hash(stacked)[keep]
+    order = pd.DataFrame({"wave": stacked["wave"].astype("string").to_numpy()[keep], "h": hashes})
+    positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
+    pooled = stacked.iloc[keep[positions]].reset_index(drop=True)
+    hashes = hashes[positions]
+    del stacked, order
     person_keys = release_key(key, release, pooled["person_id"])
     pooled = pooled.drop(columns=[c for c in IDENTITY if c in pooled.columns])
     pooled.insert(0, "record_key", record_keys(key, release, person_keys, hashes))
@@ -73,8 +79,8 @@ def pool_waves(
     summary = {
         "release": release,
         "waves": waves,
-        "rows_by_wave": {w: int(len(frames[w])) for w in waves},
-        "rows_stacked": int(len(stacked)),
+        "rows_by_wave": rows_by_wave,
+        "rows_stacked": int(n_stacked),
         "cross_wave_duplicates_dropped": int(duplicate.sum()),
         "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
         "rows_pooled": int(len(pooled)),

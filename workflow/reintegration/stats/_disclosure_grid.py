@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 PRIMARY, SECONDARY = "primary", "secondary"
 #: Grid keys: a row's group size, a binary count and its complement (n - count).
@@ -107,6 +106,8 @@ def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
     value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
     A primary answer count is known to lie in 0..min_cell-1 (the log says primary); a
     binary count's complement (n - count) is hidden with it."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # only here: 0.8 s of import
+
     hidden = set(kind)
     hidden |= {(r, (s, YES if a == NO else NO)) for (r, c) in kind if c != N_CELL
                for (s, a) in [c] if a in (YES, NO)}  # fmt: skip

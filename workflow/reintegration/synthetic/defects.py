@@ -108,18 +108,35 @@ def inject_records(
     for k, i in enumerate(variant_rows):
         df.at[i, "case_id"] = case_id_variant(df.at[i, "case_id"], k)
         log.append((int(i), "case_id_variant", "case_id", "linked_case_id"))
-    # Assemble: each duplicate right after its original (a resubmission).
-    order, new_log, pos_of = [], [], {}
-    rows = []
-    for i in range(n):
-        pos_of[i] = len(rows)
-        rows.append(df.loc[i])
-        for copy, defect, col, outcome in extra_rows.get(i, []):
-            copy["_dup"] = True  # the resubmitted copy (its original keeps its truth row)
-            rows.append(copy)
-            order.append((len(rows) - 1, defect, col, outcome))
-    out = pd.DataFrame(rows).reset_index(drop=True)
-    for i, defect, col, outcome in log:
-        new_log.append((pos_of[i], defect, col, outcome))
+    out, pos_of, order = _assemble(df, extra_rows)
+    new_log = [(int(pos_of[i]), defect, col, outcome) for i, defect, col, outcome in log]
     new_log.extend(order)
     return out, new_log
+
+
+def _assemble(df: pd.DataFrame, extra_rows: dict) -> tuple[pd.DataFrame, np.ndarray, list]:
+    """Rows of ``df`` with each duplicate right after its original (a resubmission); every
+    column as the frame of the rows (object columns, values inferred as pandas does for a
+    list of rows). Returns the frame, each original's new position and the duplicates' log."""
+    n = len(df)
+    extra = np.zeros(n, dtype=np.int64)
+    for i, copies in extra_rows.items():
+        extra[i] = len(copies)
+    pos_of = np.arange(n) + np.concatenate([[0], np.cumsum(extra)[:-1]])
+    values = df.to_numpy(dtype=object)
+    cells = np.empty((n + int(extra.sum()), values.shape[1]), dtype=object)
+    cells[pos_of] = values
+    order = []
+    dup = np.zeros(len(cells), dtype=bool)
+    for i in sorted(extra_rows):
+        for k, (copy, defect, col, outcome) in enumerate(extra_rows[i]):
+            at = int(pos_of[i]) + 1 + k
+            cells[at] = copy.reindex(df.columns).to_numpy(dtype=object)
+            dup[at] = True  # the resubmitted copy (its original keeps its truth row)
+            order.append((at, defect, col, outcome))
+    out = pd.DataFrame(dict(enumerate(cells.T)), columns=range(cells.shape[1]))
+    out.columns = df.columns
+    out = out.infer_objects()
+    if "_dup" in out:
+        out["_dup"] = np.where(dup, True, out["_dup"].to_numpy(dtype=bool))
+    return out, pos_of, order

@@ -9,7 +9,6 @@ written last.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -19,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from reintegration.codebook import load_codebook
-from reintegration.synthetic import answers, defects, identity, population, truth, writers
+from reintegration.synthetic import answers, identity, population, truth, writers
+from reintegration.synthetic.files import write_file
 from reintegration.synthetic.parameters import (
     MOROCCO,
     PANEL_COUNTRIES,
@@ -169,7 +169,8 @@ class Generator:
         for name, idx in recs.groupby("source_file", sort=True).indices.items():
             r0 = recs.iloc[idx[0]]
             placed.append(
-                self._file(
+                write_file(
+                    self,
                     name,
                     r0["wave"],
                     r0["format"],
@@ -279,7 +280,8 @@ class Generator:
             m = wave == w
             name = f"premigration_{iso}_{w}{part}.{spec['file_type']}"
             placed.append(
-                self._file(
+                write_file(
+                    self,
                     name,
                     w,
                     spec["format"],
@@ -302,132 +304,6 @@ class Generator:
         )
         self.truth_pre_out.write(pre_truth.merge(pd.concat(placed), on="record_id", how="left"))
         return []
-
-    # ----------------------------------------------------------------- one file
-    def _file(self, name, wave, fmt, ftype, iso, canon, spare, rng, record_defects) -> pd.DataFrame:
-        cfg = self.p.config
-        spec = self.specs[fmt]
-        dcfg = cfg["defects"]
-        # "after the wave" = after the end of the month the wave is named after (contract)
-        wave_end = (pd.Period(wave, freq="M").end_time.normalize()).date().isoformat()
-        df = canon.reset_index(drop=True).copy()
-        df["_dup"] = False
-        log = []
-        if record_defects:
-            items = [c for c in self.rss.names if c in spec.headers]
-            has_dob = "date_of_birth" in spec.headers
-            df, log = defects.inject_records(df, spare, dcfg, wave_end, items, has_dob, rng)
-        unknown = (df["country"] == "__unknown__").to_numpy()
-        df.loc[unknown, "country"] = iso
-        label_log: list = []
-        rendered = writers.render_labels(df, self.labels, spec, cfg["labels"], rng, label_log)
-        rendered.loc[unknown, "country"] = defects.UNKNOWN_COUNTRY[spec.language]
-        log += [(i, d, c, o) for i, d, c, o in label_log]
-        variables = [v for v in spec.headers if v in rendered.columns]
-        cells = {}
-        for v in variables:
-            col = rendered[v]
-            if v in writers.DATE_VARS:
-                if ftype == "xlsx":
-                    cells[v] = [pd.Timestamp(x).date() if not pd.isna(x) else "" for x in col]
-                else:
-                    cells[v] = [writers.format_date(x, spec.date_order) for x in col]
-            elif v == "age":
-                cells[v] = [
-                    int(x)
-                    if ftype == "xlsx" and x not in ("", None)
-                    else ("" if x in ("", None) else str(int(x)))
-                    for x in col
-                ]
-            else:
-                cells[v] = [
-                    "" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x)
-                    for x in col
-                ]
-        n = len(df)
-        if fmt == "case_management" and ftype == "csv" and "excel_serial_date" in dcfg:
-            k = defects._count(dcfg["excel_serial_date"], n)
-            for i in rng.permutation(n)[:k]:
-                v = ["interview_date", "return_date", "date_of_birth"][int(rng.integers(3))]
-                if cells[v][i]:
-                    cells[v][i] = writers.excel_serial(canon_date(df.at[i, v]))
-                    log.append((int(i), "excel_serial_date", v, "corrected:excel_serial_date"))
-        # Dropped system columns, deterministic.
-        for h in spec.drops:
-            cells[h] = self._drop_column(h, df, rng)
-        # Header choice, variants and column order.
-        header_of = {}
-        file_log = []
-        hv = dcfg.get("header_variant", {"rate": 0})
-        for v in variables:
-            options = spec.headers[v]
-            if len(options) > 1 and rng.random() < hv["rate"]:
-                header_of[v] = options[1 + int(rng.integers(len(options) - 1))]
-                file_log.append((1, "header_variant", header_of[v], "corrected:header_alias"))
-            else:
-                header_of[v] = options[0]
-        keys = variables[:1] + [*variables[1:], *spec.drops]  # case id first unless shuffled
-        if rng.random() < dcfg.get("column_order", {"rate": 0})["rate"]:
-            keys = list(rng.permutation(keys))
-            file_log.append((1, "column_order", "", "corrected:column_order"))
-        header = [header_of.get(k, k) for k in keys]
-        rows = [[cells[k][i] for k in keys] for i in range(n)]
-        # Blank rows at random places (skipped by extraction, counted as blank_rows).
-        nb = defects._count(dcfg["blank_row"], n) if "blank_row" in dcfg and n else 0
-        blank_before = np.sort(rng.integers(0, n + 1, nb))
-        final_row = np.arange(n) + 2 + np.searchsorted(blank_before, np.arange(n), side="right")
-        for j, b in enumerate(blank_before):
-            file_log.append((int(b + 2 + j), "blank_row", "", "corrected:blank_row_skipped"))
-        for j, b in enumerate(blank_before):
-            rows.insert(int(b + j), [""] * len(keys))
-        path = self.stage / wave / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sheet = "RSS" if fmt == "case_management" else "Sheet1"
-        if ftype == "xlsx":
-            writers.write_xlsx(path, header, rows, sheet, notes_sheet=(fmt == "case_management"))
-        else:
-            writers.write_csv(
-                path,
-                header,
-                rows,
-                ";" if fmt == "country_office" else ",",
-                cfg["countries"][iso].get("encoding", "utf-8")
-                if fmt == "country_office" or fmt == "case_management"
-                else "utf-8",
-            )
-        sheet_name = sheet if ftype == "xlsx" else ""
-        raw_ids = df["case_id"].to_numpy()
-        entries = [
-            (wave, name, sheet_name, int(final_row[i]), raw_ids[i], d, c, o) for i, d, c, o in log
-        ]
-        entries += [(wave, name, sheet_name, r, "", d, c, o) for r, d, c, o in file_log]
-        self.defect_log.add(sorted(entries, key=lambda e: (e[3], e[5], e[6])))
-        self.files[f"{wave}/{name}"] = {
-            "format": fmt,
-            "rows": n,
-            "blank_rows": int(nb),
-            "sheet": sheet_name,
-        }
-        orig = ~df["_dup"].to_numpy()
-        return pd.DataFrame(
-            {"record_id": df["_rid"].to_numpy()[orig], "raw_case_id": raw_ids[orig], "source_file": name,
-             "source_sheet": sheet_name, "source_row": final_row[orig]}
-        )  # fmt: skip
-
-    def _drop_column(self, header, df, rng) -> list[str]:
-        dates = [
-            pd.Timestamp(x) if not pd.isna(x) else pd.Timestamp("2019-01-01")
-            for x in df["interview_date"]
-        ]
-        if header in ("Record created", "_submission_time", "end"):
-            return [(d + pd.Timedelta(hours=17)).isoformat() for d in dates]
-        if header == "start":
-            return [(d + pd.Timedelta(hours=16, minutes=20)).isoformat() for d in dates]
-        if header == "_uuid":
-            return [f"{a:016x}{b:016x}" for a, b in rng.integers(0, 2**62, size=(len(df), 2))]
-        if header == "_index":
-            return [str(i + 1) for i in range(len(df))]
-        return list(rng.choice(["AB", "CD", "FK", "MS", "OT"], len(df)))  # Entered by
 
     # ----------------------------------------------------------------- publishing
     def _publish(self) -> dict:
@@ -482,10 +358,6 @@ def _write_marker(path: Path, files) -> None:
     tmp = path.with_name(f"{path.name}.tmp")
     tmp.write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n")
     os.replace(tmp, path)
-
-
-def canon_date(value) -> dt.date:
-    return pd.Timestamp(value).date()
 
 
 def generate(config_path, codebook_dir, raw_dir, truth_dir, manifest_path) -> dict:

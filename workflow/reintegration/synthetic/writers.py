@@ -85,7 +85,11 @@ def _strip_accents(s: str) -> str:
 def render_labels(
     df: pd.DataFrame, labels: Labels, spec: FormatSpec, rates: dict, rng, log: list
 ) -> pd.DataFrame:
-    """Replace canonical values of select variables by labels, with logged label messiness."""
+    """Replace canonical values of select variables by labels, with logged label messiness.
+
+    Each distinct value's label (and its variants, accent-stripped form) is worked out once;
+    the per-record choices use the same uniform draws, in the same order, as one pass per
+    record would."""
     out = df.copy()
     for var in out.columns:
         if var not in labels.lists or var not in spec.headers:
@@ -93,22 +97,23 @@ def render_labels(
         vals = out[var].to_numpy(object)
         res = np.empty(len(vals), dtype=object)
         u = rng.random((len(vals), 3))
+        known: dict = {}
         for i, value in enumerate(vals):
             if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
                 res[i] = ""
                 continue
-            parts = str(value).split(";") if var == "assistance" else [value]
-            text = spec.separator.join(labels.get(var, v, spec.language) for v in parts)
-            key = (labels.lists[var], parts[0])
-            if var != "assistance" and u[i, 0] < rates["variant"] and labels.variants.get(key):
-                text = labels.variants[key][int(u[i, 1] * len(labels.variants[key]))]
+            if value not in known:
+                known[value] = _label_forms(var, value, labels, spec)
+            text, variants, stripped = known[value]
+            if var != "assistance" and u[i, 0] < rates["variant"] and variants:
+                text = variants[int(u[i, 1] * len(variants))]
                 log.append((i, "label_variant", var, "corrected:label_variant"))
             elif (
                 spec.language == "fr"
                 and u[i, 0] < rates["variant"] + rates["accent_stripped"]
-                and _strip_accents(text) != text
+                and stripped != text
             ):
-                text = _strip_accents(text)
+                text = stripped
                 log.append((i, "accent_stripped", var, "corrected:label_normalised"))
             elif u[i, 2] < rates["case_spacing"]:
                 text = (
@@ -120,6 +125,14 @@ def render_labels(
             res[i] = text
         out[var] = res
     return out
+
+
+def _label_forms(var: str, value, labels: Labels, spec: FormatSpec) -> tuple[str, list, str]:
+    """A value's label in the format's language, its safe variants and its accent-free form."""
+    parts = str(value).split(";") if var == "assistance" else [value]
+    text = spec.separator.join(labels.get(var, v, spec.language) for v in parts)
+    variants = labels.variants.get((labels.lists[var], parts[0])) or []
+    return text, variants, _strip_accents(text) if spec.language == "fr" else text
 
 
 def format_date(value, order: str) -> str:

@@ -1,0 +1,54 @@
+"""Pooling (reintegration.data.pool): cross-wave duplicates dropped (the earliest wave's row
+kept), rows in content order, counts in the summary; hand-made waves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from reintegration.data.pool import content_hash, pool_waves
+
+KEY = b"k" * 32
+
+
+def _wave(wave: str, rows: list[tuple[str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "record_id": pd.array([f"{wave}/f.csv::{i + 2}" for i in range(len(rows))], "string"),
+            "wave": pd.array([wave] * len(rows), dtype="string"),
+            "source_format": pd.array(["case_management"] * len(rows), dtype="string"),
+            "person_id": pd.array([p for p, _, _ in rows], dtype="string"),
+            "composite": [c for _, c, _ in rows],
+            "interview_date": pd.to_datetime([d for _, _, d in rows]).astype("datetime64[s]"),
+        }
+    )
+
+
+def test_duplicates_dropped_and_content_order():
+    first = _wave("2019-07", [("p1", 0.5, "2019-03-01"), ("p2", 0.75, "2019-04-01")])
+    # p2's record again (same content, other wave and record id) and two new records
+    second = _wave(
+        "2020-01",
+        [("p3", 0.25, "2019-09-01"), ("p2", 0.75, "2019-04-01"), ("p1", 0.6, "2019-10-01")],
+    )
+    pooled, summary = pool_waves({"2020-01": second, "2019-07": first}, "r", KEY)
+    assert summary["rows_by_wave"] == {"2019-07": 2, "2020-01": 3}
+    assert summary["rows_stacked"] == 5
+    assert summary["cross_wave_duplicates_dropped"] == 1
+    assert summary["duplicates_dropped_by_wave"] == {"2020-01": 1}
+    assert summary["rows_pooled"] == 4 and summary["persons"] == 3
+    assert list(pooled["wave"]) == ["2019-07", "2019-07", "2020-01", "2020-01"]
+    # p2 kept once, in its earliest wave
+    assert sorted(pooled.loc[pooled["wave"] == "2020-01", "composite"]) == [0.25, 0.6]
+    assert "record_id" not in pooled and "person_id" not in pooled
+    # content order: within a wave, ascending content hash (the same columns as before keys)
+    h = content_hash(pooled, exclude=("record_key", "person_key"))
+    for wave in ("2019-07", "2020-01"):
+        within = h[(pooled["wave"] == wave).to_numpy()]
+        assert np.all(within[:-1] <= within[1:])
+
+
+def test_order_does_not_depend_on_the_input_row_order():
+    rows = [("p1", 0.5, "2019-03-01"), ("p2", 0.75, "2019-04-01"), ("p3", 0.1, "2019-05-01")]
+    a, _ = pool_waves({"2019-07": _wave("2019-07", rows)}, "r", KEY)
+    b, _ = pool_waves({"2019-07": _wave("2019-07", rows[::-1])}, "r", KEY)
+    pd.testing.assert_frame_equal(a, b)
