@@ -14,17 +14,56 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_both_chapters_read_the_shared_definitions():
-    from reintegration.chapter2.descriptives import BINARY_INDICATORS
-    from reintegration.chapter3.descriptives import INDICATORS
-
+    chapter2, chapter3 = chapter_indicators("chapter2"), chapter_indicators("chapter3")
     # one row of the table serves both chapters under their names
-    assert BINARY_INDICATORS["food_reduced"][:2] == INDICATORS["reduced_food"][:2]
-    assert INDICATORS["reduced_food"] == (
+    assert chapter2["food_reduced"][:2] == chapter3["reduced_food"][:2]
+    assert chapter3["reduced_food"] == (
         "eco_food_insecurity",
         ("rarely", "sometimes", "often", "very_often"),
         "Figure 25",
     )
-    assert "working" in INDICATORS and "working" not in BINARY_INDICATORS
+    assert "working" in chapter3 and "working" not in chapter2
+
+
+def test_the_chapters_read_the_configured_codebook_folder(tmp_path):
+    """A codebook folder of one's own (codebook.dir) changes what the chapters count."""
+    from reintegration.chapter2.labels import load_labels
+    from reintegration.chapter3.descriptives import indicator_shares
+
+    directory = tmp_path / "codebook"
+    shutil.copytree(REPO / "config" / "codebook", directory)
+    path = directory / "indicators.csv"
+    text = path.read_text(encoding="utf-8")
+    # "reduced food" counted only from "often" on in this folder
+    assert "rarely|sometimes|often|very_often" in text
+    path.write_text(text.replace("rarely|sometimes|often|very_often", "often|very_often"), "utf-8")
+    own = load_labels(directory).indicators("chapter3")
+    assert own["reduced_food"][1] == ("often", "very_often")
+    assert chapter_indicators("chapter3")["reduced_food"][1][0] == "rarely"  # shipped unchanged
+    # hand-computed: 6 persons, answers at the first record; shipped counts 4, own counts 2
+    panel = pd.DataFrame(
+        {
+            "country": ["GIN"] * 6,
+            "mentored": [True, True, True, False, False, False],
+            "eco_food_insecurity_first": [
+                "never",
+                "rarely",
+                "sometimes",
+                "often",
+                "very_often",
+                "never",
+            ],
+        }
+    )
+    shipped = indicator_shares(panel, definitions=chapter_indicators("chapter3"),
+                               indicators=["reduced_food"], min_cell=1)  # fmt: skip
+    mine = indicator_shares(panel, definitions=own, indicators=["reduced_food"], min_cell=1)
+
+    def share(table):
+        row = table[(table["country"] == "GIN") & (table["group"] == "all")]
+        return float(row["share"].iloc[0])
+
+    assert share(shipped) == 4 / 6 and share(mine) == 2 / 6
 
 
 def test_a_user_adds_an_indicator_with_one_row(tmp_path):

@@ -15,7 +15,11 @@ from reintegration.chapter3.retrospective import (
     retrospective_distributions,
     retrospective_tests,
 )
+from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import RowsDroppedWarning
+
+#: the shipped codebook's Chapter III indicators (config/codebook/indicators.csv)
+DEFINITIONS = chapter_indicators("chapter3")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +75,7 @@ def test_distributions_shares_and_suppression(retro):
 
 
 def test_morocco_snapshot_counts_and_indicative(records):
-    out = morocco_snapshot(records, min_cell=5)
+    out = morocco_snapshot(records, definitions=DEFINITIONS, min_cell=5)
     s = out["summary"].set_index("statistic")
     # one response per returnee (18 persons; 6 of them also answered the 2020 follow-up)
     assert s.loc["responses", "value"] == 18 and s.loc["persons", "value"] == 18
@@ -83,7 +87,7 @@ def test_morocco_snapshot_counts_and_indicative(records):
 
 def test_morocco_disclosure_control_suppresses_small_groups():
     recs = make_records(seed=4, n={"GIN": 5, "SEN": 5}, morocco_persons=10, morocco_change=4)
-    out = morocco_snapshot(recs, min_cell=5)
+    out = morocco_snapshot(recs, definitions=DEFINITIONS, min_cell=5)
     ch = out["change"]
     assert (
         ch["suppressed"].all() and ch[["mean_first", "mean_last", "mean_change"]].isna().all().all()
@@ -99,7 +103,7 @@ def test_morocco_disclosure_control_suppresses_small_groups():
     assert pd.isna(ans.loc[("eco_working", "no"), "count"])
     assert ans.loc[("eco_working", "yes"), "suppression"] == "primary"
     with pytest.raises(ValueError, match="countries present"):
-        morocco_snapshot(recs, country="TUN", min_cell=5)
+        morocco_snapshot(recs, definitions=DEFINITIONS, country="TUN", min_cell=5)
 
 
 def _chapter3_rows(targets, records, panel, retro):
@@ -110,7 +114,7 @@ def _chapter3_rows(targets, records, panel, retro):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = morocco_snapshot(records, min_cell=5)
+        m = morocco_snapshot(records, definitions=DEFINITIONS, min_cell=5)
         return chapter3_reproduction(
             targets,
             checks=load_checks(),
@@ -121,7 +125,7 @@ def _chapter3_rows(targets, records, panel, retro):
                 did=did.did_table(panel),
                 effect_sizes=effect_sizes.annex4_table(panel),
                 regression=did.change_regression(panel, min_programme_count=5)[0],
-                shares=descriptives.indicator_shares(panel, min_cell=5),
+                shares=descriptives.indicator_shares(panel, definitions=DEFINITIONS, min_cell=5),
                 retrospective=retro,
                 retrospective_tests=retrospective_tests(
                     retro, binary_items=["eco_working"], min_cell=5
@@ -179,7 +183,7 @@ def test_reproduction_rows_cover_every_chapter3_target(records, panel, retro, re
     # a stated direction of an indicator trend: last-RSS share minus first-RSS share
     from reintegration.chapter3 import descriptives
 
-    shares = descriptives.indicator_shares(panel, min_cell=5).set_index(
+    shares = descriptives.indicator_shares(panel, definitions=DEFINITIONS, min_cell=5).set_index(
         ["indicator", "country", "group", "time"]
     )["share"]
     up = (

@@ -34,6 +34,7 @@ def _run(tmp, records_path, repo, *, figures=False):
     ]
     stage.make_panel_tables(
         panel=tmp / "data" / "panel.parquet",
+        codebook=repo / "config" / "codebook",
         out={n: t / f"{n}.csv" for n in names},
         min_cell=5,
         vcov="HC3",
@@ -61,6 +62,7 @@ def _run(tmp, records_path, repo, *, figures=False):
     )
     stage.make_morocco(
         records=records_path,
+        codebook=repo / "config" / "codebook",
         out={k: t / f"morocco_{k}.csv" for k in ("summary", "answers", "change")},
         country="MAR",
         min_cell=5,
@@ -70,6 +72,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         for n in [
             *names,
             "did_selection_adjusted",
+            "selection_diagnostics",
             "retrospective_distributions",
             "retrospective_tests",
             "table4",

@@ -64,6 +64,7 @@ rule chapter3_panel_tables:
         **rule_resources("chapter3_panel_tables"),
     input:
         panel=rules.chapter3_panel.output.panel,
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_panel_tables.py",
     output:
@@ -80,8 +81,9 @@ rule chapter3_panel_tables:
         min_cell=C3_MIN_CELL,
         vcov=PANEL_CFG["change_regression_vcov"],
         min_clusters=PANEL_CFG["min_clusters"],
+        codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --panel {input.panel:q} {params.args}"
+        "python {input.script:q} --panel {input.panel:q} --codebook {params.codebook:q} {params.args}"
         " --min-cell {params.min_cell:q} --vcov {params.vcov:q}"
         " --min-clusters {params.min_clusters:q} > {log:q} 2>&1"
 
@@ -162,6 +164,7 @@ rule chapter3_morocco:
         **rule_resources("chapter3_morocco"),
     input:
         records=C3_RECORDS,
+        codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_morocco.py",
     output:
@@ -175,8 +178,10 @@ rule chapter3_morocco:
     params:
         country=PANEL_CFG["morocco_country"],
         min_cell=C3_MIN_CELL,
+        codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --records {input.records:q} --summary {output.summary:q}"
+        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
+        " --summary {output.summary:q}"
         " --answers {output.answers:q} --change {output.change:q} --country {params.country:q}"
         " --min-cell {params.min_cell:q} > {log:q} 2>&1"
 

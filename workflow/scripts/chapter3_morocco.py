@@ -11,6 +11,7 @@ from reintegration.chapter3.stage import make_morocco
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--records", required=True)
+    p.add_argument("--codebook", required=True, help="codebook folder (indicators.csv)")
     p.add_argument("--summary", required=True)
     p.add_argument("--answers", required=True)
     p.add_argument("--change", required=True)
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     make_morocco(
         records=a.records,
+        codebook=a.codebook,
         out={"summary": a.summary, "answers": a.answers, "change": a.change},
         country=a.country,
         min_cell=a.min_cell,

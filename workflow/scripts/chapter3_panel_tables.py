@@ -21,6 +21,7 @@ TABLES = [
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--panel", required=True)
+    p.add_argument("--codebook", required=True, help="codebook folder (indicators.csv)")
     for name in TABLES:
         p.add_argument(f"--{name.replace('_', '-')}", required=True, help=f"{name} table (csv)")
     p.add_argument("--min-cell", type=int, required=True)
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     make_panel_tables(
         panel=a.panel,
+        codebook=a.codebook,
         out={n: getattr(a, n) for n in TABLES},
         min_cell=a.min_cell,
         vcov=a.vcov,

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import check_columns, group_means
 from reintegration.stats.disclosure import protect_counts, protect_means
 
@@ -22,7 +21,6 @@ from .labels import OUTCOMES, Labels
 
 __all__ = [
     "ALL",
-    "BINARY_INDICATORS",
     "DISTRIBUTION_ITEMS",
     "assign_tier",
     "assistance_shares",
@@ -45,9 +43,6 @@ DISTRIBUTION_ITEMS = (
     "psy_able_to_stay",
     "psy_wish_psych_support",
 )
-#: Binary readings of items used by the report's text: name -> (item, answers counted, label),
-#: defined in config/codebook/indicators.csv (column chapter2).
-BINARY_INDICATORS = chapter_indicators("chapter2")
 TIER_ORDER = ("A", "B", "C")
 
 
@@ -231,14 +226,17 @@ def indicator_shares(
     *,
     labels: Labels,
     min_cell: int,
-    indicators: dict = BINARY_INDICATORS,
+    indicators: dict | None = None,
     country: str = "country",
 ) -> pd.DataFrame:
-    """Share of answering returnees giving the counted answers, per indicator and country.
+    """Share of answering returnees giving the counted answers, per indicator and country;
+    ``indicators``: name -> (item, answers counted, definition), by default the codebook's
+    (``labels.indicators("chapter2")``, from its indicators.csv).
 
     Returns ``indicator, definition, item, country, country_label, n, count, share, rank``
     (1 = highest share among countries) and ``suppressed``.
     """
+    indicators = labels.indicators("chapter2") if indicators is None else indicators
     parts = []
     for name, (item, values, definition) in indicators.items():
         check_columns(data, [item])
@@ -314,7 +312,10 @@ def programme_indicator_shares(
     counts in both. Returns ``indicator, program, country, country_label, n, count, share,
     suppressed`` with ``country = ALL`` rows per programme.
     """
-    item, values, _ = BINARY_INDICATORS[indicator]
+    known = labels.indicators("chapter2")
+    if indicator not in known:
+        raise ValueError(f"`indicator` must be one of {list(known)!r}; got {indicator!r}")
+    item, values, _ = known[indicator]
     check_columns(data, [id_col, country, item])
     merged = long[long["programme"] != "reference"].merge(
         data[[id_col, country, item]], on=id_col, how="left", validate="many_to_one"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from reintegration.codebook import load_codebook
+from reintegration.codebook.indicators import chapter_indicators
 
 #: The six programmes printed in Annex 3, in the published order (assistance values).
 PUBLISHED_PROGRAMMES = (
@@ -33,6 +34,8 @@ class Labels:
     nonresponse: dict[str, set[str]]
     items: dict[str, str]
     item_lists: dict[str, str]
+    #: the codebook's indicators.csv (binary readings of items, both chapters)
+    indicator_table: pd.DataFrame | None = None
 
     def country(self, value: str) -> str:
         return self.choices["countries"].get(value, value)
@@ -44,6 +47,13 @@ class Labels:
         """Substantive answer values of ``item`` in codebook order (non-response left out)."""
         name = self.item_lists[item]
         return [v for v in self.choice_order[name] if v not in self.nonresponse[name]]
+
+    def indicators(self, chapter: str) -> dict[str, tuple]:
+        """``{name: (item, answers counted as yes, text)}`` of ``chapter`` ("chapter2" or
+        "chapter3") from this codebook's indicators.csv."""
+        if self.indicator_table is None:
+            raise ValueError("these labels were built without the codebook's indicators table")
+        return chapter_indicators(chapter, self.indicator_table)
 
     def scale(self, item: str) -> dict[str, str]:
         """``{value: English label}`` of the substantive answers of ``item``, in scale order."""
@@ -72,4 +82,4 @@ def load_labels(codebook_dir: str | Path) -> Labels:
     item_lists = {
         n: ln for n, ln in zip(v["name"], v["list_name"], strict=True) if isinstance(ln, str)
     }
-    return Labels(choices, order, nonresponse, items, item_lists)
+    return Labels(choices, order, nonresponse, items, item_lists, cb.indicators)

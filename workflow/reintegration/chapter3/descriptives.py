@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from reintegration.chapter3.panel import DIMENSIONS, NONRESPONSE, programme_columns, score_column
-from reintegration.codebook.indicators import chapter_indicators
 from reintegration.stats import (
     CellsSuppressedWarning,
     RowsDroppedWarning,
@@ -21,7 +20,6 @@ from reintegration.stats import (
 from reintegration.stats.disclosure import protect_counts
 
 __all__ = [
-    "INDICATORS",
     "balance_table",
     "group_label",
     "indicator_flag",
@@ -29,10 +27,6 @@ __all__ = [
     "score_means",
 ]
 
-#: Indicator name -> (item, answers counted as "yes", report figure), from
-#: config/codebook/indicators.csv (column chapter3). Non-response
-#: (don't know, refused, not applicable) and missing answers are left out of the denominator.
-INDICATORS: dict[str, tuple[str, tuple[str, ...], str]] = chapter_indicators("chapter3")
 TIMES = ("first", "last")
 
 
@@ -41,11 +35,14 @@ def group_label(mentored: pd.Series) -> pd.Series:
     return mentored.map({True: "mentored", False: "not mentored"}).astype("string")
 
 
-def indicator_flag(answers: pd.Series, indicator: str) -> pd.Series:
-    """1.0 / 0.0 for an answer counted / not counted by ``indicator``; NaN for non-response."""
-    if indicator not in INDICATORS:
-        raise ValueError(f"`indicator` must be one of {list(INDICATORS)!r}; got {indicator!r}")
-    _, yes, _ = INDICATORS[indicator]
+def indicator_flag(answers: pd.Series, indicator: str, *, definitions: Mapping) -> pd.Series:
+    """1.0 / 0.0 for an answer counted / not counted by ``indicator``; NaN for non-response
+    (don't know, refused, not applicable) and missing answers, left out of the denominator.
+    ``definitions``: indicator name -> (item, answers counted as "yes", report figure), the
+    codebook's indicators.csv (``load_labels(codebook).indicators("chapter3")``)."""
+    if indicator not in definitions:
+        raise ValueError(f"`indicator` must be one of {list(definitions)!r}; got {indicator!r}")
+    _, yes, _ = definitions[indicator]
     a = answers.astype("string")
     flag = a.isin(list(yes)).astype(float)
     return flag.mask(a.isna() | a.isin(list(NONRESPONSE)))
@@ -108,13 +105,15 @@ def _sort(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 def indicator_shares(
     panel: pd.DataFrame,
     *,
+    definitions: Mapping,
     indicators: Sequence[str] | None = None,
     min_cell: int,
     by_group: bool = True,
 ) -> pd.DataFrame:
-    """Share of persons with each indicator at the first and the last record, per country
+    """Share of persons with each indicator (of ``definitions``, see :func:`indicator_flag`;
+    ``indicators``: a selection, default all) at the first and the last record, per country
     (and ``all``) and group (and ``all``). ``n`` = persons answering the item."""
-    indicators = list(INDICATORS) if indicators is None else list(indicators)
+    indicators = list(definitions) if indicators is None else list(indicators)
     data = _with_pooled(panel)
     data["group"] = group_label(data["mentored"])
     if by_group:
@@ -123,14 +122,14 @@ def indicator_shares(
         data["group"] = "all"
     rows = []
     for ind in indicators:
-        item, yes, figure = INDICATORS.get(ind, (None, None, None))
+        item, yes, figure = definitions.get(ind, (None, None, None))
         if item is None:
-            raise ValueError(f"unknown indicator {ind!r}; allowed: {list(INDICATORS)!r}")
+            raise ValueError(f"unknown indicator {ind!r}; allowed: {list(definitions)!r}")
         for time in TIMES:
             col = f"{item}_{time}"
             if col not in data.columns:
                 continue
-            flag = indicator_flag(data[col], ind)
+            flag = indicator_flag(data[col], ind, definitions=definitions)
             frame = data[["country", "group"]].assign(flag=flag)
             g = frame.groupby(["country", "group"], sort=True)["flag"]
             agg = g.agg(n="count", count="sum", share="mean").reset_index()

@@ -15,11 +15,12 @@ Every table carries ``indicative = True``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from reintegration.chapter3.descriptives import INDICATORS, indicator_flag
+from reintegration.chapter3.descriptives import indicator_flag
 from reintegration.chapter3.panel import DIMENSIONS, NONRESPONSE, ROUND_ORDER, score_column
 from reintegration.stats import CellsSuppressedWarning, check_columns, suppress_small_cells
 from reintegration.stats.disclosure import protect_counts
@@ -53,11 +54,13 @@ def _protect_summary(summary: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 def morocco_snapshot(
     records: pd.DataFrame,
     *,
+    definitions: Mapping,
     country: str = "MAR",
     min_cell: int,
     require_follow_up: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """Tables ``summary``, ``answers`` and ``change`` (see the module docstring)."""
+    """Tables ``summary``, ``answers`` and ``change`` (see the module docstring);
+    ``definitions``: the codebook's Chapter III indicators (:func:`.descriptives.indicator_flag`)."""
     check_columns(records, ["person_key", "record_type", "country", "interview_date"])
     present = sorted(map(str, records["country"].dropna().unique()))
     if country not in present:
@@ -66,7 +69,7 @@ def morocco_snapshot(
     rss["interview_date"] = pd.to_datetime(rss["interview_date"])
     latest = _latest_responses(rss)
     out = {
-        "summary": _protect_summary(_summary(latest), min_cell),
+        "summary": _protect_summary(_summary(latest, definitions), min_cell),
         "answers": _answers(latest, min_cell),
         "change": _change(rss, min_cell, require_follow_up),
     }
@@ -87,7 +90,7 @@ def _latest_responses(rss: pd.DataFrame) -> pd.DataFrame:
     return rss.groupby("person_key", sort=True).tail(1)
 
 
-def _summary(rss: pd.DataFrame) -> pd.DataFrame:
+def _summary(rss: pd.DataFrame, definitions: Mapping) -> pd.DataFrame:
     """Responses, persons, mean scores and indicator shares (before disclosure control)."""
     summary = [
         {"statistic": "responses", "n": len(rss), "value": float(len(rss))},
@@ -103,9 +106,9 @@ def _summary(rss: pd.DataFrame) -> pd.DataFrame:
             }
         )
     for ind in ("satisfied_economic", "working", "looking_for_work"):
-        item = INDICATORS[ind][0]
+        item = definitions[ind][0]
         if item in rss:
-            f = indicator_flag(rss[item], ind).dropna()
+            f = indicator_flag(rss[item], ind, definitions=definitions).dropna()
             summary.append(
                 {
                     "statistic": f"share_{ind}",
@@ -114,7 +117,7 @@ def _summary(rss: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     if {"eco_working", "eco_job_search"} <= set(rss.columns):
-        answered = indicator_flag(rss["eco_working"], "working").notna()
+        answered = indicator_flag(rss["eco_working"], "working", definitions=definitions).notna()
         idle = (rss["eco_working"] == "no") & (rss["eco_job_search"] == "yes")
         summary.append(
             {

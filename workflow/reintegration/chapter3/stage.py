@@ -131,21 +131,27 @@ def _require_panel(res, match, countries, present, min_cell, limit) -> None:
 def make_panel_tables(
     *,
     panel: str | Path,
+    codebook: str | Path,
     out: dict[str, str | Path],
     min_cell: int,
     vcov: str,
     min_clusters: int = 10,
 ) -> None:
-    """Means, indicator shares, balance, change regression (+ glance), DiD, effect sizes."""
+    """Means, indicator shares (the codebook's indicators.csv), balance, change regression
+    (+ glance), DiD, effect sizes."""
+    from reintegration.chapter2.labels import load_labels
     from reintegration.chapter3 import descriptives, did, effect_sizes
 
     p = _read(panel)
+    definitions = load_labels(codebook).indicators("chapter3")
 
     def compute():
         require_inputs("chapter3 panel tables", panel=p)
         tables = {
             "means": descriptives.score_means(p, min_cell=min_cell),
-            "indicator_shares": descriptives.indicator_shares(p, min_cell=min_cell),
+            "indicator_shares": descriptives.indicator_shares(
+                p, definitions=definitions, min_cell=min_cell
+            ),
             "balance": descriptives.balance_table(p, min_cell=min_cell),
         }
         tidy, glance = did.change_regression(p, vcov=vcov, min_programme_count=min_cell)
@@ -259,11 +265,18 @@ def make_retrospective(
 
 
 def make_morocco(
-    *, records: str | Path, out: dict[str, str | Path], country: str, min_cell: int
+    *,
+    records: str | Path,
+    codebook: str | Path,
+    out: dict[str, str | Path],
+    country: str,
+    min_cell: int,
 ) -> None:
+    from reintegration.chapter2.labels import load_labels
     from reintegration.chapter3.morocco import morocco_snapshot
 
     recs = _read(records)
+    definitions = load_labels(codebook).indicators("chapter3")
 
     def compute():
         present = recs["country"].dropna().astype(str)
@@ -273,7 +286,7 @@ def make_morocco(
             f"no records of {country} (panel.morocco_country) in this release; countries "
             f"with records: {', '.join(sorted(set(present))) or 'none'}",
         )
-        tables = morocco_snapshot(recs, country=country, min_cell=min_cell)
+        tables = morocco_snapshot(recs, definitions=definitions, country=country, min_cell=min_cell)
         for table in tables.values():
             print(table.to_string(index=False))
         return tables

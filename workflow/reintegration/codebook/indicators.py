@@ -30,11 +30,12 @@ def chapter_indicators(chapter: str, table: pd.DataFrame | None = None) -> dict[
     """``{name: (item, answers counted as yes, text)}`` of one chapter's indicators, in file
     order; the text is the definition (Chapter II) or the report's figure (Chapter III)."""
     table = read_indicators() if table is None else table
+    table = table.fillna("").astype(str)  # the codebook loader reads empty cells as missing
     text = "definition" if chapter == "chapter2" else "figure"
     return {
-        row[chapter]: (row["item"], tuple(row["answers"].split("|")), row[text])
+        row[chapter].strip(): (row["item"], tuple(row["answers"].split("|")), row[text])
         for _, row in table.iterrows()
-        if str(row.get(chapter, "")).strip()
+        if row.get(chapter, "").strip()
     }
 
 
