@@ -112,7 +112,8 @@ def _table_frame(
             kept[variable] = pos
     data: dict[str, object] = {}
     n = len(table.rows)
-    by_column = list(zip(*table.rows, strict=True)) if n else []  # one pass over the rows
+    # one pass over the rows (the readers give every row the header's width); no rows: empty
+    by_column = list(zip(*table.rows, strict=True)) if n else [()] * len(table.headers)
     for variable in ["case_id", *columns]:
         if variable in kept:
             values = by_column[kept[variable]]
