@@ -20,7 +20,7 @@ rule privacy_scan:
         records=expand("results/waves/{wave}/records.parquet", wave=WAVES),
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         codebook=CODEBOOK_FILES,
-        code=package_files("privacy", "data/", "codebook/", "text", "io", "report/privacy_page"),
+        code=package_files("privacy", "data/", "codebook/", "text", "io"),
         script=SCRIPTS / "privacy_scan.py",
     output:
         scan=PRIVACY_SCAN,
@@ -33,8 +33,15 @@ rule privacy_scan:
         key_file=PSEUDONYM_KEY_FILE,
         pattern=lambda wc: EXTRACT_CFG["case_id_pattern"],
         release_dir=folder_of("manifest", of="input"),
+        # written after the scan from its result: the privacy page and publish/'s seal
+        written_after=[
+            arg
+            for f in (PRIVACY_PAGE, *PUBLISH_LATE_COPIES, PUBLISH_MANIFEST)
+            for arg in ("--written-after", f)
+        ],
     shell:
         "python {input.script:q} --release-dir {params.release_dir:q} {params.waves:q}"
+        " {params.written_after:q}"
         " --raw-dir {params.raw_dir:q} --codebook {params.codebook:q}"
         " --key-file {params.key_file:q} --case-id-pattern {params.pattern:q}"
         " --out {output.scan:q} > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"

@@ -17,7 +17,14 @@ from reintegration.codebook import load_codebook
 from reintegration.data.pseudonym import load_key
 from reintegration.io import write_json
 from reintegration.privacy import SCAN_FILE, raw_identifiers, scan_release, wave_pseudonyms
-from reintegration.report.privacy_page import PAGE as SUMMARY_PAGE
+
+
+def _inside(folder: Path, paths: list[Path]) -> list[str]:
+    """``paths`` that lie in ``folder``, relative to it."""
+    root = folder.resolve()
+    return [
+        p.resolve().relative_to(root).as_posix() for p in paths if p.resolve().is_relative_to(root)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key-file", type=Path, required=True)
     parser.add_argument("--case-id-pattern", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--written-after", type=Path, action="append", default=[],
+        help="a release file written after the scan (not scanned)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     start = time.perf_counter()
     codebook = load_codebook(args.codebook)
@@ -41,14 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         identifiers=identifiers,
         pseudonyms=pseudonyms,
         key=load_key(args.key_file, create=False),
-        # the summary page is written after the scan, from its counts: a previous run's copy
-        # is not scanned (the count of files would otherwise change on a rerun)
-        exclude=[SCAN_FILE, f"report/{SUMMARY_PAGE}"]
-        + (
-            [args.out.resolve().relative_to(args.release_dir.resolve()).as_posix()]
-            if args.out.resolve().is_relative_to(args.release_dir.resolve())
-            else []
-        ),
+        # files written after the scan (its summary page, publish/'s seal): a previous run's
+        # copies are not scanned (the count of files would otherwise change on a rerun)
+        exclude=[SCAN_FILE, *_inside(args.release_dir, [args.out, *args.written_after])],
     )
     summary = result.to_dict()
     summary["waves"] = list(args.wave)
