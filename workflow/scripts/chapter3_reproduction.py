@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_reproduction
+
+RULE = "chapter3_reproduction"
 
 INPUTS = [
     "table4",
@@ -29,12 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--targets", required=True, help="config/published/targets.yaml")
     p.add_argument("--checks", required=True, help="config/published/checks.csv")
     p.add_argument("--codebook", required=True)
-    p.add_argument("--out", required=True)
+    add_table_arguments(p, RULE)
     a = p.parse_args(argv)
     make_reproduction(
         inputs={n: getattr(a, n) for n in INPUTS},
         codebook=a.codebook,
-        out=a.out,
+        out=table_paths(a, RULE)["table"],
         targets=a.targets,
         checks=a.checks,
     )
