@@ -12,7 +12,7 @@ from reintegration.chapter3.outputs import (
     CONTEXT,
     FIGURE_INPUTS,
     FIGURES,
-    PARQUET_INPUTS,
+    REPRODUCTION_INPUTS,
     RETRO,
     TABLES,
     add_table_arguments,
@@ -77,11 +77,14 @@ def test_tables_keep_the_published_file_names_and_exhibit_chapters():
     )
 
 
-def test_figure_inputs_name_a_declared_table():
+def test_figure_and_reproduction_inputs_name_a_declared_table():
     declared = {(t.rule, t.key) for t in TABLES.values()}
-    for name, source in FIGURE_INPUTS.items():
-        if name not in PARQUET_INPUTS:
-            assert source in declared, name
+    data_files = {("chapter3_panel", "panel"), ("chapter3_retrospective", "data")}
+    for inputs in (FIGURE_INPUTS, REPRODUCTION_INPUTS):
+        for name, source in inputs.items():
+            assert source in declared | data_files, name
+    assert REPRODUCTION_INPUTS["phone_match"] == ("chapter3_panel", "match")
+    assert script_arguments(REPRODUCTION_INPUTS).split()[:2] == ["--table4", "{input.table4:q}"]
 
 
 def test_table_arguments_parse_back_to_the_stage_out_mapping():

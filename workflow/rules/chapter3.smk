@@ -6,8 +6,9 @@
 
 from reintegration.chapter3.outputs import FIGURE_INPUTS as C3_FIGURE_INPUTS
 from reintegration.chapter3.outputs import FIGURES as C3_FIGURES_SPEC
+from reintegration.chapter3.outputs import REPRODUCTION_INPUTS as C3_REPRODUCTION_INPUTS
 from reintegration.chapter3.outputs import TABLES as C3_TABLES_SPEC
-from reintegration.chapter3.outputs import script_arguments as c3_figure_arguments
+from reintegration.chapter3.outputs import script_arguments as c3_input_arguments
 from reintegration.chapter3.outputs import table_arguments as c3_table_arguments
 from reintegration.chapter3.outputs import tables_of as c3_tables_of
 
@@ -19,6 +20,14 @@ C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files(
     "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs"
 )
+
+
+def c3_inputs(inputs):
+    """Input name -> output file of the rule making it, for an inputs mapping of outputs.py."""
+    return {
+        name: getattr(getattr(rules, rule).output, output)
+        for name, (rule, output) in inputs.items()
+    }
 
 
 def c3_tables(rule):
@@ -172,10 +181,7 @@ rule chapter3_figures:
     resources:
         **rule_resources("chapter3_figures"),
     input:
-        **{
-            name: getattr(getattr(rules, rule).output, output)
-            for name, (rule, output) in C3_FIGURE_INPUTS.items()
-        },
+        **c3_inputs(C3_FIGURE_INPUTS),
         codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_figures.py",
@@ -193,7 +199,7 @@ rule chapter3_figures:
         data_source=config["data"]["source"],
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} " + c3_figure_arguments() +
+        "python {input.script:q} " + c3_input_arguments(C3_FIGURE_INPUTS) +
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
         " --data-source {params.data_source:q} --codebook {params.codebook:q}"
         " --threads {threads} > {log:q} 2>&1"
@@ -205,17 +211,7 @@ rule chapter3_reproduction:
     resources:
         **rule_resources("chapter3_reproduction"),
     input:
-        table4=rules.chapter3_panel.output.table4,
-        match=rules.chapter3_panel.output.match,
-        means=rules.chapter3_panel_tables.output.means,
-        did=rules.chapter3_panel_tables.output.did,
-        effect_sizes=rules.chapter3_panel_tables.output.effect_sizes,
-        change_regression=rules.chapter3_panel_tables.output.change_regression,
-        indicator_shares=rules.chapter3_panel_tables.output.indicator_shares,
-        retrospective=rules.chapter3_retrospective.output.data,
-        retrospective_tests=rules.chapter3_retrospective.output.tests,
-        morocco_summary=rules.chapter3_morocco.output.summary,
-        morocco_change=rules.chapter3_morocco.output.change,
+        **c3_inputs(C3_REPRODUCTION_INPUTS),
         targets=config["published"]["targets"],
         checks=config["published"]["checks"],
         # release.smk (included later) defines check_published: an input function resolves it
@@ -230,12 +226,9 @@ rule chapter3_reproduction:
     params:
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --table4 {input.table4:q} --means {input.means:q} --did {input.did:q}"
-        " --effect-sizes {input.effect_sizes:q} --change-regression {input.change_regression:q}"
-        " --indicator-shares {input.indicator_shares:q} --retrospective {input.retrospective:q}"
-        " --retrospective-tests {input.retrospective_tests:q}"
-        " --morocco-summary {input.morocco_summary:q} --morocco-change {input.morocco_change:q}"
-        " --phone-match {input.match:q} --targets {input.targets:q} --checks {input.checks:q}"
+        "python {input.script:q} "
+        + c3_input_arguments(C3_REPRODUCTION_INPUTS)
+        + " --targets {input.targets:q} --checks {input.checks:q}"
         " --codebook {params.codebook:q} "
         + c3_table_arguments("chapter3_reproduction")
         + " > {log:q} 2>&1"

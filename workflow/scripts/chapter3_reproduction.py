@@ -5,24 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter3.outputs import add_table_arguments, table_paths
+from reintegration.chapter3.outputs import REPRODUCTION_INPUTS, add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_reproduction
 
 RULE = "chapter3_reproduction"
-
-INPUTS = [
-    "table4",
-    "means",
-    "did",
-    "effect_sizes",
-    "change_regression",
-    "indicator_shares",
-    "retrospective",
-    "retrospective_tests",
-    "morocco_summary",
-    "morocco_change",
-    "phone_match",
-]
+INPUTS = list(REPRODUCTION_INPUTS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,6 +111,20 @@ FIGURE_INPUTS = {
     "morocco_change": ("chapter3_morocco", "change"),
     "morocco_answers": ("chapter3_morocco", "answers"),
 }
+#: Input name -> (rule, output) of the tables the reproduction check reads (same idiom).
+REPRODUCTION_INPUTS = {
+    "table4": ("chapter3_panel", "table4"),
+    "means": ("chapter3_panel_tables", "means"),
+    "did": ("chapter3_panel_tables", "did"),
+    "effect_sizes": ("chapter3_panel_tables", "effect_sizes"),
+    "change_regression": ("chapter3_panel_tables", "change_regression"),
+    "indicator_shares": ("chapter3_panel_tables", "indicator_shares"),
+    "retrospective": ("chapter3_retrospective", "data"),
+    "retrospective_tests": ("chapter3_retrospective", "tests"),
+    "morocco_summary": ("chapter3_morocco", "summary"),
+    "morocco_change": ("chapter3_morocco", "change"),
+    "phone_match": ("chapter3_panel", "match"),
+}
 #: Inputs stored as parquet (the others are csv tables).
 PARQUET_INPUTS = ("panel",)
 #: Arguments the stage supplies from the run: the disclosure minimum, country names, and
@@ -241,9 +255,10 @@ FIGURES = {
 }
 
 
-def script_arguments() -> str:
-    """The figure script's input arguments as a Snakemake shell fragment (``--means {input.means:q}``)."""
-    return " ".join(f"--{k.replace('_', '-')} {{input.{k}:q}}" for k in FIGURE_INPUTS)
+def script_arguments(inputs: dict = FIGURE_INPUTS) -> str:
+    """A script's input arguments (default: the figure script's) as a Snakemake shell
+    fragment (``--means {input.means:q}``)."""
+    return " ".join(f"--{k.replace('_', '-')} {{input.{k}:q}}" for k in inputs)
 
 
 def add_table_arguments(parser, rule: str) -> None:
