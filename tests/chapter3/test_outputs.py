@@ -43,8 +43,9 @@ def test_script_arguments_list_every_input_once():
 
 
 def test_tables_keep_the_published_file_names_and_exhibit_chapters():
-    # the release's Chapter III tables, written out by hand: renaming one in the spec fails here
-    assert {stem: (t.rule, t.key, t.chapter) for stem, t in TABLES.items()} == {
+    # the release's Chapter III tables, written out by hand: renaming or dropping one in the
+    # spec fails here (a new table is one more entry and needs no edit of this list)
+    published = {
         "chapter3_table4": ("chapter3_panel", "table4", "chapter3"),
         "chapter3_phone_match": ("chapter3_panel", "match", "chapter3"),
         "chapter3_means": ("chapter3_panel_tables", "means", "chapter3"),
@@ -71,6 +72,9 @@ def test_tables_keep_the_published_file_names_and_exhibit_chapters():
         "chapter3_morocco_change": ("chapter3_morocco", "change", RETRO),
         "reproduction_chapter3": ("chapter3_reproduction", "table", "reproduction"),
     }
+    spec = {stem: (t.rule, t.key, t.chapter) for stem, t in TABLES.items()}
+    assert {stem: spec.get(stem) for stem in published} == published
+    assert [stem for stem in spec if stem in published] == list(published)  # exhibit order
     assert TABLES["chapter3_did"].title == "Panel table: did"
     assert TABLES["chapter3_change_regression_glance"].title == (
         "Panel table: change regression glance"
