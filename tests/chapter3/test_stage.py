@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from reintegration.chapter3 import stage
-from reintegration.chapter3.outputs import FIGURES
+from reintegration.chapter3.outputs import FIGURES, tables_of
 from reintegration.io import write_parquet
 
 
@@ -14,8 +14,7 @@ def _run(tmp, records_path, repo, *, figures=False):
     stage.make_panel(
         records=records_path,
         panel_out=tmp / "data" / "panel.parquet",
-        table4_out=t / "table4.csv",
-        match_out=t / "phone_match.csv",
+        out={"table4": t / "table4.csv", "match": t / "phone_match.csv"},
         countries=["GIN", "SEN"],
         min_records=2,
         max_unmatched_phone_share=0.0,
@@ -41,8 +40,10 @@ def _run(tmp, records_path, repo, *, figures=False):
     )
     stage.make_selection(
         panel=tmp / "data" / "panel.parquet",
-        out=t / "did_selection_adjusted.csv",
-        diagnostics_out=t / "selection_diagnostics.csv",
+        out={
+            "table": t / "did_selection_adjusted.csv",
+            "diagnostics": t / "selection_diagnostics.csv",
+        },
         max_failure_share=0.01,
         ipw_methods=["ipw", "dr"],
         ipw_B=20,
@@ -55,8 +56,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         records=records_path,
         codebook=repo / "config" / "codebook",
         data_out=tmp / "data" / "retrospective.parquet",
-        tests_out=t / "retrospective_tests.csv",
-        distributions_out=t / "retrospective_distributions.csv",
+        out={k: t / f"retrospective_{k}.csv" for k in ("tests", "distributions")},
         countries=["GIN", "SEN"],
         min_cell=5,
     )
@@ -120,3 +120,23 @@ def test_stages_write_everything_deterministically(tmp_path, records, repo):
     keys = set(records["person_key"])
     for frame in (panel, pd.read_parquet(tmp_path / "a" / "data" / "retrospective.parquet")):
         assert not any(frame[c].astype(str).isin(keys).any() for c in frame.columns)
+
+
+def test_a_stage_refuses_an_out_mapping_other_than_its_tables(tmp_path, repo):
+    # the panel-tables stage writes exactly the tables TABLES gives its rule: one missing
+    # (a stale script) or one unknown (a typo) stops it before any work
+    wanted = tables_of("chapter3_panel_tables")
+    assert "effect_sizes" in wanted
+    for out in (
+        {k: tmp_path / f"{k}.csv" for k in wanted if k != "effect_sizes"},
+        {**{k: tmp_path / f"{k}.csv" for k in wanted}, "didd": tmp_path / "didd.csv"},
+    ):
+        with pytest.raises(ValueError, match="chapter3_panel_tables"):
+            stage.make_panel_tables(
+                panel=tmp_path / "absent.parquet",
+                codebook=repo / "config" / "codebook",
+                out=out,
+                min_cell=5,
+                vcov="HC3",
+            )
+    assert not list(tmp_path.iterdir())

@@ -6,7 +6,11 @@
 
 from reintegration.chapter3.outputs import FIGURE_INPUTS as C3_FIGURE_INPUTS
 from reintegration.chapter3.outputs import FIGURES as C3_FIGURES_SPEC
-from reintegration.chapter3.outputs import script_arguments as c3_figure_arguments
+from reintegration.chapter3.outputs import REPRODUCTION_INPUTS as C3_REPRODUCTION_INPUTS
+from reintegration.chapter3.outputs import TABLES as C3_TABLES_SPEC
+from reintegration.chapter3.outputs import script_arguments as c3_input_arguments
+from reintegration.chapter3.outputs import table_arguments as c3_table_arguments
+from reintegration.chapter3.outputs import tables_of as c3_tables_of
 
 PANEL_CFG = config["panel"]
 C3_MIN_CELL = config["disclosure"]["min_cell_size"]
@@ -16,15 +20,22 @@ C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files(
     "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs"
 )
-C3_PANEL_TABLES = [
-    "means",
-    "indicator_shares",
-    "balance",
-    "change_regression",
-    "change_regression_glance",
-    "did",
-    "effect_sizes",
-]
+
+
+def c3_inputs(inputs):
+    """Input name -> output file of the rule making it, for an inputs mapping of outputs.py."""
+    return {
+        name: getattr(getattr(rules, rule).output, output)
+        for name, (rule, output) in inputs.items()
+    }
+
+
+def c3_tables(rule):
+    """The table outputs of ``rule`` (chapter3/outputs.py TABLES), registered as exhibits."""
+    return {
+        key: exhibit(f"{C3_TABLES}/{stem}.csv", C3_TABLES_SPEC[stem].title, C3_TABLES_SPEC[stem].chapter)
+        for key, stem in c3_tables_of(rule).items()
+    }
 
 
 rule chapter3_panel:
@@ -38,8 +49,7 @@ rule chapter3_panel:
         script=SCRIPTS / "chapter3_panel.py",
     output:
         panel=f"{INTERNAL_DIR}/panel.parquet",
-        table4=exhibit(f"{C3_TABLES}/chapter3_table4.csv", "Table 4", "chapter3"),
-        match=exhibit(f"{C3_TABLES}/chapter3_phone_match.csv", "Phone survey match (Table 3)", "chapter3"),
+        **c3_tables("chapter3_panel"),
     log:
         f"logs/releases/{RELEASE}/chapter3_panel.log",
     params:
@@ -50,8 +60,9 @@ rule chapter3_panel:
         min_cell=C3_MIN_CELL,
         follow_up="true" if PANEL_CFG["require_follow_up"] else "false",
     shell:
-        "python {input.script:q} --records {input.records:q} --panel {output.panel:q}"
-        " --table4 {output.table4:q} --match {output.match:q} --countries {params.countries}"
+        "python {input.script:q} --records {input.records:q} --panel {output.panel:q} "
+        + c3_table_arguments("chapter3_panel")
+        + " --countries {params.countries}"
         " --min-records {params.min_records:q} --max-unmatched-phone-share {params.max_unmatched:q}"
         " --morocco-country {params.morocco:q} --min-cell {params.min_cell:q}"
         " --require-follow-up {params.follow_up:q} > {log:q} 2>&1"
@@ -68,23 +79,18 @@ rule chapter3_panel_tables:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_panel_tables.py",
     output:
-        **{
-            t: exhibit(f"{C3_TABLES}/chapter3_{t}.csv", f"Panel table: {t.replace('_', ' ')}", "chapter3")
-            for t in C3_PANEL_TABLES
-        },
+        **c3_tables("chapter3_panel_tables"),
     log:
         f"logs/releases/{RELEASE}/chapter3_panel_tables.log",
     params:
-        args=lambda wc, output: " ".join(
-            f"--{t.replace('_', '-')} {output[t]}" for t in C3_PANEL_TABLES
-        ),
         min_cell=C3_MIN_CELL,
         vcov=PANEL_CFG["change_regression_vcov"],
         min_clusters=PANEL_CFG["min_clusters"],
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --panel {input.panel:q} --codebook {params.codebook:q} {params.args}"
-        " --min-cell {params.min_cell:q} --vcov {params.vcov:q}"
+        "python {input.script:q} --panel {input.panel:q} --codebook {params.codebook:q} "
+        + c3_table_arguments("chapter3_panel_tables")
+        + " --min-cell {params.min_cell:q} --vcov {params.vcov:q}"
         " --min-clusters {params.min_clusters:q} > {log:q} 2>&1"
 
 
@@ -98,14 +104,7 @@ rule chapter3_selection:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_selection.py",
     output:
-        table=exhibit(
-            f"{C3_TABLES}/chapter3_did_selection_adjusted.csv", "Selection-adjusted DiD table", "chapter3"
-        ),
-        diagnostics=exhibit(
-            f"{C3_TABLES}/chapter3_selection_diagnostics.csv",
-            "Selection-adjusted DiD diagnostics (overlap, balance, ESS, estimators, trimming)",
-            "chapter3",
-        ),
+        **c3_tables("chapter3_selection"),
     log:
         f"logs/releases/{RELEASE}/chapter3_selection.log",
     params:
@@ -117,9 +116,9 @@ rule chapter3_selection:
         ri_seed=PANEL_CFG["randomisation"]["seed"],
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script:q} --panel {input.panel:q} --out {output.table:q}"
-        " --diagnostics {output.diagnostics:q}"
-        " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
+        "python {input.script:q} --panel {input.panel:q} "
+        + c3_table_arguments("chapter3_selection")
+        + " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
         " --max-failure-share {params.max_failure_share:q}"
         " --ri-B {params.ri_B:q} --ri-seed {params.ri_seed:q} --min-cell {params.min_cell:q}"
         " > {log:q} 2>&1"
@@ -137,14 +136,7 @@ rule chapter3_retrospective:
         script=SCRIPTS / "chapter3_retrospective.py",
     output:
         data=f"{INTERNAL_DIR}/retrospective.parquet",
-        tests=exhibit(
-            f"{C3_TABLES}/chapter3_retrospective_tests.csv", "Retrospective tests", "retrospective_morocco"
-        ),
-        distributions=exhibit(
-            f"{C3_TABLES}/chapter3_retrospective_distributions.csv",
-            "Retrospective distributions",
-            "retrospective_morocco",
-        ),
+        **c3_tables("chapter3_retrospective"),
     log:
         f"logs/releases/{RELEASE}/chapter3_retrospective.log",
     params:
@@ -153,8 +145,9 @@ rule chapter3_retrospective:
         min_cell=C3_MIN_CELL,
     shell:
         "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
-        " --data {output.data:q} --tests {output.tests:q} --distributions {output.distributions:q}"
-        " --countries {params.countries} --min-cell {params.min_cell:q} > {log:q} 2>&1"
+        " --data {output.data:q} "
+        + c3_table_arguments("chapter3_retrospective")
+        + " --countries {params.countries} --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
 rule chapter3_morocco:
@@ -168,11 +161,7 @@ rule chapter3_morocco:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_morocco.py",
     output:
-        summary=exhibit(
-            f"{C3_TABLES}/chapter3_morocco_summary.csv", "Morocco snapshot", "retrospective_morocco"
-        ),
-        answers=exhibit(f"{C3_TABLES}/chapter3_morocco_answers.csv", "Morocco answers", "retrospective_morocco"),
-        change=exhibit(f"{C3_TABLES}/chapter3_morocco_change.csv", "Morocco indicative change", "retrospective_morocco"),
+        **c3_tables("chapter3_morocco"),
     log:
         f"logs/releases/{RELEASE}/chapter3_morocco.log",
     params:
@@ -180,9 +169,9 @@ rule chapter3_morocco:
         min_cell=C3_MIN_CELL,
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q}"
-        " --summary {output.summary:q}"
-        " --answers {output.answers:q} --change {output.change:q} --country {params.country:q}"
+        "python {input.script:q} --records {input.records:q} --codebook {params.codebook:q} "
+        + c3_table_arguments("chapter3_morocco")
+        + " --country {params.country:q}"
         " --min-cell {params.min_cell:q} > {log:q} 2>&1"
 
 
@@ -192,10 +181,7 @@ rule chapter3_figures:
     resources:
         **rule_resources("chapter3_figures"),
     input:
-        **{
-            name: getattr(getattr(rules, rule).output, output)
-            for name, (rule, output) in C3_FIGURE_INPUTS.items()
-        },
+        **c3_inputs(C3_FIGURE_INPUTS),
         codebook=CODEBOOK_FILES,
         code=C3_CODE,
         script=SCRIPTS / "chapter3_figures.py",
@@ -213,7 +199,7 @@ rule chapter3_figures:
         data_source=config["data"]["source"],
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} " + c3_figure_arguments() +
+        "python {input.script:q} " + c3_input_arguments(C3_FIGURE_INPUTS) +
         " --out-dir {params.out_dir:q} --min-cell {params.min_cell:q}"
         " --data-source {params.data_source:q} --codebook {params.codebook:q}"
         " --threads {threads} > {log:q} 2>&1"
@@ -225,17 +211,7 @@ rule chapter3_reproduction:
     resources:
         **rule_resources("chapter3_reproduction"),
     input:
-        table4=rules.chapter3_panel.output.table4,
-        match=rules.chapter3_panel.output.match,
-        means=rules.chapter3_panel_tables.output.means,
-        did=rules.chapter3_panel_tables.output.did,
-        effect_sizes=rules.chapter3_panel_tables.output.effect_sizes,
-        change_regression=rules.chapter3_panel_tables.output.change_regression,
-        indicator_shares=rules.chapter3_panel_tables.output.indicator_shares,
-        retrospective=rules.chapter3_retrospective.output.data,
-        retrospective_tests=rules.chapter3_retrospective.output.tests,
-        morocco_summary=rules.chapter3_morocco.output.summary,
-        morocco_change=rules.chapter3_morocco.output.change,
+        **c3_inputs(C3_REPRODUCTION_INPUTS),
         targets=config["published"]["targets"],
         checks=config["published"]["checks"],
         # release.smk (included later) defines check_published: an input function resolves it
@@ -244,20 +220,18 @@ rule chapter3_reproduction:
         code=C3_CODE,
         script=SCRIPTS / "chapter3_reproduction.py",
     output:
-        table=exhibit(f"{C3_TABLES}/reproduction_chapter3.csv", "Reproduction check: Chapter III part", "reproduction"),
+        **c3_tables("chapter3_reproduction"),
     log:
         f"logs/releases/{RELEASE}/chapter3_reproduction.log",
     params:
         codebook=CODEBOOK_DIR,
     shell:
-        "python {input.script:q} --table4 {input.table4:q} --means {input.means:q} --did {input.did:q}"
-        " --effect-sizes {input.effect_sizes:q} --change-regression {input.change_regression:q}"
-        " --indicator-shares {input.indicator_shares:q} --retrospective {input.retrospective:q}"
-        " --retrospective-tests {input.retrospective_tests:q}"
-        " --morocco-summary {input.morocco_summary:q} --morocco-change {input.morocco_change:q}"
-        " --phone-match {input.match:q} --targets {input.targets:q} --checks {input.checks:q}"
-        " --codebook {params.codebook:q}"
-        " --out {output.table:q} > {log:q} 2>&1"
+        "python {input.script:q} "
+        + c3_input_arguments(C3_REPRODUCTION_INPUTS)
+        + " --targets {input.targets:q} --checks {input.checks:q}"
+        " --codebook {params.codebook:q} "
+        + c3_table_arguments("chapter3_reproduction")
+        + " > {log:q} 2>&1"
 
 
 REPRODUCTION_PARTS.append(rules.chapter3_reproduction.output.table)

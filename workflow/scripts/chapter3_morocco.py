@@ -5,23 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_morocco
+
+RULE = "chapter3_morocco"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--records", required=True)
     p.add_argument("--codebook", required=True, help="codebook folder (indicators.csv)")
-    p.add_argument("--summary", required=True)
-    p.add_argument("--answers", required=True)
-    p.add_argument("--change", required=True)
+    add_table_arguments(p, RULE)
     p.add_argument("--country", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
     make_morocco(
         records=a.records,
         codebook=a.codebook,
-        out={"summary": a.summary, "answers": a.answers, "change": a.change},
+        out=table_paths(a, RULE),
         country=a.country,
         min_cell=a.min_cell,
     )

@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.panel import PanelMatchError
 from reintegration.chapter3.stage import make_panel
+
+RULE = "chapter3_panel"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--records", required=True, help="release records.parquet")
     p.add_argument("--panel", required=True, help="data/panel.parquet to write")
-    p.add_argument("--table4", required=True)
-    p.add_argument("--match", required=True, help="phone-survey match report (csv)")
+    add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)
     p.add_argument("--min-records", type=int, required=True)
     p.add_argument("--max-unmatched-phone-share", type=float, required=True)
@@ -31,8 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         make_panel(
             records=a.records,
             panel_out=a.panel,
-            table4_out=a.table4,
-            match_out=a.match,
+            out=table_paths(a, RULE),
             countries=a.countries,
             min_records=a.min_records,
             max_unmatched_phone_share=a.max_unmatched_phone_share,

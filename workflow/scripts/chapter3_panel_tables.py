@@ -5,25 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_panel_tables
 
-TABLES = [
-    "means",
-    "indicator_shares",
-    "balance",
-    "change_regression",
-    "change_regression_glance",
-    "did",
-    "effect_sizes",
-]
+RULE = "chapter3_panel_tables"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--panel", required=True)
     p.add_argument("--codebook", required=True, help="codebook folder (indicators.csv)")
-    for name in TABLES:
-        p.add_argument(f"--{name.replace('_', '-')}", required=True, help=f"{name} table (csv)")
+    add_table_arguments(p, RULE)
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--vcov", default="HC3", help="change regression covariance (HC3, HC1, ...)")
     p.add_argument("--min-clusters", type=int, default=10, help="panel.min_clusters")
@@ -31,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     make_panel_tables(
         panel=a.panel,
         codebook=a.codebook,
-        out={n: getattr(a, n) for n in TABLES},
+        out=table_paths(a, RULE),
         min_cell=a.min_cell,
         vcov=a.vcov,
         min_clusters=a.min_clusters,

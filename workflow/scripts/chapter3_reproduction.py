@@ -5,21 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import REPRODUCTION_INPUTS, add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_reproduction
 
-INPUTS = [
-    "table4",
-    "means",
-    "did",
-    "effect_sizes",
-    "change_regression",
-    "indicator_shares",
-    "retrospective",
-    "retrospective_tests",
-    "morocco_summary",
-    "morocco_change",
-    "phone_match",
-]
+RULE = "chapter3_reproduction"
+INPUTS = list(REPRODUCTION_INPUTS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,12 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--targets", required=True, help="config/published/targets.yaml")
     p.add_argument("--checks", required=True, help="config/published/checks.csv")
     p.add_argument("--codebook", required=True)
-    p.add_argument("--out", required=True)
+    add_table_arguments(p, RULE)
     a = p.parse_args(argv)
     make_reproduction(
         inputs={n: getattr(a, n) for n in INPUTS},
         codebook=a.codebook,
-        out=a.out,
+        out=table_paths(a, RULE)["table"],
         targets=a.targets,
         checks=a.checks,
     )

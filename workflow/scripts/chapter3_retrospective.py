@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_retrospective
+
+RULE = "chapter3_retrospective"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,8 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--records", required=True)
     p.add_argument("--codebook", required=True, help="codebook folder (yes/no items -> McNemar)")
     p.add_argument("--data", required=True, help="data/retrospective.parquet to write")
-    p.add_argument("--tests", required=True)
-    p.add_argument("--distributions", required=True)
+    add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)
     p.add_argument("--min-cell", type=int, required=True)
     a = p.parse_args(argv)
@@ -22,8 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         records=a.records,
         codebook=a.codebook,
         data_out=a.data,
-        tests_out=a.tests,
-        distributions_out=a.distributions,
+        out=table_paths(a, RULE),
         countries=a.countries,
         min_cell=a.min_cell,
     )

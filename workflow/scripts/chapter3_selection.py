@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_selection
+
+RULE = "chapter3_selection"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--panel", required=True)
-    p.add_argument("--out", required=True)
+    add_table_arguments(p, RULE)
     p.add_argument("--ipw-methods", nargs="+", required=True, help="ipw and/or dr")
     p.add_argument("--ipw-B", type=int, required=True)
     p.add_argument("--ipw-seed", type=int, required=True)
@@ -19,11 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ri-seed", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--max-failure-share", type=float, required=True)
-    p.add_argument("--diagnostics", required=True)
     a = p.parse_args(argv)
     make_selection(
         panel=a.panel,
-        out=a.out,
+        out=table_paths(a, RULE),
         ipw_methods=a.ipw_methods,
         ipw_B=a.ipw_B,
         ipw_seed=a.ipw_seed,
@@ -31,7 +33,6 @@ def main(argv: list[str] | None = None) -> int:
         ri_seed=a.ri_seed,
         min_cell=a.min_cell,
         max_failure_share=a.max_failure_share,
-        diagnostics_out=a.diagnostics,
     )
     return 0
 

@@ -1,14 +1,102 @@
-"""The Chapter III output specification: every figure of the chapter, named once.
+"""The Chapter III output specification: every table and figure of the chapter, named once.
 
-Kept free of heavy imports: ``workflow/rules/chapter3.smk`` imports it at parse time. The
-rule's inputs and outputs, the script's arguments, the exhibit list (title, report chapter)
-and the drawing loop (:func:`reintegration.chapter3.stage.make_figures`) are all derived from
+Kept free of heavy imports: ``workflow/rules/chapter3.smk`` imports it at parse time.
+
+Tables: the rules' table outputs (with their exhibit title and report chapter), the scripts'
+``--<key>`` arguments and the keys of the stage functions' ``out`` mappings are derived from
+:data:`TABLES`: adding a table is one entry here plus the code computing it under its key.
+
+Figures: the figure rule's inputs and outputs, the script's arguments, the exhibit list and the
+drawing loop (:func:`reintegration.chapter3.stage.make_figures`) are derived from
 :data:`FIGURE_INPUTS` and :data:`FIGURES`: adding a figure is one entry here plus its function.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+
+class Table(NamedTuple):
+    """One table (``tables/<stem>.csv``): the rule writing it (its script calls the stage
+    function of the same name: ``chapter3_panel`` -> ``make_panel``), its name in that rule's
+    output, script argument (``--<key>``) and stage ``out`` mapping, its exhibit title and
+    report chapter."""
+
+    rule: str
+    key: str
+    title: str
+    chapter: str
+
+
+CH3, RETRO = "chapter3", "retrospective_morocco"
+
+
+def _panel_table(key: str) -> Table:
+    return Table("chapter3_panel_tables", key, f"Panel table: {key.replace('_', ' ')}", CH3)
+
+
+#: Table file stem (under tables/) -> its specification, in the order of the exhibit list.
+TABLES = {
+    "chapter3_table4": Table("chapter3_panel", "table4", "Table 4", CH3),
+    "chapter3_phone_match": Table("chapter3_panel", "match", "Phone survey match (Table 3)", CH3),
+    **{
+        f"chapter3_{key}": _panel_table(key)
+        for key in (
+            "means",
+            "indicator_shares",
+            "balance",
+            "change_regression",
+            "change_regression_glance",
+            "did",
+            "effect_sizes",
+        )
+    },
+    "chapter3_did_selection_adjusted": Table(
+        "chapter3_selection", "table", "Selection-adjusted DiD table", CH3
+    ),
+    "chapter3_selection_diagnostics": Table(
+        "chapter3_selection",
+        "diagnostics",
+        "Selection-adjusted DiD diagnostics (overlap, balance, ESS, estimators, trimming)",
+        CH3,
+    ),
+    "chapter3_retrospective_tests": Table(
+        "chapter3_retrospective", "tests", "Retrospective tests", RETRO
+    ),
+    "chapter3_retrospective_distributions": Table(
+        "chapter3_retrospective", "distributions", "Retrospective distributions", RETRO
+    ),
+    "chapter3_morocco_summary": Table("chapter3_morocco", "summary", "Morocco snapshot", RETRO),
+    "chapter3_morocco_answers": Table("chapter3_morocco", "answers", "Morocco answers", RETRO),
+    "chapter3_morocco_change": Table(
+        "chapter3_morocco", "change", "Morocco indicative change", RETRO
+    ),
+    "reproduction_chapter3": Table(
+        "chapter3_reproduction", "table", "Reproduction check: Chapter III part", "reproduction"
+    ),
+}
+
+
+def tables_of(rule: str) -> dict[str, str]:
+    """Output key -> file stem of the tables ``rule`` writes (in :data:`TABLES` order)."""
+    return {t.key: stem for stem, t in TABLES.items() if t.rule == rule}
+
+
+def table_arguments(rule: str) -> str:
+    """The table arguments of ``rule``'s script as a Snakemake shell fragment
+    (``--table4 {output.table4:q} --match {output.match:q}``)."""
+    return " ".join(f"--{k.replace('_', '-')} {{output.{k}:q}}" for k in tables_of(rule))
+
+
+def check_out(rule: str, out) -> None:
+    """Raise unless the keys of a stage's ``out`` mapping are exactly ``rule``'s tables."""
+    expected = set(tables_of(rule))
+    if set(out) != expected:
+        raise ValueError(
+            f"{rule}: out must name the tables {sorted(expected)} (chapter3/outputs.py "
+            f"TABLES); got {sorted(out)}"
+        )
+
 
 #: Input name -> (rule, output) it comes from; the figure functions get these tables by name.
 FIGURE_INPUTS = {
@@ -22,6 +110,20 @@ FIGURE_INPUTS = {
     "retrospective_distributions": ("chapter3_retrospective", "distributions"),
     "morocco_change": ("chapter3_morocco", "change"),
     "morocco_answers": ("chapter3_morocco", "answers"),
+}
+#: Input name -> (rule, output) of the tables the reproduction check reads (same idiom).
+REPRODUCTION_INPUTS = {
+    "table4": ("chapter3_panel", "table4"),
+    "means": ("chapter3_panel_tables", "means"),
+    "did": ("chapter3_panel_tables", "did"),
+    "effect_sizes": ("chapter3_panel_tables", "effect_sizes"),
+    "change_regression": ("chapter3_panel_tables", "change_regression"),
+    "indicator_shares": ("chapter3_panel_tables", "indicator_shares"),
+    "retrospective": ("chapter3_retrospective", "data"),
+    "retrospective_tests": ("chapter3_retrospective", "tests"),
+    "morocco_summary": ("chapter3_morocco", "summary"),
+    "morocco_change": ("chapter3_morocco", "change"),
+    "phone_match": ("chapter3_panel", "match"),
 }
 #: Inputs stored as parquet (the others are csv tables).
 PARQUET_INPUTS = ("panel",)
@@ -45,7 +147,6 @@ class Figure(NamedTuple):
     context: tuple[str, ...] = ()
 
 
-CH3, RETRO = "chapter3", "retrospective_morocco"
 CELLS = ("min_cell", "names")
 SCALED_CELLS = ("min_cell", "names", "scale")
 
@@ -154,6 +255,18 @@ FIGURES = {
 }
 
 
-def script_arguments() -> str:
-    """The figure script's input arguments as a Snakemake shell fragment (``--means {input.means:q}``)."""
-    return " ".join(f"--{k.replace('_', '-')} {{input.{k}:q}}" for k in FIGURE_INPUTS)
+def script_arguments(inputs: dict = FIGURE_INPUTS) -> str:
+    """A script's input arguments (default: the figure script's) as a Snakemake shell
+    fragment (``--means {input.means:q}``)."""
+    return " ".join(f"--{k.replace('_', '-')} {{input.{k}:q}}" for k in inputs)
+
+
+def add_table_arguments(parser, rule: str) -> None:
+    """Add one required ``--<key>`` argument per table of ``rule`` to an argparse parser."""
+    for key in tables_of(rule):
+        parser.add_argument(f"--{key.replace('_', '-')}", required=True, help=f"{key} table (csv)")
+
+
+def table_paths(args, rule: str) -> dict[str, str]:
+    """Key -> path of ``rule``'s tables from parsed arguments (the stage's ``out`` mapping)."""
+    return {key: getattr(args, key) for key in tables_of(rule)}

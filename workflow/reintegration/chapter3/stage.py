@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reintegration.chapter3.outputs import check_out
 from reintegration.estimable import count_list, require, require_inputs, run_stage
 from reintegration.io import write_csv
 
@@ -36,8 +37,7 @@ def make_panel(
     *,
     records: str | Path,
     panel_out: str | Path,
-    table4_out: str | Path,
-    match_out: str | Path,
+    out: dict[str, str | Path],
     countries: list[str],
     min_records: int,
     max_unmatched_phone_share: float,
@@ -46,13 +46,15 @@ def make_panel(
     require_follow_up: bool,
 ) -> None:
     """data/panel.parquet, Table 4 and the phone-survey match report (panel countries with
-    the threshold ``max_unmatched_phone_share``; Morocco reported only).
+    the threshold ``max_unmatched_phone_share``; Morocco reported only). ``out``: the
+    tables of ``chapter3_panel`` in chapter3/outputs.py TABLES.
 
     The unmatched share is a reported quantity: above the threshold the panel is not
     estimable (the match table says by how much), the run goes on.
     """
     from reintegration.chapter3.panel import build_panel, table4
 
+    check_out("chapter3_panel", out)
     recs = _read(records)
     present = [c for c in countries if c in set(recs["country"].dropna())]
     with warnings.catch_warnings(record=True) as caught:
@@ -68,14 +70,14 @@ def make_panel(
                 require_follow_up=require_follow_up,
             )
     _log_warnings(caught)
-    write_csv(match, match_out)
+    write_csv(match, out["match"])
     print(match.to_string(index=False))
 
     def compute():
         _require_panel(res, match, countries, present, min_cell, max_unmatched_phone_share)
         return {"panel": res.panel, "table4": table4(res.panel, min_cell=min_cell)}
 
-    run_stage("chapter3 panel", compute, {"panel": panel_out, "table4": table4_out})
+    run_stage("chapter3 panel", compute, {"panel": panel_out, "table4": out["table4"]})
 
 
 def _phone_match(recs, present, limit, morocco_country) -> pd.DataFrame:
@@ -138,10 +140,11 @@ def make_panel_tables(
     min_clusters: int = 10,
 ) -> None:
     """Means, indicator shares (the codebook's indicators.csv), balance, change regression
-    (+ glance), DiD, effect sizes."""
+    (+ glance), DiD, effect sizes; ``out``: the tables of ``chapter3_panel_tables``."""
     from reintegration.chapter2.labels import load_labels
     from reintegration.chapter3 import descriptives, did, effect_sizes
 
+    check_out("chapter3_panel_tables", out)
     p = _read(panel)
     definitions = load_labels(codebook).indicators("chapter3")
 
@@ -172,7 +175,7 @@ def make_panel_tables(
 def make_selection(
     *,
     panel: str | Path,
-    out: str | Path,
+    out: dict[str, str | Path],
     ipw_methods: list[str],
     ipw_B: int,
     ipw_seed: int,
@@ -180,17 +183,14 @@ def make_selection(
     ri_seed: int,
     min_cell: int,
     max_failure_share: float = 0.01,
-    diagnostics_out: str | Path | None = None,
 ) -> None:
-    """Selection-adjusted DiD (+ its DR-DiD diagnostics when ``diagnostics_out`` is given);
-    programmes held by fewer than ``min_cell`` are left out."""
+    """Selection-adjusted DiD (``out["table"]``) and its DR-DiD diagnostics
+    (``out["diagnostics"]``); programmes held by fewer than ``min_cell`` are left out."""
     from reintegration.chapter3.selection import selection_adjusted_did
     from reintegration.chapter3.selection_diagnostics import selection_diagnostics
 
+    check_out("chapter3_selection", out)
     p = _read(panel)
-    paths = {"table": out}
-    if diagnostics_out is not None:
-        paths["diagnostics"] = diagnostics_out
 
     def compute():
         require_inputs("chapter3 selection-adjusted DiD", panel=p)
@@ -205,16 +205,12 @@ def make_selection(
             max_failure_share=max_failure_share,
         )
         print(table.to_string(index=False))
-        outputs = {"table": table}
-        if diagnostics_out is not None:
-            outputs["diagnostics"] = selection_diagnostics(
-                p, min_programme_count=min_cell, min_cell=min_cell
-            )
-        return outputs
+        diagnostics = selection_diagnostics(p, min_programme_count=min_cell, min_cell=min_cell)
+        return {"table": table, "diagnostics": diagnostics}
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        run_stage("chapter3 selection-adjusted DiD", compute, paths)
+        run_stage("chapter3 selection-adjusted DiD", compute, out)
     _log_warnings(caught)
 
 
@@ -223,13 +219,14 @@ def make_retrospective(
     records: str | Path,
     codebook: str | Path,
     data_out: str | Path,
-    tests_out: str | Path,
-    distributions_out: str | Path,
+    out: dict[str, str | Path],
     countries: list[str],
     min_cell: int,
 ) -> None:
+    """data/retrospective.parquet and the tables of ``chapter3_retrospective`` (``out``)."""
     from reintegration.chapter3 import retrospective as r
 
+    check_out("chapter3_retrospective", out)
     recs = _read(records)
 
     def compute():
@@ -257,7 +254,7 @@ def make_retrospective(
         dist = r.retrospective_distributions(retro, min_cell=min_cell)
         return {"data": retro, "tests": tests, "distributions": dist}
 
-    paths = {"data": data_out, "tests": tests_out, "distributions": distributions_out}
+    paths = {"data": data_out, **out}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         run_stage("chapter3 retrospective", compute, paths)
@@ -275,6 +272,7 @@ def make_morocco(
     from reintegration.chapter2.labels import load_labels
     from reintegration.chapter3.morocco import morocco_snapshot
 
+    check_out("chapter3_morocco", out)
     recs = _read(records)
     definitions = load_labels(codebook).indicators("chapter3")
 
