@@ -22,15 +22,7 @@ def _run(tmp, records_path, repo, *, figures=False):
         min_cell=5,
         require_follow_up=True,
     )
-    names = [
-        "means",
-        "indicator_shares",
-        "balance",
-        "change_regression",
-        "change_regression_glance",
-        "did",
-        "effect_sizes",
-    ]
+    names = list(tables_of("chapter3_panel_tables"))  # the specification's panel tables
     stage.make_panel_tables(
         panel=tmp / "data" / "panel.parquet",
         codebook=repo / "config" / "codebook",

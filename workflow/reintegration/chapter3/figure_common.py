@@ -52,3 +52,17 @@ def answer_order(
         return present, [a.replace("_", " ") for a in present]
     order = [*answers, *(a for a in present if a not in answers)]
     return order, [answers.get(a, a.replace("_", " ")) for a in order]
+
+
+def title_and_legend_below(
+    fig, title: str, handles, labels, *, bottom: float, ncol: int, fontsize: float
+):
+    """The figure's title above the panel titles and one legend below the panels (a fixed
+    anchor, so the crop on saving does not move it onto the data); ``bottom``: the share of
+    the height kept free for the legend."""
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    fig.legend(
+        handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=ncol,
+        fontsize=fontsize,
+    )  # fmt: skip

@@ -13,7 +13,15 @@ from matplotlib.patches import Patch
 
 from reintegration.figures.style import GROUP_COLOURS, OKABE_ITO, REPORT_WIDTH
 
-from .figure_common import GROUPS, SUPPRESSED_NOTE, TIME_LABELS, answer_order, note, or_reason
+from .figure_common import (
+    GROUPS,
+    SUPPRESSED_NOTE,
+    TIME_LABELS,
+    answer_order,
+    note,
+    or_reason,
+    title_and_legend_below,
+)
 
 __all__ = [
     "figure_indicator",
@@ -130,11 +138,7 @@ def figure_indicator(
                 axes[i, j].set_ylabel("share")
     # one legend for the figure, below the panels, so it never covers a bar label
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    fig.legend(
-        handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(GROUPS), fontsize=8
-    )
+    title_and_legend_below(fig, title, handles, labels, bottom=0.07, ncol=len(GROUPS), fontsize=8)
     if sub["suppressed"].any():
         note(fig, SUPPRESSED_NOTE.format(k=min_cell))
     return fig

@@ -18,7 +18,14 @@ from reintegration.figures.style import (
     significance_colour,
 )
 
-from .figure_common import GROUPS, SUPPRESSED_NOTE, TIME_LABELS, note, or_reason
+from .figure_common import (
+    GROUPS,
+    SUPPRESSED_NOTE,
+    TIME_LABELS,
+    note,
+    or_reason,
+    title_and_legend_below,
+)
 
 __all__ = [
     "figure_boxplots",
@@ -99,12 +106,8 @@ def figure_country_dimensions(
         ax.set_title(dim)
     axes[0].set_ylabel("mean score (95% CI)")
     handles, labels = axes[0].get_legend_handles_labels()
-    # title above the panel titles, legend below the panels: neither covers anything
-    fig.suptitle(f"Mean RSS scores at first and last RSS: {names.get(country, country)}")
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.legend(
-        handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(GROUPS), fontsize=9
-    )
+    title = f"Mean RSS scores at first and last RSS: {names.get(country, country)}"
+    title_and_legend_below(fig, title, handles, labels, bottom=0.08, ncol=len(GROUPS), fontsize=9)
     if sub["suppressed"].any():
         note(fig, SUPPRESSED_NOTE.format(k=min_cell))
     return fig
