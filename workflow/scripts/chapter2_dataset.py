@@ -1,4 +1,4 @@
-"""Chapter II analysis dataset: data/cross_country.parquet, the programme table, counts."""
+"""Chapter II analysis dataset: internal/cross_country.parquet, the programme table, counts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from reintegration.chapter2.stage import make_dataset
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--records", required=True, help="release data/records.parquet")
+    p.add_argument(
+        "--records",
+        required=True,
+        help="the pooled records (exact dates, results/pooled/<release>/records.parquet)",
+    )
     p.add_argument("--codebook", required=True)
     p.add_argument("--min-records", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)

@@ -1,4 +1,4 @@
-"""Build the Chapter III panel (data/panel.parquet), Table 4 and the phone-survey match report."""
+"""Build the Chapter III panel (internal/panel.parquet), Table 4 and the phone-survey match report."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ RULE = "chapter3_panel"
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--records", required=True, help="release records.parquet")
-    p.add_argument("--panel", required=True, help="data/panel.parquet to write")
+    p.add_argument("--panel", required=True, help="internal/panel.parquet to write")
     add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)
     p.add_argument("--min-records", type=int, required=True)

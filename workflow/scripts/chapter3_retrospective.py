@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--records", required=True)
     p.add_argument("--codebook", required=True, help="codebook folder (yes/no items -> McNemar)")
-    p.add_argument("--data", required=True, help="data/retrospective.parquet to write")
+    p.add_argument("--data", required=True, help="internal/retrospective.parquet to write")
     add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)
     p.add_argument("--min-cell", type=int, required=True)
