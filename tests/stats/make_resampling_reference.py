@@ -89,25 +89,28 @@ def main() -> None:
             "draws": [float(v).hex() for v in acc.draws],
             **{k: v for k, v in acc.columns().items() if k not in ("status", "reason")},
         }
-    import pandas as pd
-    from reintegration.stats import did_randomisation_inference
-
     for name, dy, d, strata, B, seed in ri_cases():
-        long = _ri_long(dy, d, strata)
-        res = did_randomisation_inference(
-            long,
-            outcome="y",
-            unit="u",
-            treated="d",
-            post="t",
-            seed=seed,
-            strata=None if strata is None else "s",
-            B=B,
-        ).iloc[0]
+        res = ri_result(dy, d, strata, B, seed)
         stored["ri"][name] = {"estimate": float(res["estimate"]).hex(), "p_value": res["p_value"]}
-        assert isinstance(long, pd.DataFrame)
     OUT.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
     print(f"wrote {OUT}")
+
+
+def ri_result(dy, d, strata, B, seed):
+    """The randomisation-inference row of one case (the library call the stored values came
+    from, and the test repeats)."""
+    from reintegration.stats import did_randomisation_inference
+
+    return did_randomisation_inference(
+        _ri_long(dy, d, strata),
+        outcome="y",
+        unit="u",
+        treated="d",
+        post="t",
+        seed=seed,
+        strata=None if strata is None else "s",
+        B=B,
+    ).iloc[0]
 
 
 def _ri_long(dy, d, strata):

@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from make_resampling_reference import _ri_long, cases, ri_cases
-from reintegration.stats import did_randomisation_inference
+from make_resampling_reference import cases, ri_cases, ri_result
 from reintegration.stats._att_batch import att_batch
 from reintegration.stats.drdid import FitFailure, att_fit
 from reintegration.stats.resampling import accounted_bootstrap, strata_cells
@@ -85,16 +84,7 @@ def test_permutation_statistics_equal_the_loop_code_bit_for_bit(
     got = resampling.permutation_stats(dy, d, blocks, B, seed)
     ref = _loop_permutation_stats(dy, d, blocks, B, seed)
     assert got.tobytes() == ref.tobytes()
-    res = did_randomisation_inference(
-        _ri_long(dy, d, strata),
-        outcome="y",
-        unit="u",
-        treated="d",
-        post="t",
-        seed=seed,
-        strata=None if strata is None else "s",
-        B=B,
-    ).iloc[0]
+    res = ri_result(dy, d, strata, B, seed)
     stored = STORED["ri"][name]
     assert float(res["estimate"]).hex() == stored["estimate"]
     assert res["p_value"] == stored["p_value"]
