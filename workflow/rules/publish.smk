@@ -8,6 +8,9 @@
 #   privacy page (the scan's counts, written after it) is copied in at this step.
 # Shell strings quote every path and config value ({x:q}).
 
+from reintegration import publish as publish_lib
+
+
 def _published_copy(source):
     return f"{PUBLISH_DIR}/{Path(source).relative_to(REPORT_DIR).as_posix()}"
 
@@ -19,7 +22,7 @@ PUBLISH_SOURCES = sorted(
 )
 PUBLISH_COPIES = [_published_copy(f) for f in PUBLISH_SOURCES]
 PUBLISH_LATE_COPIES = [_published_copy(PRIVACY_PAGE)]
-PUBLISH_MANIFEST = f"{PUBLISH_DIR}/publish_manifest.json"
+PUBLISH_MANIFEST = f"{PUBLISH_DIR}/{publish_lib.MANIFEST_NAME}"
 
 
 rule publish_files:

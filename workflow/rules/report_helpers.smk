@@ -7,7 +7,7 @@ import sys
 from snakemake.exceptions import WorkflowError
 
 from reintegration.report import manifest as release_manifest
-from reintegration.report import shared_waves
+from reintegration.report import privacy_page, shared_waves
 from reintegration.report.compare import section_of
 from reintegration.report.exhibits import (
     CHAPTERS,
@@ -21,7 +21,7 @@ MANIFEST = f"{RELEASE_DIR}/manifest.json"
 # Written by privacy.smk after every other release file (so neither hashed nor listed here).
 PRIVACY_SCAN = f"{RELEASE_DIR}/privacy_scan.json"
 # The scan's summary page, written after the scan (neither scanned, hashed nor listed).
-PRIVACY_PAGE = f"{RELEASE_DIR}/report/privacy_scan.html"
+PRIVACY_PAGE = f"{RELEASE_DIR}/report/{privacy_page.PAGE}"
 REPORT_INDEX = f"{REPORT_DIR}/index.html"
 # A copy of the manifest inside report/ (written with the index, after the manifest).
 REPORT_MANIFEST = f"{REPORT_DIR}/manifest.json"

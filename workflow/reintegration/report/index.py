@@ -17,6 +17,7 @@ from reintegration.report import pages
 from reintegration.report.exhibits import CHAPTERS
 from reintegration.report.findings import findings_html
 from reintegration.report.present import exhibit_title
+from reintegration.report.privacy_page import PAGE as PRIVACY_PAGE
 
 TITLE = "Reintegration outcomes: a reproducible re-run of IOM's 2020 \u201cMentoring Returnees\u201d study"
 
@@ -158,7 +159,7 @@ def _reference(dictionary: str, release_dir: Path, report_dir: Path) -> list[str
         "every table and figure, its file and the rule that made it (below).</li>",
         f'<li><a href="{_rel(str(release_dir / "manifest.json"), report_dir)}">manifest.json</a>: '
         "hashes of every input and output, code and package versions (summary below).</li>",
-        '<li><a href="privacy_scan.html">Privacy scan</a>: files scanned and findings (none, '
+        f'<li><a href="{PRIVACY_PAGE}">Privacy scan</a>: files scanned and findings (none, '
         "or the release would have failed).</li>",
         "</ul>",
     ]
