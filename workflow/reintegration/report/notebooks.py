@@ -10,6 +10,7 @@ notebook as base64 PNG and embedded as data URIs in the HTML page, so the page o
 from __future__ import annotations
 
 import copy
+import sys
 import tempfile
 from pathlib import Path
 
@@ -105,6 +106,23 @@ def to_html(
     return body if body.endswith("\n") else body + "\n"
 
 
+#: How often a kernel that dies while starting is started again. Two kernels started at the same
+#: moment (two report jobs side by side) can pick the same free port and one dies before any
+#: cell ran ("Address already in use"), so starting again is safe.
+KERNEL_START_ATTEMPTS = 3
+
+
+def _execute(run, *, name: str):
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            return run()
+        except RuntimeError as error:
+            if "Kernel died before replying" not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            print(f"{name}: the kernel died while starting ({error}); starting it again",
+                  file=sys.stderr)  # fmt: skip
+
+
 def run_chapter(
     source: str | Path,
     notebook_out: str | Path,
@@ -134,14 +152,17 @@ def run_chapter(
     with tempfile.TemporaryDirectory(prefix="report-notebook-") as tmp:
         unexecuted = Path(tmp) / "input.ipynb"
         nbformat.write(nb, unexecuted)
-        executed = papermill.execute_notebook(
-            str(unexecuted),
-            None,
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
+        executed = _execute(
+            lambda: papermill.execute_notebook(
+                str(unexecuted),
+                None,
+                parameters=parameters,
+                kernel_name=kernel_name,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+            ),
+            name=str(source),
         )
     check_errors(executed, str(source))
     executed = normalise(executed)
