@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from reintegration.paths import CONFIG_SCHEMA
+from reintegration.yamlfile import read_yaml
 
 
 class ConfigError(ValueError):
@@ -18,8 +18,7 @@ class ConfigError(ValueError):
 
 
 def load_schema(path: str | Path = CONFIG_SCHEMA) -> dict:
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(path)
 
 
 def _fill_defaults(config: dict, schema: dict) -> None:
@@ -155,5 +154,4 @@ def validate_config(config: dict, schema_path: str | Path = CONFIG_SCHEMA) -> di
 
 def load_config(path: str | Path, schema_path: str | Path = CONFIG_SCHEMA) -> dict:
     """Read a YAML config file and validate it."""
-    with open(path, encoding="utf-8") as f:
-        return validate_config(yaml.safe_load(f) or {}, schema_path)
+    return validate_config(read_yaml(path) or {}, schema_path)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
-
 from reintegration.paths import WORKFLOW_DIR
+from reintegration.yamlfile import read_yaml
 
 RESOURCE_TABLE = WORKFLOW_DIR / "resources.yaml"
 #: What every rule of the table must give; ``per_scale`` may scale the last two.
@@ -61,7 +60,7 @@ def _check_rule(name: str, entry, path: Path) -> dict:
 def load_table(path: Path = RESOURCE_TABLE) -> dict[str, dict]:
     """The table's rules, each checked; a bad entry raises ``ValueError`` naming file and key."""
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     rules = data.get("rules")
     if not isinstance(rules, dict) or not rules:
         raise ValueError(f"{path}: expected a non-empty mapping under 'rules'")
@@ -75,7 +74,7 @@ def data_scale(config: dict) -> float:
     path = Path(config["data"]["synthetic_config"])
     if not path.is_file():
         return 1.0
-    synthetic = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    synthetic = read_yaml(path) or {}
     return float(synthetic.get("scale", 1.0))
 
 
