@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reintegration.data.io import write_json
+from reintegration.data.io import use_system_allocator, write_json
 from reintegration.data.pool import write_pooled
 from reintegration.data.pseudonym import PseudonymKeyError, check_same_key, load_key
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_system_allocator()
     try:  # every wave pseudonymised under the key used here (issue 17)
         key = load_key(args.key_file, create=False)
         check_same_key({w: Path(p).with_name("extract_report.json") for w, p in args.wave}, key)

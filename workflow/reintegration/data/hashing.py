@@ -59,10 +59,11 @@ class RowHash:
         return self.out + _FINAL
 
 
-def row_hashes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """uint64 hash of each row of ``frame[columns]`` as text (missing cells ``<NA>``)."""
+def row_hashes(frame: pd.DataFrame, columns: Sequence[str], rows=None) -> np.ndarray:
+    """uint64 hash of each row of ``frame[columns]`` as text (missing cells ``<NA>``); with
+    ``rows`` (a boolean mask), of those rows only, without a copy of the selected table."""
     columns = list(columns)
-    rows = RowHash(len(frame), len(columns))
+    hashes = RowHash(len(frame) if rows is None else int(np.count_nonzero(rows)), len(columns))
     for c in columns:
-        rows.add(column_hash(frame[c]))
-    return rows.result()
+        hashes.add(column_hash(frame[c] if rows is None else frame[c][rows]))
+    return hashes.result()

@@ -27,10 +27,18 @@ __all__ = [
     "ParquetBlocks",
     "read_json",
     "read_parquet",
+    "use_system_allocator",
     "write_csv",
     "write_json",
     "write_parquet",
 ]
+
+
+def use_system_allocator() -> None:
+    """Arrow buffers from the system allocator, not Arrow's default (mimalloc), which keeps
+    the pages of freed buffers: reading a wave's records then takes about 40% less memory
+    (issue 16). A process setting: the data-stage scripts call it first."""
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
