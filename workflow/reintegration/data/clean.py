@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from reintegration.codebook import Codebook
@@ -354,10 +355,11 @@ def _finish(out, variables, rules, reasons, log) -> CleanResult:
         log.add("quarantined", "record", code, "quarantine.csv", count)
 
     # Kept records a column at a time, each column of ``out`` dropped once copied.
-    kept = (~quarantined & ~merged).to_numpy()
+    # (taken by position as ``out.loc[mask]`` takes: the same arrays, so the same parquet bytes)
+    kept = np.flatnonzero((~quarantined & ~merged).to_numpy())
     clean = pd.DataFrame(
-        {c: out.pop(c)[kept].reset_index(drop=True) for c in list(out.columns)},
-        index=pd.RangeIndex(int(kept.sum())),
+        {c: out.pop(c).take(kept).reset_index(drop=True) for c in list(out.columns)},
+        index=pd.RangeIndex(len(kept)),
     )
     assert len(clean) + len(q) + int(merged.sum()) == n
     return CleanResult(clean, q, log.frame(), int(merged.sum()), n)
