@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     release = out / "releases" / "bench"
     wall, rss = _run(
         [py, str(SCRIPTS / "pool_records.py"), "--release", "bench", *pool_args,
-         "--key-file", str(work / ".pseudonym_key"), "--out", str(release / "records.parquet"),
+         "--key-file", str(work / ".pseudonym_key"), "--exact", str(release / "exact.parquet"),
+         "--out", str(release / "records.parquet"),
          "--summary", str(release / "records_pooling.json")],
         logs / "pool.log",
     )  # fmt: skip

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from reintegration.data.pool import content_hash, pool_waves
+import pyarrow.parquet as pq
+import pytest
+from reintegration.data.coarsen import coarsen_records
+from reintegration.data.io import write_parquet
+from reintegration.data.pool import content_hash, pool_waves, write_pooled
 
 KEY = b"k" * 32
 
@@ -52,3 +56,37 @@ def test_order_does_not_depend_on_the_input_row_order():
     a, _ = pool_waves({"2019-07": _wave("2019-07", rows)}, "r", KEY)
     b, _ = pool_waves({"2019-07": _wave("2019-07", rows[::-1])}, "r", KEY)
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("block_rows", [1, 2, 100])
+def test_files_pooled_in_blocks_as_in_memory(tmp_path, block_rows):
+    """write_pooled (a column and a block of rows at a time, one row group a block) gives the
+    table pool_waves gives, and its month-level copy, whatever the block size."""
+    first = _wave("2019-07", [("p1", 0.5, "2019-03-01"), ("p2", 0.75, "2019-04-01")])
+    second = _wave(
+        "2020-01",
+        [("p2", 0.75, "2019-04-01"), ("p1", 0.25, "2019-12-01"), ("p3", 0.6, "2019-12-02")],
+    )
+    second["record_id"] = pd.array([f"2020-01/g.csv::{i}" for i in range(3)], dtype="string")
+    frames = {"2019-07": first, "2020-01": second}
+    for frame in frames.values():
+        frame["return_date"] = frame["interview_date"] - pd.Timedelta(days=100)
+    paths = {}
+    for wave, frame in frames.items():
+        paths[wave] = tmp_path / f"{wave}.parquet"
+        write_parquet(frame, paths[wave])
+    expected, summary = pool_waves({w: pd.read_parquet(p) for w, p in paths.items()}, "r", KEY)
+    exact, out = tmp_path / "exact.parquet", tmp_path / "out.parquet"
+    written = write_pooled(paths, "r", KEY, exact, out, block_rows=block_rows)
+    assert written == summary and summary["rows_pooled"] == 4
+    assert pq.ParquetFile(exact).metadata.num_row_groups == -(-4 // block_rows)
+    pd.testing.assert_frame_equal(pd.read_parquet(exact), expected)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), coarsen_records(expected))
+    assert pd.read_parquet(out)["interview_date"].tolist()[0] in ("2019-03", "2019-04")
+
+
+def test_waves_with_other_columns_refused():
+    first = _wave("2019-07", [("p1", 0.5, "2019-03-01")])
+    second = _wave("2020-01", [("p2", 0.5, "2019-03-01")]).drop(columns=["composite"])
+    with pytest.raises(ValueError, match="wave 2020-01 have other columns"):
+        pool_waves({"2019-07": first, "2020-01": second}, "r", KEY)

@@ -14,7 +14,14 @@ from pathlib import Path
 from reintegration.codebook import load_codebook
 from reintegration.data.clean import clean_wave
 from reintegration.data.dates import WaveDateError
-from reintegration.data.io import read_json, read_parquet, write_csv, write_json, write_parquet
+from reintegration.data.io import (
+    read_json,
+    read_parquet,
+    use_system_allocator,
+    write_csv,
+    write_json,
+    write_parquet,
+)
 from reintegration.data.ledger import LedgerError, build_ledger, check_ledger
 from reintegration.problems import ProblemsError
 
@@ -36,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-table", type=Path, required=True)
     parser.add_argument("--ledger", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_system_allocator()
     start = time.perf_counter()
-    records = read_parquet(args.records)
     report = read_json(args.extract_report)
     try:
         result = clean_wave(
-            records,
+            read_parquet(args.records),  # the only reference: cleaning frees it (issue 16)
             load_codebook(args.codebook),
             wave=args.wave,
             extract_report=report,
@@ -54,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     ledger = build_ledger(
-        report, len(records), len(result.clean), len(result.quarantine), result.duplicates_merged
+        report,
+        result.rows_read,
+        len(result.clean),
+        len(result.quarantine),
+        result.duplicates_merged,
     )
     ledger["quarantined_by_rule"] = {
         k: int(v) for k, v in result.quarantine["rule"].value_counts().sort_index().items()

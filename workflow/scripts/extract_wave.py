@@ -14,7 +14,7 @@ from pathlib import Path
 from reintegration.codebook import load_codebook
 from reintegration.data.extract import ExtractOptions, extract_wave, read_case_id_links
 from reintegration.data.inventory import console_summary
-from reintegration.data.io import write_json, write_parquet
+from reintegration.data.io import use_system_allocator, write_json, write_parquet
 from reintegration.data.pseudonym import fingerprint_field, load_key
 from reintegration.data.readers import Limits
 from reintegration.problems import ProblemsError
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_system_allocator()
     start = time.perf_counter()
     try:
         options = ExtractOptions(

@@ -7,9 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from reintegration.data.coarsen import coarsen_records
-from reintegration.data.io import read_parquet, write_json, write_parquet
-from reintegration.data.pool import pool_waves
+from reintegration.data.io import use_system_allocator, write_json
+from reintegration.data.pool import write_pooled
 from reintegration.data.pseudonym import PseudonymKeyError, check_same_key, load_key
 
 
@@ -24,18 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_system_allocator()
     try:  # every wave pseudonymised under the key used here (issue 17)
         key = load_key(args.key_file, create=False)
         check_same_key({w: Path(p).with_name("extract_report.json") for w, p in args.wave}, key)
     except PseudonymKeyError as error:
         print(f"pool_records: {error}", file=sys.stderr)
         return 1
-    # The waves' tables passed without a name here, so pooling can free them once stacked.
-    pooled, summary = pool_waves(
-        {wave: read_parquet(path) for wave, path in args.wave}, args.release, key
-    )
-    write_parquet(pooled, args.exact)
-    write_parquet(coarsen_records(pooled), args.out)  # no exact date (issue 17)
+    # Read a column at a time and written a block of rows at a time (issue 16).
+    paths = {wave: Path(path) for wave, path in args.wave}
+    try:
+        summary = write_pooled(paths, args.release, key, args.exact, args.out)
+    except ValueError as error:
+        print(f"pool_records: {error}", file=sys.stderr)
+        return 1
     write_json(summary, args.summary)
     print(
         f"release {args.release}: {summary['rows_stacked']} rows stacked, "

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from reintegration.codebook import load_codebook
-from reintegration.data.io import read_parquet, write_parquet
+from reintegration.data.io import read_parquet, use_system_allocator, write_parquet
 from reintegration.data.score import score_records
 
 
@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-answered-share", type=float, required=True)
     parser.add_argument("--scores", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_system_allocator()
     start = time.perf_counter()
     scores = score_records(
         read_parquet(args.clean), load_codebook(args.codebook), args.min_answered_share

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from reintegration.codebook import Codebook
@@ -83,6 +84,7 @@ class CleanResult:
     quarantine: pd.DataFrame
     log: pd.DataFrame
     duplicates_merged: int
+    rows_read: int  # records cleaned (counted before the split, for the ledger)
 
 
 def _date_columns(
@@ -271,11 +273,48 @@ def clean_wave(
         if mismatch is not None:
             found.add("AGE_DOB_MISMATCH", *mismatch)
     rules, reasons = found.combine()
+    del records, rec, found, parsed, given  # the raw text is freed when the caller's copy is
     return _finish(out, variables, rules, reasons, log)
 
 
+def _conflicts(out, group: pd.Series, answer_cols, rules, reasons) -> None:
+    """Quarantine every record of a conflicting group (``group``: record -> group), naming
+    the others and the columns whose answers differ within the group."""
+    if not len(group):
+        return
+    rows = out.loc[group.index]
+    differ = {}  # group -> answer columns with more than one text in the group
+    for c in answer_cols:
+        distinct = rows[c].astype("string").fillna("<NA>").groupby(group).nunique()
+        for key in distinct.index[distinct > 1]:
+            differ.setdefault(key, []).append(c)
+    where = {
+        idx: f"{file} row {row}" + (f" [sheet {sheet}]" if sheet else "")
+        for idx, file, row, sheet in zip(
+            rows.index,
+            rows["source_file"].tolist(),
+            rows["source_row"].tolist(),
+            rows["source_sheet"].tolist(),
+            strict=True,
+        )
+    }
+    for key, members in group.groupby(group).groups.items():
+        columns = ", ".join(c for c in answer_cols if c in differ.get(key, ()))
+        for idx in members:
+            others = ", ".join(where[j] for j in members if j != idx)
+            rules.at[idx] = "DUPLICATE_CONFLICT;"
+            reasons.at[idx] = (
+                "same person, interview date and survey round as "
+                + others
+                + " with different answers in: "
+                + columns
+                + ". "
+            )
+
+
 def _finish(out, variables, rules, reasons, log) -> CleanResult:
-    """Resolve duplicates among records passing every rule; split clean and quarantine."""
+    """Resolve duplicates among records passing every rule; split clean and quarantine
+    (``out`` is emptied: its columns move to the clean table)."""
     n = len(out)
     # Duplicates among records passing every rule.
     answer_cols = [c for c in out.columns if c in variables.index]
@@ -283,10 +322,10 @@ def _finish(out, variables, rules, reasons, log) -> CleanResult:
     key_cols = ["record_type", "person_id", "interview_date", "survey_round"]
     key_cols = [c for c in key_cols if c in out]
     merged_into = pd.Series(pd.NA, index=out.index, dtype="string")
-    cand = out[valid]
-    if len(cand):
-        group = pd.Series(row_hashes(cand, key_cols), index=cand.index)
-        answers = pd.Series(row_hashes(cand, answer_cols), index=cand.index)
+    valid_index = out.index[valid.to_numpy()]
+    if len(valid_index):
+        group = pd.Series(row_hashes(out, key_cols, valid.to_numpy()), index=valid_index)
+        answers = pd.Series(row_hashes(out, answer_cols, valid.to_numpy()), index=valid_index)
         size = group.map(group.value_counts())
         dup = size > 1
         if dup.any():
@@ -299,31 +338,9 @@ def _finish(out, variables, rules, reasons, log) -> CleanResult:
             first_id = pd.Series(
                 out.loc[first, "record_id"].to_numpy(), index=g.loc[first, "group"]
             )
-            for idx in merge_idx.difference(first):
-                merged_into.at[idx] = first_id[g.at[idx, "group"]]
-            # Conflicts: all quarantined, each naming the others and the differing columns.
-            for _, members in g.loc[conflict_idx].groupby("group").groups.items():
-                block = out.loc[members, answer_cols].astype("string").fillna("<NA>")
-                differ = [c for c in answer_cols if block[c].nunique() > 1]
-                for idx in members:
-                    others = [
-                        f"{out.at[j, 'source_file']} row {out.at[j, 'source_row']}"
-                        + (
-                            f" [sheet {out.at[j, 'source_sheet']}]"
-                            if out.at[j, "source_sheet"]
-                            else ""
-                        )
-                        for j in members
-                        if j != idx
-                    ]
-                    rules.at[idx] = "DUPLICATE_CONFLICT;"
-                    reasons.at[idx] = (
-                        "same person, interview date and survey round as "
-                        + ", ".join(others)
-                        + " with different answers in: "
-                        + ", ".join(differ)
-                        + ". "
-                    )
+            rest = merge_idx.difference(first)
+            merged_into.loc[rest] = first_id.reindex(g.loc[rest, "group"]).to_numpy()
+            _conflicts(out, g.loc[conflict_idx, "group"], answer_cols, rules, reasons)
     merged = merged_into.notna()
     for idx in merged_into.index[merged]:
         log.add("duplicate_merged", "record", out.at[idx, "record_id"], merged_into.at[idx], 1)
@@ -337,6 +354,12 @@ def _finish(out, variables, rules, reasons, log) -> CleanResult:
     for code, count in q["rule"].value_counts().sort_index().items():
         log.add("quarantined", "record", code, "quarantine.csv", count)
 
-    clean = out.loc[~quarantined & ~merged].reset_index(drop=True)
+    # Kept records a column at a time, each column of ``out`` dropped once copied.
+    # (taken by position as ``out.loc[mask]`` takes: the same arrays, so the same parquet bytes)
+    kept = np.flatnonzero((~quarantined & ~merged).to_numpy())
+    clean = pd.DataFrame(
+        {c: out.pop(c).take(kept).reset_index(drop=True) for c in list(out.columns)},
+        index=pd.RangeIndex(len(kept)),
+    )
     assert len(clean) + len(q) + int(merged.sum()) == n
-    return CleanResult(clean, q, log.frame(), int(merged.sum()))
+    return CleanResult(clean, q, log.frame(), int(merged.sum()), n)

@@ -33,16 +33,34 @@ DERIVED = ("years_since_return", "days_since_first_interview")
 def date_columns(frame: pd.DataFrame) -> list[str]:
     """Columns holding dates: datetime dtypes, and text columns whose values are day-level
     dates (the ISO form pandas writes)."""
-    return [c for c in frame.columns if _is_date(frame[c])]
+    return [c for c in frame.columns if is_date_column(frame[c])]
 
 
-def _is_date(column: pd.Series) -> bool:
+def is_date_column(column: pd.Series) -> bool:
+    """A datetime column, or a text column whose values (at least one) are all day-level."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return True
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
         return False
     values = column.dropna().astype(str)
-    return bool(len(values)) and bool(values.str.match(DAY_LEVEL).all())
+    if not len(values) or not DAY_LEVEL.match(values.iloc[0]):  # most columns stop here
+        return False
+    return bool(values.str.match(DAY_LEVEL).all())
+
+
+def analysis_variables(person: pd.Series, interview: pd.Series, returned: pd.Series):
+    """:data:`DERIVED` of each record (a table with ``person``'s index) from its person,
+    interview date and return date (missing when a date is)."""
+    when = pd.to_datetime(interview, errors="coerce")
+    back = pd.to_datetime(returned, errors="coerce")
+    first = when.groupby(person).transform("min")
+    return pd.DataFrame(
+        {
+            "years_since_return": (when - back).dt.days.astype("float64") / 365.25,
+            "days_since_first_interview": (when - first).dt.days.astype("Int64"),
+        },
+        index=person.index,
+    )
 
 
 def derive_analysis_variables(
@@ -54,18 +72,18 @@ def derive_analysis_variables(
 ) -> pd.DataFrame:
     """``records`` with :data:`DERIVED` added (from the exact dates; missing when a date is)."""
     out = records.copy()
-    when = pd.to_datetime(out[interview], errors="coerce")
-    back = pd.to_datetime(out[returned], errors="coerce")
-    out["years_since_return"] = (when - back).dt.days.astype("float64") / 365.25
-    first = when.groupby(out[person]).transform("min")
-    out["days_since_first_interview"] = (when - first).dt.days.astype("Int64")
+    derived = analysis_variables(out[person], out[interview], out[returned])
+    for col in DERIVED:
+        out[col] = derived[col]
     return out
 
 
-def coarsen_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every date column (:func:`date_columns`) as its month, ``"YYYY-MM"``."""
+def coarsen_dates(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame`` with every date column (``columns``, default :func:`date_columns`) as its
+    month, ``"YYYY-MM"`` (pooling names the columns of the whole table, coarsened a block at
+    a time)."""
     out = frame.copy()
-    for col in date_columns(out):
+    for col in date_columns(out) if columns is None else columns:
         month = pd.to_datetime(out[col], errors="coerce").dt.strftime(MONTH_FORMAT)
         out[col] = month.astype("string")
     return out

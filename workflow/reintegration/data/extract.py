@@ -315,6 +315,7 @@ def _read_table(content, table, index, options, columns, codebook, problems):
 def _records(frames, columns, wave, key, options) -> tuple[pd.DataFrame, dict]:
     """The wave's records with provenance and pseudonyms, and the case-id counts."""
     records = pd.concat(frames, ignore_index=True) if frames else _empty(columns)
+    frames.clear()  # the tables' frames, stacked now (issue 16: one copy of the wave's text)
     raw_ids = records.pop("case_id")
     canonical = canonical_case_ids(raw_ids)
     linked = canonical.map(options.case_id_links)

@@ -7,20 +7,34 @@ hash of the record's content without its identifiers), and each record gets a re
 cannot be joined across releases. The row order depends on content only (not on file names,
 raw row positions, the release name or the key), so a stable sort on it is a tie-breaker
 that gives the same results under any release name.
+
+Pooling works a column at a time (issue 16): the row hashes are folded from the columns of
+all waves stacked one column at a time, and the pooled rows are built and written in blocks
+of :data:`BLOCK_ROWS` rows (one parquet row group each), so all waves' text is never in memory
+at once. A release of at most :data:`BLOCK_ROWS` rows is one block, written as one table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
-from reintegration.data.hashing import row_hashes
+from reintegration.data.coarsen import analysis_variables, coarsen_dates, is_date_column
+from reintegration.data.hashing import RowHash, column_hash, row_hashes
+from reintegration.data.io import ParquetBlocks
 from reintegration.data.pseudonym import pseudonym, release_key
 
 #: Columns that legitimately differ between two deliveries of the same record.
 WAVE_SPECIFIC = ("record_id", "wave", "source_format")
 #: Identifiers left out of the content hash that orders the rows (keys depend on the key).
 IDENTITY = ("record_id", "person_id")
+#: Pooled rows built (and written, one row group) at a time.
+BLOCK_ROWS = 1 << 17
 
 
 def content_hash(frame: pd.DataFrame, exclude=IDENTITY) -> np.ndarray:
@@ -45,45 +59,171 @@ def record_keys(key: bytes, release: str, person_keys: pd.Series, hashes) -> pd.
     return pd.Series(values, index=person_keys.index, dtype="string")
 
 
+@dataclass
+class Waves:
+    """The scored waves, read a column at a time: ``read(wave, column)`` gives one wave's
+    column (a file reader or a table's column); ``rows`` the waves' row counts."""
+
+    rows: dict[str, int]
+    columns: list[str]
+    read: Callable[[str, str], pd.Series]
+
+    @classmethod
+    def of_frames(cls, frames: dict[str, pd.DataFrame]) -> Waves:
+        waves = sorted(frames)
+        _same_columns({w: list(frames[w].columns) for w in waves})
+        return cls(
+            {w: len(frames[w]) for w in waves},
+            list(frames[waves[0]].columns),
+            lambda w, c: frames[w][c],
+        )
+
+    @classmethod
+    def of_files(cls, paths: dict[str, str | Path]) -> Waves:
+        """Waves read from their scores files, one column at a time (pandas' dtypes)."""
+        waves = sorted(paths)
+        files = {w: pq.ParquetFile(paths[w]) for w in waves}
+        schemas = {w: files[w].schema_arrow for w in waves}
+        _same_columns({w: schemas[w].names for w in waves})
+        return cls(
+            {w: files[w].metadata.num_rows for w in waves},
+            schemas[waves[0]].names,
+            lambda w, c: files[w].read(columns=[c], use_pandas_metadata=True).to_pandas()[c],
+        )
+
+    def stacked(self, column: str) -> pd.Series:
+        """One column of every wave stacked in wave order (as ``pd.concat`` of the tables)."""
+        parts = [self.read(w, column) for w in self.rows]
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _same_columns(columns: dict[str, list[str]]) -> None:
+    first = next(iter(columns.values()))
+    for wave, cols in columns.items():
+        if cols != first:
+            raise ValueError(
+                f"pooling: the scores of wave {wave} have other columns than the first wave's"
+            )
+
+
+@dataclass
+class Plan:
+    """What pooling keeps and in which order: stacked row positions, hashes, person keys."""
+
+    rows: np.ndarray  # stacked positions of the pooled rows, in content order
+    hashes: np.ndarray  # content hash of each pooled row
+    person_keys: pd.Series  # release key of each pooled row
+    summary: dict
+    date_columns: list[str]  # columns holding dates in the pooled rows (coarsen.date_columns)
+
+
+def plan(waves: Waves, release: str, key: bytes) -> Plan:
+    """Drop exact cross-wave duplicates (identical in every column but record id, wave and
+    format; the earliest wave's row is kept) and order the kept rows by content."""
+    n = sum(waves.rows.values())
+    compare = [c for c in waves.columns if c not in WAVE_SPECIFIC]
+    duplicates = RowHash(n, len(compare))
+    for c in compare:
+        duplicates.add(column_hash(waves.stacked(c)))
+    duplicate = pd.Series(duplicates.result()).duplicated(keep="first").to_numpy()
+    del duplicates
+    keep = np.flatnonzero(~duplicate)
+    content = sorted(c for c in waves.columns if c not in IDENTITY)
+    hashes = RowHash(n, len(content))
+    dates = []
+    for c in content:
+        column = waves.stacked(c)
+        hashes.add(column_hash(column))
+        if is_date_column(column.iloc[keep]):
+            dates.append(c)
+        del column
+    wave = waves.stacked("wave").astype("string").to_numpy()
+    order = pd.DataFrame({"wave": wave[keep], "h": hashes.result()[keep]})
+    positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
+    rows = keep[positions]
+    person_keys = release_key(key, release, waves.stacked("person_id").iloc[rows]).reset_index(
+        drop=True
+    )
+    dropped = pd.Series(wave[duplicate]).value_counts().sort_index()
+    summary = {
+        "release": release,
+        "waves": list(waves.rows),
+        "rows_by_wave": {w: int(r) for w, r in waves.rows.items()},
+        "rows_stacked": int(n),
+        "cross_wave_duplicates_dropped": int(duplicate.sum()),
+        "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
+        "rows_pooled": int(len(rows)),
+        "persons": int(person_keys.nunique()),
+    }
+    return Plan(rows, order["h"].to_numpy()[positions], person_keys, summary, dates)
+
+
+def pooled_blocks(
+    waves: Waves, pooling: Plan, release: str, key: bytes, block_rows: int = BLOCK_ROWS
+) -> Iterator[pd.DataFrame]:
+    """The pooled table in blocks of ``block_rows`` rows (index: pooled row number), built a
+    column at a time: the wave pseudonym ``person_id`` replaced by the release key
+    ``person_key``, the record id by the release-scoped ``record_key``."""
+    starts = np.cumsum([0, *waves.rows.values()])
+    names = list(waves.rows)
+    kept = [c for c in waves.columns if c not in IDENTITY]
+    for start in range(0, max(len(pooling.rows), 1), block_rows):
+        rows = pooling.rows[start : start + block_rows]
+        index = pd.RangeIndex(start, start + len(rows))
+        source = np.searchsorted(starts, rows, side="right") - 1
+        by_wave = np.argsort(source, kind="stable")
+        back = np.argsort(by_wave, kind="stable")
+        used = [i for i in range(len(names)) if (source == i).any()] or [0]
+        columns = {}
+        for c in kept:
+            parts = [waves.read(names[i], c).iloc[rows[source == i] - starts[i]] for i in used]
+            column = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            columns[c] = column.iloc[back].set_axis(index) if len(rows) else column.iloc[:0]
+        block = pd.DataFrame(columns, index=index if len(rows) else None)
+        person_keys = pooling.person_keys.iloc[start : start + len(rows)].set_axis(block.index)
+        hashes = pooling.hashes[start : start + len(rows)]
+        block.insert(0, "record_key", record_keys(key, release, person_keys, hashes))
+        block.insert(1, "person_key", person_keys)
+        yield block
+
+
 def pool_waves(
     frames: dict[str, pd.DataFrame], release: str, key: bytes
 ) -> tuple[pd.DataFrame, dict]:
-    """Stack ``{wave: scores}``; drop exact cross-wave duplicates (identical in every column
-    but record id, wave and format; the earliest wave's row is kept); order rows by content;
-    replace the wave pseudonym ``person_id`` by the release key ``person_key`` and the record
-    id by the release-scoped ``record_key``.
+    """Stack ``{wave: scores}``; drop exact cross-wave duplicates; order rows by content;
+    release keys in place of the wave ids (:func:`plan`, :func:`pooled_blocks`).
 
     Returns ``(records, summary)``; the summary counts rows per wave and duplicates dropped.
     """
-    waves = sorted(frames)
-    rows_by_wave = {w: int(len(frames[w])) for w in waves}
-    stacked = pd.concat([frames[w] for w in waves], ignore_index=True)
-    frames = None  # freed here when the caller handed over its only reference (pool_records.py)
-    compare = [c for c in stacked.columns if c not in WAVE_SPECIFIC]
-    duplicate = pd.Series(row_hashes(stacked, compare)).duplicated(keep="first").to_numpy()
-    dropped = stacked.loc[duplicate, "wave"].value_counts().sort_index()
-    n_stacked = len(stacked)
-    # Content order of the kept rows (as content_order), taken from the stacked table in one
-    # copy: a row's hash does not depend on the other rows.
-    keep = np.flatnonzero(~duplicate)
-    hashes = content_hash(stacked)[keep]
-    order = pd.DataFrame({"wave": stacked["wave"].astype("string").to_numpy()[keep], "h": hashes})
-    positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
-    pooled = stacked.iloc[keep[positions]].reset_index(drop=True)
-    hashes = hashes[positions]
-    del stacked, order
-    person_keys = release_key(key, release, pooled["person_id"])
-    pooled = pooled.drop(columns=[c for c in IDENTITY if c in pooled.columns])
-    pooled.insert(0, "record_key", record_keys(key, release, person_keys, hashes))
-    pooled.insert(1, "person_key", person_keys)
-    summary = {
-        "release": release,
-        "waves": waves,
-        "rows_by_wave": rows_by_wave,
-        "rows_stacked": int(n_stacked),
-        "cross_wave_duplicates_dropped": int(duplicate.sum()),
-        "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
-        "rows_pooled": int(len(pooled)),
-        "persons": int(pooled["person_key"].nunique()),
-    }
-    return pooled, summary
+    waves = Waves.of_frames(frames)
+    pooling = plan(waves, release, key)
+    blocks = list(pooled_blocks(waves, pooling, release, key))
+    pooled = pd.concat(blocks) if len(blocks) > 1 else blocks[0]
+    return pooled.reset_index(drop=True), pooling.summary
+
+
+def write_pooled(
+    paths: dict[str, str | Path],
+    release: str,
+    key: bytes,
+    exact: Path,
+    out: Path,
+    block_rows: int = BLOCK_ROWS,
+) -> dict:
+    """Pool the waves' scores files (:func:`pool_waves`) into ``exact`` and, with the
+    analysis variables derived and dates to month (:mod:`~reintegration.data.coarsen`),
+    ``out``, a block of rows at a time; returns the summary."""
+    waves = Waves.of_files(paths)
+    pooling = plan(waves, release, key)
+    derived = analysis_variables(
+        pooling.person_keys,
+        waves.stacked("interview_date").iloc[pooling.rows].reset_index(drop=True),
+        waves.stacked("return_date").iloc[pooling.rows].reset_index(drop=True),
+    )
+    with ParquetBlocks(exact) as exact_file, ParquetBlocks(out) as out_file:
+        for block in pooled_blocks(waves, pooling, release, key, block_rows):
+            exact_file.write(block)
+            # record_key, person_key (hex) and the derived numbers are never dates
+            coarse = block.assign(**{c: derived[c].loc[block.index] for c in derived})
+            out_file.write(coarsen_dates(coarse, pooling.date_columns))
+    return pooling.summary

@@ -118,7 +118,7 @@ def score_records(
     for dim in DIMENSIONS:
         cols[f"score_{dim}"] = pd.Series(dim_scores[dim], index=clean.index)
     cols["score_composite"] = pd.Series(composite, index=clean.index)
-    out = pd.DataFrame(cols)
+    out = pd.DataFrame(cols, copy=False)  # the columns as computed, not a second copy
     order = (
         [c for c in out.columns if c in METADATA or c.startswith("assist_")]
         + [c for c in out.columns if c in set(items["name"]) or c.endswith("_score")]

@@ -41,15 +41,17 @@ class Findings:
         mask = mask.reindex(self.index).fillna(False).astype(bool)
         if not isinstance(reason, pd.Series):
             reason = pd.Series(reason, index=self.index, dtype="string")
-        self.items.append((code, mask, reason.astype("string")))
+        # only the reasons of the records hit are kept (a reason is text for every record)
+        self.items.append((code, mask, reason.astype("string")[mask.to_numpy()]))
 
     def combine(self) -> tuple[pd.Series, pd.Series]:
         """``(rules, reasons)``: ``"CODE;CODE;"`` and ``"reason. reason. "`` per record."""
         rules = pd.Series("", index=self.index, dtype="string")
         reasons = pd.Series("", index=self.index, dtype="string")
         for code, mask, reason in self.items:
-            rules = rules.where(~mask, rules + code + ";")
-            reasons = reasons.where(~mask, reasons + reason.fillna("") + ". ")
+            hit = self.index[mask.to_numpy()]
+            rules.loc[hit] = rules.loc[hit] + code + ";"
+            reasons.loc[hit] = reasons.loc[hit] + reason.reindex(hit).fillna("") + ". "
         return rules, reasons
 
 
