@@ -28,6 +28,7 @@ The result holds counts only: which file, which kind of finding, how many; never
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import struct
@@ -127,8 +128,25 @@ class PrivacyError(RuntimeError):
 # --- what to look for -------------------------------------------------------------------------
 
 
+#: A run of letters, digits and non-ASCII characters holding at least one non-ASCII character.
+#: ASCII punctuation and spaces are left alone by :func:`normalise` and end a token, so the text
+#: outside such runs is tokenised as lower-cased ASCII and only the runs are normalised.
+NON_ASCII_RUN = re.compile(r"[0-9A-Za-z]*[^\x00-\x7f][^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]*")
+
+
 def tokens(text: str) -> list[str]:
-    return TOKEN.findall(normalise(text))
+    """The words of ``normalise(text)``; only the non-ASCII runs go through :func:`normalise`
+    (the same words: it acts character by character, and ASCII punctuation ends a word)."""
+    if text.isascii():
+        return TOKEN.findall(text.lower())
+    words: list[str] = []
+    start = 0
+    for run in NON_ASCII_RUN.finditer(text):
+        words += TOKEN.findall(text[start : run.start()].lower())
+        words += TOKEN.findall(normalise(run.group()))
+        start = run.end()
+    words += TOKEN.findall(text[start:].lower())
+    return words
 
 
 def identifier_sequences(values: Iterable[object]) -> set[tuple[str, ...]]:
@@ -239,8 +257,9 @@ def _strip_notebook_images(obj):
     return obj
 
 
-def file_text(path: Path) -> str:
-    """The text of a release file to scan (see the module docstring)."""
+def file_text(path: Path, data: bytes | None = None) -> str:
+    """The text of a release file to scan (see the module docstring); ``data``: its bytes if
+    already read."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         df = pd.read_parquet(path)
@@ -252,7 +271,7 @@ def file_text(path: Path) -> str:
             else:
                 parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
         return "\n".join(parts)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if suffix == ".png":
         return _png_text(data)
     text = data.decode("utf-8", errors="replace")
@@ -265,21 +284,44 @@ def file_text(path: Path) -> str:
 # --- the scan ---------------------------------------------------------------------------------
 
 
-def _sequence_hits(words: list[str], sequences: dict[str, list[tuple[str, ...]]]) -> int:
-    hits = 0
-    for i, word in enumerate(words):
-        for seq in sequences.get(word, ()):
-            if tuple(words[i : i + len(seq)]) == seq:
-                hits += 1
-                break
-    return hits
+@dataclass(frozen=True)
+class Sequences:
+    """Identifier word sequences indexed for the scan: the lengths of the sequences starting
+    with each word, and the set of all sequences (a hit is a lookup, not a comparison with every
+    sequence sharing the first word)."""
+
+    lengths: dict[str, tuple[int, ...]]
+    members: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, sequences: Iterable[tuple[str, ...]]) -> Sequences:
+        lengths: dict[str, set[int]] = {}
+        members = frozenset(sequences)
+        for seq in members:
+            lengths.setdefault(seq[0], set()).add(len(seq))
+        return cls({w: tuple(sorted(n)) for w, n in lengths.items()}, members)
+
+    def __bool__(self) -> bool:
+        return bool(self.members)
+
+
+def _sequence_hits(words: list[str], sequences: Sequences) -> int:
+    """Positions of ``words`` where an identifier sequence starts (one hit per position)."""
+    lengths, members = sequences.lengths, sequences.members
+    if lengths.keys().isdisjoint(words):
+        return 0
+    return sum(
+        1
+        for i in [i for i, word in enumerate(words) if word in lengths]
+        if any(tuple(words[i : i + n]) in members for n in lengths[words[i]])
+    )
 
 
 def scan_text(
     text: str,
     *,
     case_id: re.Pattern | None,
-    sequences: dict[str, list[tuple[str, ...]]],
+    sequences: Sequences,
     pseudonyms: set[str],
     key: str | None,
 ) -> dict[str, int]:
@@ -300,6 +342,21 @@ def unanchored(pattern: str) -> re.Pattern:
     """A case-id pattern (``^...$``) as a search pattern bounded by non-alphanumerics."""
     core = pattern.removeprefix("^").removesuffix("$")
     return re.compile(rf"(?<![A-Za-z0-9])(?:{core})(?![A-Za-z0-9])")
+
+
+def _reading_of(path: Path) -> str:
+    """How :func:`file_text` reads the file (its suffix decides)."""
+    suffix = path.suffix.lower()
+    return suffix if suffix in (".parquet", ".png", ".ipynb") else "text"
+
+
+def _scan_file(path: Path, data: bytes, scan) -> tuple[dict[str, int], str | None]:
+    """The counts of the file whose bytes are ``data``, and the error if it could not be read
+    as its kind (its bytes are then scanned as text)."""
+    try:
+        return scan(file_text(path, data)), None
+    except Exception as error:  # unreadable parquet etc.: scan its bytes as text instead
+        return scan(data.decode("utf-8", errors="replace")), type(error).__name__
 
 
 def scan_release(
@@ -324,9 +381,7 @@ def scan_release(
     identifiers = list(identifiers)
     if identifiers and not isinstance(identifiers[0], tuple):
         identifiers = identifier_sequences(identifiers)
-    sequences: dict[str, list[tuple[str, ...]]] = {}
-    for seq in sorted(set(identifiers)):
-        sequences.setdefault(seq[0], []).append(seq)
+    sequences = Sequences.of(identifiers)
     pseudonyms = set(pseudonyms)
     key_text = key.decode("utf-8") if isinstance(key, bytes) else key
     if key_text and len(key_text) < MIN_KEY_LENGTH:
@@ -343,21 +398,26 @@ def scan_release(
         },
     )
     skip = set(exclude)
+
+    def scan(text: str) -> dict[str, int]:
+        return scan_text(
+            text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
+        )
+
+    scanned: dict[tuple[str, bytes], tuple[dict[str, int], str | None]] = {}
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(release_dir).as_posix()
         if relative in skip:
             continue
         result.files_scanned += 1
-        try:
-            text = file_text(path)
-        except Exception as error:  # unreadable parquet etc.: scan its bytes as text instead
-            text = path.read_bytes().decode("utf-8", errors="replace")
-            result.checked.setdefault("read_as_bytes", []).append(
-                f"{relative} ({type(error).__name__})"
-            )
-        counts = scan_text(
-            text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
-        )
+        data = path.read_bytes()
+        # Copies (report/ and publish/ repeat tables and figures) are scanned once.
+        content = (_reading_of(path), hashlib.sha256(data).digest())
+        if content not in scanned:
+            scanned[content] = _scan_file(path, data, scan)
+        counts, error = scanned[content]
+        if error:
+            result.checked.setdefault("read_as_bytes", []).append(f"{relative} ({error})")
         for kind in KINDS:
             if counts[kind]:
                 result.findings.append({"file": relative, "kind": kind, "count": counts[kind]})
