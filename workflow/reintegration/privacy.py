@@ -27,34 +27,49 @@ The result holds counts only: which file, which kind of finding, how many; never
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import re
-import struct
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from reintegration.anonymity import (  # re-exported: k-anonymity lives in its own module
-    AGE_BANDS,
-    QUASI_IDENTIFIERS,
-    age_band,
-    k_anonymity,
-    k_anonymity_table,
-    quasi_identifiers,
-)
+from reintegration.release_text import file_text
 from reintegration.text import normalise
+
+if TYPE_CHECKING:  # re-exported below, from the module k-anonymity lives in
+    from reintegration.anonymity import (
+        AGE_BANDS,
+        QUASI_IDENTIFIERS,
+        age_band,
+        k_anonymity,
+        k_anonymity_table,
+        quasi_identifiers,
+    )
+
+#: Re-exported from reintegration.anonymity, imported when first asked for: the jobs that only
+#: need this module's other names (the release manifest, publish/'s seal) do not load pandas.
+_ANONYMITY = (
+    "AGE_BANDS", "QUASI_IDENTIFIERS", "age_band", "k_anonymity", "k_anonymity_table",
+    "quasi_identifiers",
+)  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _ANONYMITY:
+        from reintegration import anonymity
+
+        return getattr(anonymity, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AGE_BANDS",
     "QUASI_IDENTIFIERS",
     "age_band",
     "check_names",
+    "file_text",
     "k_anonymity",
     "k_anonymity_table",
     "quasi_identifiers",
@@ -65,7 +80,6 @@ KINDS = ("phone_number", "case_id", "raw_identifier", "wave_pseudonym", "pseudon
 #: International phone numbers: ``+`` country code, then 7-12 digits with optional separators.
 PHONE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\d){7,12}(?!\d)")
 HEX16 = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16}(?![0-9a-fA-F])")
-DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 TOKEN = re.compile(r"[0-9a-z]+")
 TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst", ".tsv", ".yaml"}
 #: Identifier values shorter than this (letters and digits) as a single word are not searched:
@@ -204,81 +218,14 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
 
 def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
     """The ``person_id`` values of wave tables (records.parquet / scores.parquet)."""
+    import pandas as pd
+
     out: set[str] = set()
     for path in paths:
         if Path(path).is_file():
             ids = pd.read_parquet(path, columns=["person_id"])["person_id"]
             out.update(str(x) for x in ids.dropna().unique())
     return out
-
-
-# --- reading release files as text ------------------------------------------------------------
-
-
-def _png_text(data: bytes) -> str:
-    """The text chunks (tEXt, zTXt, iTXt) of a PNG file."""
-    out, pos = [], 8
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"tEXt":
-            out.append(body.decode("latin-1"))
-        elif kind == b"zTXt":
-            key, _, rest = body.partition(b"\x00")
-            try:
-                out.append(
-                    key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1")
-                )
-            except zlib.error:
-                out.append(key.decode("latin-1"))
-        elif kind == b"iTXt":
-            key, _, rest = body.partition(b"\x00")
-            compressed = rest[:1] == b"\x01"
-            rest = rest[2:]
-            _, _, rest = rest.partition(b"\x00")  # language tag
-            _, _, text = rest.partition(b"\x00")  # translated keyword
-            with contextlib.suppress(zlib.error):
-                text = zlib.decompress(text) if compressed else text
-            out.append(key.decode("latin-1") + " " + text.decode("utf-8", "replace"))
-        pos += 12 + length
-    return "\n".join(out)
-
-
-def _strip_notebook_images(obj):
-    if isinstance(obj, dict):
-        return {
-            k: _strip_notebook_images(v)
-            for k, v in obj.items()
-            if not (isinstance(k, str) and k.startswith("image/") and k != "image/svg+xml")
-        }
-    if isinstance(obj, list):
-        return [_strip_notebook_images(v) for v in obj]
-    return obj
-
-
-def file_text(path: Path, data: bytes | None = None) -> str:
-    """The text of a release file to scan (see the module docstring); ``data``: its bytes if
-    already read."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        df = pd.read_parquet(path)
-        parts = [" ".join(map(str, df.columns))]
-        for col in df.columns:
-            values = df[col].dropna()
-            if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
-                parts.append("\n".join(str(v) for v in values.astype("string").unique()))
-            else:
-                parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
-        return "\n".join(parts)
-    data = path.read_bytes() if data is None else data
-    if suffix == ".png":
-        return _png_text(data)
-    text = data.decode("utf-8", errors="replace")
-    if suffix == ".ipynb":
-        with contextlib.suppress(json.JSONDecodeError):
-            text = json.dumps(_strip_notebook_images(json.loads(text)), ensure_ascii=False)
-    return DATA_URI.sub(" ", text)
 
 
 # --- the scan ---------------------------------------------------------------------------------
