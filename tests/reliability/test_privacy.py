@@ -154,6 +154,46 @@ def test_identifier_sequences_cover_spellings():
     assert ("ali",) not in seqs  # too short to search as one word
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Philomène VRABLIKOVA, rue plantée 42",
+        "PHILOMENE\u0301 x\u00a0y ﬁnal ｆｕｌｌ ½ Straße ǅemal İstanbul",
+        "café’s naïve—coöperate\tline\nnext ´quoted` 12ª",
+        "ascii only: Zebulon_Quaxworth +224 699",
+        "",
+    ],
+)
+def test_tokens_are_the_words_of_the_normalised_text(text):
+    """The scan normalises only the non-ASCII runs; the words are those of the whole text."""
+    from reintegration.privacy import TOKEN, tokens
+    from reintegration.text import normalise
+
+    assert tokens(text) == TOKEN.findall(normalise(text))
+
+
+def test_copies_with_the_same_bytes_are_each_reported(tmp_path):
+    """A page, a CSV and a parquet string column with an identifier, in report/ and publish/."""
+    release = tmp_path / "r"
+    name = PLANTED["names"][1]  # accented: "Philomène Vrablikova"
+    for folder in ("report", "publish"):
+        (release / folder).mkdir(parents=True)
+        (release / folder / "page.html").write_text(
+            f"<p>Été: {name.upper()} — vu à Conakry</p>", encoding="utf-8"
+        )
+        (release / folder / "t.csv").write_text(f"n,who\n3,{name}\n", encoding="utf-8")
+        pd.DataFrame({"n": [1, 2], "who": ["x", f"dear {name.lower()}"]}).to_parquet(
+            release / folder / "t.parquet"
+        )
+    result = scan_release(release, identifiers=planted_values())
+    assert result.files_scanned == 6
+    assert sorted((f["file"], f["kind"], f["count"]) for f in result.findings) == [
+        (f"{folder}/{file}", "raw_identifier", 1)
+        for folder in ("publish", "report")
+        for file in ("page.html", "t.csv", "t.parquet")
+    ]
+
+
 def test_key_file_created_owner_only_whatever_the_umask(tmp_path, monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
     old = os.umask(0)  # most permissive: a plain open() would create a world-readable file

@@ -27,33 +27,49 @@ The result holds counts only: which file, which kind of finding, how many; never
 
 from __future__ import annotations
 
-import contextlib
-import json
+import hashlib
 import re
-import struct
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from reintegration.anonymity import (  # re-exported: k-anonymity lives in its own module
-    AGE_BANDS,
-    QUASI_IDENTIFIERS,
-    age_band,
-    k_anonymity,
-    k_anonymity_table,
-    quasi_identifiers,
-)
+from reintegration.release_text import file_text
 from reintegration.text import normalise
+
+if TYPE_CHECKING:  # re-exported below, from the module k-anonymity lives in
+    from reintegration.anonymity import (
+        AGE_BANDS,
+        QUASI_IDENTIFIERS,
+        age_band,
+        k_anonymity,
+        k_anonymity_table,
+        quasi_identifiers,
+    )
+
+#: Re-exported from reintegration.anonymity, imported when first asked for: the jobs that only
+#: need this module's other names (the release manifest, publish/'s seal) do not load pandas.
+_ANONYMITY = (
+    "AGE_BANDS", "QUASI_IDENTIFIERS", "age_band", "k_anonymity", "k_anonymity_table",
+    "quasi_identifiers",
+)  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _ANONYMITY:
+        from reintegration import anonymity
+
+        return getattr(anonymity, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AGE_BANDS",
     "QUASI_IDENTIFIERS",
     "age_band",
     "check_names",
+    "file_text",
     "k_anonymity",
     "k_anonymity_table",
     "quasi_identifiers",
@@ -64,7 +80,6 @@ KINDS = ("phone_number", "case_id", "raw_identifier", "wave_pseudonym", "pseudon
 #: International phone numbers: ``+`` country code, then 7-12 digits with optional separators.
 PHONE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\d){7,12}(?!\d)")
 HEX16 = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16}(?![0-9a-fA-F])")
-DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 TOKEN = re.compile(r"[0-9a-z]+")
 TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst", ".tsv", ".yaml"}
 #: Identifier values shorter than this (letters and digits) as a single word are not searched:
@@ -127,8 +142,25 @@ class PrivacyError(RuntimeError):
 # --- what to look for -------------------------------------------------------------------------
 
 
+#: A run of letters, digits and non-ASCII characters holding at least one non-ASCII character.
+#: ASCII punctuation and spaces are left alone by :func:`normalise` and end a token, so the text
+#: outside such runs is tokenised as lower-cased ASCII and only the runs are normalised.
+NON_ASCII_RUN = re.compile(r"[0-9A-Za-z]*[^\x00-\x7f][^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]*")
+
+
 def tokens(text: str) -> list[str]:
-    return TOKEN.findall(normalise(text))
+    """The words of ``normalise(text)``; only the non-ASCII runs go through :func:`normalise`
+    (the same words: it acts character by character, and ASCII punctuation ends a word)."""
+    if text.isascii():
+        return TOKEN.findall(text.lower())
+    words: list[str] = []
+    start = 0
+    for run in NON_ASCII_RUN.finditer(text):
+        words += TOKEN.findall(text[start : run.start()].lower())
+        words += TOKEN.findall(normalise(run.group()))
+        start = run.end()
+    words += TOKEN.findall(text[start:].lower())
+    return words
 
 
 def identifier_sequences(values: Iterable[object]) -> set[tuple[str, ...]]:
@@ -186,6 +218,8 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
 
 def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
     """The ``person_id`` values of wave tables (records.parquet / scores.parquet)."""
+    import pandas as pd
+
     out: set[str] = set()
     for path in paths:
         if Path(path).is_file():
@@ -194,92 +228,47 @@ def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
     return out
 
 
-# --- reading release files as text ------------------------------------------------------------
-
-
-def _png_text(data: bytes) -> str:
-    """The text chunks (tEXt, zTXt, iTXt) of a PNG file."""
-    out, pos = [], 8
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"tEXt":
-            out.append(body.decode("latin-1"))
-        elif kind == b"zTXt":
-            key, _, rest = body.partition(b"\x00")
-            try:
-                out.append(
-                    key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1")
-                )
-            except zlib.error:
-                out.append(key.decode("latin-1"))
-        elif kind == b"iTXt":
-            key, _, rest = body.partition(b"\x00")
-            compressed = rest[:1] == b"\x01"
-            rest = rest[2:]
-            _, _, rest = rest.partition(b"\x00")  # language tag
-            _, _, text = rest.partition(b"\x00")  # translated keyword
-            with contextlib.suppress(zlib.error):
-                text = zlib.decompress(text) if compressed else text
-            out.append(key.decode("latin-1") + " " + text.decode("utf-8", "replace"))
-        pos += 12 + length
-    return "\n".join(out)
-
-
-def _strip_notebook_images(obj):
-    if isinstance(obj, dict):
-        return {
-            k: _strip_notebook_images(v)
-            for k, v in obj.items()
-            if not (isinstance(k, str) and k.startswith("image/") and k != "image/svg+xml")
-        }
-    if isinstance(obj, list):
-        return [_strip_notebook_images(v) for v in obj]
-    return obj
-
-
-def file_text(path: Path) -> str:
-    """The text of a release file to scan (see the module docstring)."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        df = pd.read_parquet(path)
-        parts = [" ".join(map(str, df.columns))]
-        for col in df.columns:
-            values = df[col].dropna()
-            if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
-                parts.append("\n".join(str(v) for v in values.astype("string").unique()))
-            else:
-                parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
-        return "\n".join(parts)
-    data = path.read_bytes()
-    if suffix == ".png":
-        return _png_text(data)
-    text = data.decode("utf-8", errors="replace")
-    if suffix == ".ipynb":
-        with contextlib.suppress(json.JSONDecodeError):
-            text = json.dumps(_strip_notebook_images(json.loads(text)), ensure_ascii=False)
-    return DATA_URI.sub(" ", text)
-
-
 # --- the scan ---------------------------------------------------------------------------------
 
 
-def _sequence_hits(words: list[str], sequences: dict[str, list[tuple[str, ...]]]) -> int:
-    hits = 0
-    for i, word in enumerate(words):
-        for seq in sequences.get(word, ()):
-            if tuple(words[i : i + len(seq)]) == seq:
-                hits += 1
-                break
-    return hits
+@dataclass(frozen=True)
+class Sequences:
+    """Identifier word sequences indexed for the scan: the lengths of the sequences starting
+    with each word, and the set of all sequences (a hit is a lookup, not a comparison with every
+    sequence sharing the first word)."""
+
+    lengths: dict[str, tuple[int, ...]]
+    members: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, sequences: Iterable[tuple[str, ...]]) -> Sequences:
+        lengths: dict[str, set[int]] = {}
+        members = frozenset(sequences)
+        for seq in members:
+            lengths.setdefault(seq[0], set()).add(len(seq))
+        return cls({w: tuple(sorted(n)) for w, n in lengths.items()}, members)
+
+    def __bool__(self) -> bool:
+        return bool(self.members)
+
+
+def _sequence_hits(words: list[str], sequences: Sequences) -> int:
+    """Positions of ``words`` where an identifier sequence starts (one hit per position)."""
+    lengths, members = sequences.lengths, sequences.members
+    if lengths.keys().isdisjoint(words):
+        return 0
+    return sum(
+        1
+        for i in [i for i, word in enumerate(words) if word in lengths]
+        if any(tuple(words[i : i + n]) in members for n in lengths[words[i]])
+    )
 
 
 def scan_text(
     text: str,
     *,
     case_id: re.Pattern | None,
-    sequences: dict[str, list[tuple[str, ...]]],
+    sequences: Sequences,
     pseudonyms: set[str],
     key: str | None,
 ) -> dict[str, int]:
@@ -300,6 +289,21 @@ def unanchored(pattern: str) -> re.Pattern:
     """A case-id pattern (``^...$``) as a search pattern bounded by non-alphanumerics."""
     core = pattern.removeprefix("^").removesuffix("$")
     return re.compile(rf"(?<![A-Za-z0-9])(?:{core})(?![A-Za-z0-9])")
+
+
+def _reading_of(path: Path) -> str:
+    """How :func:`file_text` reads the file (its suffix decides)."""
+    suffix = path.suffix.lower()
+    return suffix if suffix in (".parquet", ".png", ".ipynb") else "text"
+
+
+def _scan_file(path: Path, data: bytes, scan) -> tuple[dict[str, int], str | None]:
+    """The counts of the file whose bytes are ``data``, and the error if it could not be read
+    as its kind (its bytes are then scanned as text)."""
+    try:
+        return scan(file_text(path, data)), None
+    except Exception as error:  # unreadable parquet etc.: scan its bytes as text instead
+        return scan(data.decode("utf-8", errors="replace")), type(error).__name__
 
 
 def scan_release(
@@ -324,9 +328,7 @@ def scan_release(
     identifiers = list(identifiers)
     if identifiers and not isinstance(identifiers[0], tuple):
         identifiers = identifier_sequences(identifiers)
-    sequences: dict[str, list[tuple[str, ...]]] = {}
-    for seq in sorted(set(identifiers)):
-        sequences.setdefault(seq[0], []).append(seq)
+    sequences = Sequences.of(identifiers)
     pseudonyms = set(pseudonyms)
     key_text = key.decode("utf-8") if isinstance(key, bytes) else key
     if key_text and len(key_text) < MIN_KEY_LENGTH:
@@ -343,21 +345,26 @@ def scan_release(
         },
     )
     skip = set(exclude)
+
+    def scan(text: str) -> dict[str, int]:
+        return scan_text(
+            text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
+        )
+
+    scanned: dict[tuple[str, bytes], tuple[dict[str, int], str | None]] = {}
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(release_dir).as_posix()
         if relative in skip:
             continue
         result.files_scanned += 1
-        try:
-            text = file_text(path)
-        except Exception as error:  # unreadable parquet etc.: scan its bytes as text instead
-            text = path.read_bytes().decode("utf-8", errors="replace")
-            result.checked.setdefault("read_as_bytes", []).append(
-                f"{relative} ({type(error).__name__})"
-            )
-        counts = scan_text(
-            text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
-        )
+        data = path.read_bytes()
+        # Copies (report/ and publish/ repeat tables and figures) are scanned once.
+        content = (_reading_of(path), hashlib.sha256(data).digest())
+        if content not in scanned:
+            scanned[content] = _scan_file(path, data, scan)
+        counts, error = scanned[content]
+        if error:
+            result.checked.setdefault("read_as_bytes", []).append(f"{relative} ({error})")
         for kind in KINDS:
             if counts[kind]:
                 result.findings.append({"file": relative, "kind": kind, "count": counts[kind]})

@@ -20,8 +20,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
 from reintegration.report.manifest import sha256_file
 
 #: Files that hold one row per returnee or record: never published.
@@ -51,6 +49,8 @@ def record_level(path: str | Path) -> str | None:
     if path.suffix.lower() in RECORD_LEVEL_SUFFIXES:
         return f"{path.suffix} data file"
     if path.suffix.lower() == ".csv":
+        import pandas as pd  # here: sealing publish/ (HTML pages, hashes) needs no pandas
+
         columns = pd.read_csv(path, nrows=0).columns
         keys = [c for c in RECORD_KEYS if c in columns]
         if keys:
@@ -64,6 +64,8 @@ def unsuppressed_small_cells(path: str | Path, min_cell: int) -> int:
     path = Path(path)
     if path.suffix.lower() != ".csv":
         return 0
+    import pandas as pd
+
     table = pd.read_csv(path)
     if "n" not in table.columns:
         return 0

@@ -20,7 +20,7 @@ rule privacy_scan:
         records=expand("results/waves/{wave}/records.parquet", wave=WAVES),
         reports=expand("results/waves/{wave}/extract_report.json", wave=WAVES),
         codebook=CODEBOOK_FILES,
-        code=package_files("privacy", "data/", "codebook/", "text", "io"),
+        code=package_files("privacy", "release_text", "data/", "codebook/", "text", "io"),
         script=SCRIPTS / "privacy_scan.py",
     output:
         scan=PRIVACY_SCAN,

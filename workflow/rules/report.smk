@@ -6,10 +6,6 @@
 include: "report_helpers.smk"
 
 
-wildcard_constraints:
-    stem=r"0[1-9]_[a-z0-9_]+",
-
-
 rule audit_tables:
     """The data chapter's tables: raw files read, ledgers, quarantine and recodes per wave."""
     threads: rule_threads("audit_tables")
@@ -116,15 +112,19 @@ rule report_files:
         " {params.report_dir:q} --data-source {params.source:q} {params.files} > {log:q} 2>&1"
 
 
-rule report_chapter:
-    """One chapter of the report: notebooks/<stem>.py executed by papermill, normalised, HTML."""
-    threads: rule_threads("report_chapter")
+rule report_chapters:
+    """The report's chapters: notebooks/<stem>.py executed by papermill, normalised, HTML.
+
+    One job for all pages (imports and template loaded once, workers forked from it); each
+    page runs in a kernel of its own (reintegration.report.notebooks.run_chapters).
+    """
+    threads: rule_threads("report_chapters")
     resources:
-        **rule_resources("report_chapter"),
+        **rule_resources("report_chapters"),
     input:
-        source=NOTEBOOKS / "{stem}.py",
+        sources=[NOTEBOOKS / f"{CHAPTERS[key][0]}.py" for key in REPORT_CHAPTERS],
         exhibits=rules.exhibit_list.output.exhibits,
-        files=chapter_exhibit_files,
+        files=chapters_exhibit_files,
         # Key findings read any table of the release (e.g. the reproduction rows of a chapter).
         tables=[f for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
         copies=[report_copy(f) for f in REPORT_SOURCES if f.startswith(f"{RELEASE_DIR}/tables/")],
@@ -133,18 +133,16 @@ rule report_chapter:
         code=REPORT_CODE,
         script=SCRIPTS / "report_notebook.py",
     output:
-        notebook=f"{REPORT_DIR}/notebooks/{{stem}}.ipynb",
-        html=f"{REPORT_DIR}/{{stem}}.html",
+        notebooks=[f"{REPORT_DIR}/notebooks/{CHAPTERS[key][0]}.ipynb" for key in REPORT_CHAPTERS],
+        html=[f"{REPORT_DIR}/{CHAPTERS[key][0]}.html" for key in REPORT_CHAPTERS],
     log:
-        f"logs/releases/{RELEASE}/report_chapter.{{stem}}.log",
+        f"logs/releases/{RELEASE}/report_chapters.log",
     params:
-        parameters=chapter_parameters,
-        title=lambda wc: shlex.quote(CHAPTERS[chapter_of_stem(wc.stem)][1]),
+        pages=chapter_pages,
         chapters=option_list("--chapter", REPORT_CHAPTERS),
     shell:
-        "python {input.script:q} --source {input.source:q} --parameters {params.parameters}"
-        " --title {params.title} {params.chapters} --notebook {output.notebook:q}"
-        " --html {output.html:q} > {log:q} 2>&1"
+        "python {input.script:q} --pages {params.pages} {params.chapters}"
+        " --workers {threads} > {log:q} 2>&1"
 
 
 rule report_dictionary:

@@ -143,9 +143,9 @@ def report_sources():
     return sorted(finals | {f"{RELEASE_DIR}/exhibits.csv"} | ({COMPARISON} if PREVIOUS else set()))
 
 
-def chapter_exhibit_files(wildcards):
+def chapter_exhibit_files(stem):
     """The report copies of the chapter's exhibits (and of their SVG twins)."""
-    key = chapter_of_stem(wildcards.stem)
+    key = chapter_of_stem(stem)
     if key == "design":
         return DESIGN_FILES
     files = exhibit_table().query("chapter == @key")["file"].tolist()
@@ -155,9 +155,14 @@ def chapter_exhibit_files(wildcards):
     return [report_copy(f) for f in files + twins if f in sources]
 
 
-def chapter_parameters(wildcards):
+def chapters_exhibit_files(wildcards):
+    """The exhibit files of every chapter of the report (input of `report_chapters`)."""
+    return sorted({f for key in REPORT_CHAPTERS for f in chapter_exhibit_files(CHAPTERS[key][0])})
+
+
+def chapter_parameters(stem):
     """Papermill parameters: explicit paths, relative to the working directory."""
-    key = chapter_of_stem(wildcards.stem)
+    key = chapter_of_stem(stem)
     parameters = {
         "release": RELEASE,
         "release_dir": RELEASE_DIR,
@@ -173,7 +178,22 @@ def chapter_parameters(wildcards):
         parameters.update(previous=PREVIOUS, comparison_csv=COMPARISON)
     if key == "design":
         parameters.update(design_dir=DESIGN_DIR)
-    return shlex.quote(json.dumps(parameters, sort_keys=True))
+    return parameters
+
+
+def chapter_pages(wildcards):
+    """The pages `report_chapters` makes, as the JSON its script reads (shell-quoted)."""
+    pages = [
+        {
+            "source": str(NOTEBOOKS / f"{stem}.py"),
+            "parameters": chapter_parameters(stem),
+            "title": title,
+            "notebook": f"{REPORT_DIR}/notebooks/{stem}.ipynb",
+            "html": f"{REPORT_DIR}/{stem}.html",
+        }
+        for stem, title in (CHAPTERS[key] for key in REPORT_CHAPTERS)
+    ]
+    return shlex.quote(json.dumps(pages, sort_keys=True))
 
 
 def release_outputs(wildcards=None):

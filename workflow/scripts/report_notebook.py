@@ -1,4 +1,8 @@
-"""Execute one report chapter notebook with papermill; write the normalised ipynb and HTML."""
+"""Execute the report's chapter notebooks with papermill; write each normalised ipynb and HTML.
+
+Every page runs in its own kernel; ``--workers`` pages at a time, in processes forked from this
+one (reintegration.report.notebooks.run_chapters).
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,27 @@ import argparse
 import json
 from pathlib import Path
 
-from reintegration.report.notebooks import run_chapter
+from reintegration.report.notebooks import Page, run_chapters
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--source", type=Path, required=True, help="jupytext py:percent notebook")
-    parser.add_argument("--parameters", required=True, help="JSON object of papermill parameters")
-    parser.add_argument("--title", required=True)
-    parser.add_argument("--notebook", type=Path, required=True)
-    parser.add_argument("--html", type=Path, required=True)
+    parser.add_argument(
+        "--pages", required=True,
+        help="JSON list of pages: source (jupytext py:percent notebook), parameters (papermill "
+        "parameters), title, notebook and html (the outputs)",
+    )  # fmt: skip
+    parser.add_argument("--workers", type=int, default=1, help="pages executed at a time")
     parser.add_argument(
         "--chapter", action="append", default=[], dest="chapters", help="chapters of the report"
     )
     args = parser.parse_args(argv)
-    run_chapter(
-        args.source,
-        args.notebook,
-        args.html,
-        parameters=json.loads(args.parameters),
-        title=args.title,
-        cwd=Path.cwd(),
-        chapters=args.chapters or None,
+    pages = [Page(**page) for page in json.loads(args.pages)]
+    written = run_chapters(
+        pages, workers=args.workers, cwd=Path.cwd(), chapters=args.chapters or None
     )
-    print(f"wrote {args.notebook} and {args.html}")
+    for page, notebook in zip(pages, written, strict=True):
+        print(f"wrote {notebook} and {page.html}")
 
 
 if __name__ == "__main__":

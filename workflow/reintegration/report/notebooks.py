@@ -5,6 +5,11 @@ everything papermill and Jupyter record about the run itself is removed: timesta
 (papermill and ``execution`` cell metadata), execution counts, random cell ids (replaced by
 ``cell-000``, ``cell-001``, ...). Figures shown with ``IPython.display.Image`` are stored in the
 notebook as base64 PNG and embedded as data URIs in the HTML page, so the page opens from disk.
+
+:func:`run_chapters` makes all pages in one job: the interpreter, papermill, nbconvert and the
+HTML template are loaded once and the worker processes fork from it (a job per page spent more
+on that than on its page), while every page still runs in a kernel of its own, started for it
+and shut down after it, so no state passes from one page to another.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import copy
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
@@ -171,3 +177,46 @@ def run_chapter(
     source_kind = parameters.get("data_source")
     html = to_html(executed, title, page=page, chapters=chapters, data_source=source_kind)
     write_text(html, html_out)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One chapter page: its jupytext source, papermill parameters, title and outputs."""
+
+    source: str
+    parameters: dict
+    title: str
+    notebook: str
+    html: str
+
+
+def _run_page(page: Page, *, cwd: str, chapters: list[str] | None) -> str:
+    try:
+        run_chapter(page.source, page.notebook, page.html, parameters=page.parameters,
+                    title=page.title, cwd=cwd, chapters=chapters)  # fmt: skip
+    except Exception as error:  # named by page: a worker's traceback is not the parent's
+        raise RuntimeError(f"{page.source}: {type(error).__name__}: {error}") from None
+    return page.notebook
+
+
+def run_chapters(
+    pages: list[Page], *, workers: int, cwd: str | Path = ".", chapters: list[str] | None = None
+) -> list[str]:
+    """Run :func:`run_chapter` for every page, ``workers`` pages at a time (see the module
+    docstring); returns the notebooks written, in the order of ``pages``."""
+    import functools
+    import multiprocessing
+
+    # Loaded before the workers fork, so that each of them has them already.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from reintegration.io import write_text  # noqa: F401
+    from reintegration.report import pages as _pages  # noqa: F401
+
+    run = functools.partial(_run_page, cwd=str(cwd), chapters=chapters)
+    workers = max(1, min(workers, len(pages)))
+    if workers == 1:
+        return [run(page) for page in pages]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(run, pages, chunksize=1)
