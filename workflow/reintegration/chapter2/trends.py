@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.stats import RowsDroppedWarning, check_columns, ols
+from reintegration.stats._distributions import t_ppf
 
 from .labels import OUTCOMES, Labels
 
@@ -85,9 +86,7 @@ def fit_trends(
             V = res.vcov.to_numpy()
             fit = X @ beta
             se = np.sqrt(np.einsum("ij,jk,ik->i", X, V, X))
-            from scipy import stats  # only here: keeps scipy.stats out of the job's start-up
-
-            q = stats.t.ppf(0.5 + conf_level / 2.0, n - 2)
+            q = t_ppf(0.5 + conf_level / 2.0, n - 2)
             for t, f, s in zip(grid, fit, se, strict=True):
                 band_rows.append(
                     {**base, "time": t, "fit": f, "conf_low": f - q * s, "conf_high": f + q * s}

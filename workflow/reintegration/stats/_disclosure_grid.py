@@ -105,7 +105,9 @@ def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
     """Hidden cells the published cells pin down: for each, the smallest and largest integer
     value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
     A primary answer count is known to lie in 0..min_cell-1 (the log says primary); a
-    binary count's complement (n - count) is hidden with it."""
+    binary count's complement (n - count) is hidden with it. Every solution found is a
+    feasible table: a cell whose value differs between two of them is not solved, and its own
+    two solves are skipped (the same answer, a fraction of the solves)."""
     from scipy.optimize import Bounds, LinearConstraint, milp  # only here: 0.8 s of import
 
     hidden = set(kind)
@@ -133,13 +135,22 @@ def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
     bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
     cons = LinearConstraint(np.array(a_rows), rhs, rhs)
     ints = np.ones(len(unknown))
-    solved = []
+    solved, reference, moved = [], None, np.zeros(len(unknown), dtype=bool)
     for c, i in index.items():
-        obj = np.zeros(len(unknown))
-        obj[i] = 1.0
-        lo = milp(obj, constraints=cons, integrality=ints, bounds=bounds)
-        hi = milp(-obj, constraints=cons, integrality=ints, bounds=bounds)
-        if lo.status == 0 and hi.status == 0 and round(lo.fun) == round(-hi.fun):
+        ends = []
+        for sign in (1.0, -1.0):  # smallest, then largest value of cell i
+            if moved[i]:
+                break  # two solutions found differ in cell i: not solved, skip its solves
+            obj = np.zeros(len(unknown))
+            obj[i] = sign
+            res = milp(obj, constraints=cons, integrality=ints, bounds=bounds)
+            if res.status != 0:
+                break
+            x = np.round(res.x)
+            reference = x if reference is None else reference
+            moved |= x != reference
+            ends.append(sign * res.fun)
+        if len(ends) == 2 and not moved[i] and round(ends[0]) == round(ends[1]):
             solved.append(c)
     return solved
 

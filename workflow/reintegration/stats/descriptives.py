@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._distributions import t_ppf
 from ._validation import check_columns, check_conf_level, drop_incomplete
 
 __all__ = ["group_means", "standardised_differences"]
@@ -40,8 +41,6 @@ def group_means(
     DataFrame
         ``*by, n, mean, sd, se, conf_low, conf_high``, groups in sorted order.
     """
-    from scipy import stats
-
     conf_level = check_conf_level(conf_level)
     by = [by] if isinstance(by, str) else list(by)
     check_columns(df, [value, *by])
@@ -57,7 +56,7 @@ def group_means(
     n = out["n"].to_numpy(dtype=float)
     out["se"] = out["sd"] / np.sqrt(n)
     with np.errstate(invalid="ignore"):
-        q = np.where(n > 1, stats.t.ppf(0.5 + conf_level / 2.0, np.maximum(n - 1, 1)), np.nan)
+        q = np.where(n > 1, t_ppf(0.5 + conf_level / 2.0, np.maximum(n - 1, 1)), np.nan)
     out["conf_low"] = out["mean"] - q * out["se"]
     out["conf_high"] = out["mean"] + q * out["se"]
     out["n"] = out["n"].astype(int)

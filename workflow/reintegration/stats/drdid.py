@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._design import QR_TOL, build_design, identified_columns
+from ._distributions import norm_ppf, norm_sf
 from ._validation import (
     check_choice,
     check_columns,
@@ -290,8 +291,6 @@ def did_ipw(
         ``std_error_analytic, std_error_bootstrap, se_type``, the accounting columns
         ``B_requested, B_used, n_redrawn, n_reduced, failures_<cause>, status, reason``.
     """
-    from scipy import stats
-
     from ._att_batch import att_batch
     from .resampling import accounted_bootstrap, chunk_size, strata_cells
 
@@ -341,14 +340,14 @@ def did_ipw(
     )
     chosen = account.se if se == "bootstrap" else full.se
     z = full.att / chosen if chosen > 0 else np.nan
-    q = stats.norm.ppf(0.5 + conf_level / 2.0)
+    q = norm_ppf(0.5 + conf_level / 2.0)
     n = len(dy)
     row = {
         "term": f"{treated}:{post}",
         "estimate": full.att,
         "std_error": chosen,
         "statistic": z,
-        "p_value": float(2.0 * stats.norm.sf(abs(z))),
+        "p_value": float(2.0 * norm_sf(abs(z))),
         "conf_low": full.att - q * chosen,
         "conf_high": full.att + q * chosen,
         "method": method,

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ._distributions import norm_ppf
 from .drdid import (
     ATT_METHODS,
     FitFailure,
@@ -62,9 +63,7 @@ def _balance(X: np.ndarray, names: list[str], d: np.ndarray, w0: np.ndarray) -> 
 
 
 def _estimate_row(dy, d, X, method, label, conf_level) -> dict[str, object]:
-    from scipy import stats
-
-    q = stats.norm.ppf(0.5 + conf_level / 2.0)
+    q = norm_ppf(0.5 + conf_level / 2.0)
     try:
         fit = att_fit(dy, d, X, method)
     except (FitFailure, np.linalg.LinAlgError) as error:

@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ._distributions import t_ppf
 from ._validation import check_columns, check_conf_level, drop_incomplete
 
 __all__ = [
@@ -64,9 +65,7 @@ def _se(est: float, n1: int, n2: int) -> float:
 
 
 def _tq(n1: int, n2: int, conf_level: float) -> float:
-    from scipy import stats
-
-    return float(stats.t.ppf(0.5 + conf_level / 2.0, n1 + n2 - 2))
+    return float(t_ppf(0.5 + conf_level / 2.0, n1 + n2 - 2))
 
 
 def cohen_d_ci(d: float, n1: int, n2: int, conf_level: float = 0.95) -> tuple[float, float]:

@@ -18,6 +18,7 @@ from ._design import (
     rows_only_terms,
     vcov_matrix,
 )
+from ._distributions import t_ppf, t_sf
 from ._validation import check_choice, check_conf_level
 
 __all__ = ["TIDY_COLUMNS", "GLANCE_COLUMNS", "RegressionResult", "ols"]
@@ -210,13 +211,11 @@ def tidy_table(
     conf_level: float,
 ) -> pd.DataFrame:
     """Tidy coefficient table with t-based p-values and intervals."""
-    from scipy import stats
-
     se = np.sqrt(np.diag(cov))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = beta / se
-    p = 2.0 * stats.t.sf(np.abs(t), df_inf)
-    q = stats.t.ppf(0.5 + conf_level / 2.0, df_inf)
+    p = 2.0 * t_sf(np.abs(t), df_inf)
+    q = t_ppf(0.5 + conf_level / 2.0, df_inf)
     return pd.DataFrame(
         {
             "term": list(names),
