@@ -9,6 +9,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display; also makes rendering independent of the machine's backend
 
 import matplotlib.pyplot as plt
+from matplotlib.image import AxesImage, BboxImage, FigureImage
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.transforms import Bbox, TransformedBbox
 
 #: Okabe & Ito (2008) palette: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -76,13 +79,17 @@ def apply_style() -> None:
     )
 
 
-def note_below(fig, text: str, *, fontsize: float = 8, color: str = OKABE_ITO["grey"]) -> None:
+def note_below(fig, text: str, *, fontsize: float = 8, color: str = OKABE_ITO["grey"]):
     """Draw ``text`` below everything already drawn (axes, labels, legends, earlier notes),
-    left-aligned with the drawing, so it overlaps nothing."""
+    left-aligned with the drawing, so it overlaps nothing.
+
+    Returns the figure's tight box (inches) with the note: the box before it united with the
+    note's own, which is what ``fig.get_tightbbox`` would lay the whole figure out again to find.
+    """
     renderer = fig.canvas.get_renderer()
     box = fig.get_tightbbox(renderer)  # inches
     width, height = fig.get_size_inches()
-    fig.text(
+    label = fig.text(
         box.x0 / width,
         (box.y0 - 0.08) / height,
         text,
@@ -91,6 +98,10 @@ def note_below(fig, text: str, *, fontsize: float = 8, color: str = OKABE_ITO["g
         fontsize=fontsize,
         color=color,
     )
+    # the union in display units, scaled to inches as get_tightbbox does (min and max commute
+    # with the scaling, so the box is the same to the last bit)
+    label_box = TransformedBbox(label.get_tightbbox(renderer), fig.dpi_scale_trans.inverted())
+    return Bbox.union([box, label_box])
 
 
 def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) -> None:
@@ -107,16 +118,46 @@ def save_figure(fig, png_path: str | Path, *, data_source: str | None = None) ->
     png_path.parent.mkdir(parents=True, exist_ok=True)
     note = {}
     if is_synthetic(data_source):
-        note_below(fig, SYNTHETIC_NOTE, fontsize=9, color="#8a1c00")
+        box = note_below(fig, SYNTHETIC_NOTE, fontsize=9, color="#8a1c00")
         note = {METADATA_KEY: SYNTHETIC_NOTE}
+    else:
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
     # The tight box once (layout of the Agg renderer), for both files: "tight" would lay the
     # figure out again for each format before drawing it.
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    box = box.padded(plt.rcParams["savefig.pad_inches"])
+    # fig.tight_layout() leaves a placeholder layout engine behind, and with any engine set
+    # savefig draws the whole figure once more (to lay it out) before drawing it for the file.
+    # The placeholder lays nothing out, so the PNG is saved without it: one draw, not two.
+    placeholder = fig.get_layout_engine()
+    laid_out = isinstance(placeholder, PlaceHolderLayoutEngine)
+    if laid_out:
+        fig.set_layout_engine(None)
     fig.savefig(png_path, format="png", bbox_inches=box, metadata={"Software": None, **note})
+    svg_dpi = None  # savefig.dpi
+    if laid_out:
+        svg_dpi = _svg_dpi_of_the_extra_pass(fig, placeholder)
     fig.savefig(
         png_path.with_suffix(".svg"),
         format="svg",
+        dpi=svg_dpi,
         bbox_inches=box,
         metadata={"Date": None, "Creator": None, **note},
     )
     plt.close(fig)
+
+
+def _svg_dpi_of_the_extra_pass(fig, placeholder) -> float | None:
+    """The SVG's savefig dpi that gives the bytes of the extra pass without drawing it.
+
+    The extra pass leaves the figure at the SVG's 72 dpi when savefig crops it, so the clip
+    boxes (and their ids) carry that rounding; saving at 72 dpi crops the same way and draws
+    the same vectors. Only images and rasterized artists are drawn at the savefig dpi (150):
+    for those the placeholder is put back and the pass is paid for.
+    """
+    rastered = fig.findobj(
+        lambda a: isinstance(a, AxesImage | BboxImage | FigureImage) or a.get_rasterized()
+    )
+    if rastered:
+        fig.set_layout_engine(placeholder)
+        return None
+    return 72
