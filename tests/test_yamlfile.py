@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from reintegration.yamlfile import parse_yaml, read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
