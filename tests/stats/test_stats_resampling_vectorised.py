@@ -1,8 +1,13 @@
-"""The vectorised bootstrap and permutations give the loop implementations' numbers bit for bit.
+"""The vectorised bootstrap and permutations give the loop implementations' numbers.
 
 The bootstrap draws were stored from the per-resample loop (``accounted_bootstrap`` fitting
 ``att_fit`` on each resample, commit 7f3a046) by ``make_resampling_reference.py`` (kept beside
 this file); the permutation statistics are compared with the loop code kept below.
+
+Bit for bit holds only for one BLAS kernel: OpenBLAS picks its kernels by CPU (DYNAMIC_ARCH), and
+on an AMD EPYC the stored draws (written on another CPU) differ in the last bit or two. So the
+stored draws are compared to 1e-12 relative with the same missing draws and the same accounting,
+and the chunk sizes are compared with each other bit for bit on the machine running the test.
 """
 
 from __future__ import annotations
@@ -37,14 +42,28 @@ def _run(name, chunk):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
-def test_bootstrap_draws_equal_the_stored_loop_draws_bit_for_bit(name, chunk):
+def test_bootstrap_draws_equal_the_stored_loop_draws(name, chunk):
     ref = STORED["bootstrap"][name]
     acc = _run(name, chunk)
-    assert [float(v).hex() for v in acc.draws] == ref["draws"]
+    stored = np.array([float.fromhex(v) for v in ref["draws"]])
+    got_draws = np.asarray(acc.draws, dtype=float)
+    assert got_draws.shape == stored.shape
+    assert np.array_equal(np.isnan(got_draws), np.isnan(stored))
+    np.testing.assert_allclose(got_draws, stored, rtol=1e-12, atol=1e-15)
     got = acc.columns()
-    assert {k: got[k] for k in ref if k != "draws"} == {
-        k: v for k, v in ref.items() if k != "draws"
-    }
+    # Which cause a failed resample is given (a singular design or separation) turns on a rank
+    # tolerance the last bits decide: on another CPU 4 of 17 failed draws in the no-redraw case
+    # change cause. The number of failures, and every other count, must match exactly.
+    exact = [k for k in ref if k != "draws" and not k.startswith("failures_")]
+    assert {k: got[k] for k in exact} == {k: ref[k] for k in exact}
+    causes = [k for k in ref if k.startswith("failures_")]
+    assert sum(got[k] for k in causes) == sum(ref[k] for k in causes)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bootstrap_draws_do_not_depend_on_the_chunk_size_bit_for_bit(name):
+    draws = [[float(v).hex() for v in _run(name, chunk).draws] for chunk in (1, 7, 1000)]
+    assert draws[0] == draws[1] == draws[2]
 
 
 def test_the_stored_cases_exercise_reduction_redraws_and_both_failure_causes():
