@@ -3,33 +3,16 @@
 import numpy as np
 import pytest
 from reintegration.stats import _disclosure_grid as grid
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import milp
 
 
 def _solved_by_two_solves_each(values, eqs, min_cell, kind) -> list:
     """The audit before issue 16: the smallest and largest value of every hidden cell."""
-    hidden = set(kind)
-    hidden |= {(r, (s, grid.YES if a == grid.NO else grid.NO)) for (r, c) in kind
-               if c != grid.N_CELL for (s, a) in [c] if a in (grid.YES, grid.NO)}  # fmt: skip
-    unknown = sorted(hidden, key=str)
-    index = {c: i for i, c in enumerate(unknown)}
-    rows, rhs = [], []
-    for eq in eqs:
-        coef, b = np.zeros(len(unknown)), 0.0
-        for c, sign in [(p, 1.0) for p in eq["parts"]] + [(eq["total"], -1.0)]:
-            if c in index:
-                coef[index[c]] += sign
-            else:
-                b -= sign * values[c]
-        if coef.any():
-            rows.append(coef)
-            rhs.append(b)
-    if not rows:
+    system = grid.hidden_cell_system(values, eqs, min_cell, kind)
+    if system is None:
         return []
-    bounded = [kind.get(c) == grid.PRIMARY and c[1] != grid.N_CELL
-               and c[1][1] not in (grid.YES, grid.NO) for c in unknown]  # fmt: skip
-    bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
-    cons = LinearConstraint(np.array(rows), rhs, rhs)
+    index, cons, bounds = system
+    unknown = list(index)
     out = []
     for c, i in index.items():
         obj = np.zeros(len(unknown))

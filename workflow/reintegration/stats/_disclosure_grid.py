@@ -101,21 +101,19 @@ def _local_rule(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> Non
             break  # start again from the first equation: rows before margins, fewer picks
 
 
-def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
-    """Hidden cells the published cells pin down: for each, the smallest and largest integer
-    value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
+def hidden_cell_system(values: dict, eqs: list[dict], min_cell: int, kind: dict):
+    """The margin equations over the hidden cells as ``(index, constraint, bounds)``, ``index``
+    mapping each hidden cell to its column; None when no equation involves a hidden cell.
     A primary answer count is known to lie in 0..min_cell-1 (the log says primary); a
-    binary count's complement (n - count) is hidden with it. Every solution found is a
-    feasible table: a cell whose value differs between two of them is not solved, and its own
-    two solves are skipped (the same answer, a fraction of the solves)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp  # only here: 0.8 s of import
+    binary count's complement (n - count) is hidden with it."""
+    from scipy.optimize import Bounds, LinearConstraint  # only here: 0.8 s of import
 
     hidden = set(kind)
     hidden |= {(r, (s, YES if a == NO else NO)) for (r, c) in kind if c != N_CELL
                for (s, a) in [c] if a in (YES, NO)}  # fmt: skip
     unknown = sorted(hidden, key=str)
     if not unknown:
-        return []
+        return None
     index = {c: i for i, c in enumerate(unknown)}
     a_rows, rhs = [], []
     for eq in eqs:  # sum(parts) - total = 0
@@ -129,11 +127,26 @@ def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
             a_rows.append(coef)
             rhs.append(b)
     if not a_rows:
-        return []
+        return None
     bounded = [kind.get(c) == PRIMARY and c[1] != N_CELL and c[1][1] not in (YES, NO)
                for c in unknown]  # fmt: skip
     bounds = Bounds(np.zeros(len(unknown)), np.where(bounded, min_cell - 1, np.inf))
-    cons = LinearConstraint(np.array(a_rows), rhs, rhs)
+    return index, LinearConstraint(np.array(a_rows), rhs, rhs), bounds
+
+
+def _solved(values: dict, eqs: list[dict], min_cell: int, kind: dict) -> list:
+    """Hidden cells the published cells pin down: for each, the smallest and largest integer
+    value >= 0 that all margin equations allow (HiGHS ``milp``); solved when they agree.
+    Every solution found is a feasible table: a cell whose value differs between two of them
+    is not solved, and its own two solves are skipped (the same answer, a fraction of the
+    solves)."""
+    from scipy.optimize import milp
+
+    system = hidden_cell_system(values, eqs, min_cell, kind)
+    if system is None:
+        return []
+    index, cons, bounds = system
+    unknown = list(index)
     ints = np.ones(len(unknown))
     solved, reference, moved = [], None, np.zeros(len(unknown), dtype=bool)
     for c, i in index.items():
