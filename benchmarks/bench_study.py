@@ -105,6 +105,8 @@ def _stage(command: str) -> str:
     if not m:
         return "other: " + command.split()[0] if command else "other"
     stage = m.group(1)
+    if stage == "report_notebook" and "--pages" in command:
+        return "report_chapters (all pages, one job)"
     if stage == "report_notebook":
         chapter = re.search(r"(\d\d_\w+)\.(?:py|ipynb)", command)
         stage += f" {chapter.group(1)}" if chapter else ""

@@ -79,6 +79,25 @@ def test_k_anonymity_table_reports_released_data_and_the_exact_dates_before_coar
     assert ("released", "exact") not in got.index  # coarsened data hold no day to measure
 
 
+def test_k_anonymity_reads_only_its_columns_and_a_not_estimable_status(tmp_path):
+    from reintegration.anonymity import SOURCE_COLUMNS
+    from reintegration.data.io import read_parquet
+
+    wide = tmp_path / "records.parquet"
+    frame = records().assign(country="GIN", sex="male", return_type="avrr", free_text="n/a")
+    frame.to_parquet(wide)
+    got = read_parquet(wide, columns=SOURCE_COLUMNS)
+    assert list(got.columns) == ["country", "sex", "age", "return_date", "return_type"] + [
+        "person_key"
+    ]
+    pd.testing.assert_frame_equal(got, frame[list(got.columns)])
+    missing = tmp_path / "missing.parquet"
+    pd.DataFrame({"status": ["not estimable"], "reason": ["too few records"]}).to_parquet(missing)
+    table = k_anonymity_table({"m": read_parquet(missing, columns=SOURCE_COLUMNS)})
+    assert table["status"].tolist() == ["not estimable"]
+    assert table["reason"].tolist() == ["m not built: too few records"]
+
+
 # --- publish/ (reintegration.publish) ----------------------------------------------------------
 
 

@@ -15,6 +15,10 @@ from reintegration.data.coarsen import day_level_columns
 
 #: Quasi-identifiers: what an acquaintance or a second data set could know about a returnee.
 QUASI_IDENTIFIERS = ("country", "sex", "age_band", "return_month", "return_type")
+#: The record columns the quasi-identifiers are made of.
+QUASI_SOURCES = ("country", "sex", "age", "return_date", "return_type")
+#: The columns k-anonymity reads: those, the person and a "not estimable" status.
+SOURCE_COLUMNS = (*QUASI_SOURCES, "person_key", "status", "reason")
 #: Age bands (lower bounds, years): the analyses need no finer age.
 AGE_BANDS = (0, 18, 25, 35, 45, 55, 65)
 #: Resolutions of the return date in the k-anonymity table.
@@ -35,9 +39,7 @@ def quasi_identifiers(records: pd.DataFrame, *, dates: str = "month") -> pd.Data
     (``dates="exact"``: the pooled records before coarsening), its month or its year."""
     if dates not in DATE_FORMATS:
         raise ValueError(f"`dates` must be one of {list(DATE_FORMATS)}; got {dates!r}")
-    missing = [
-        c for c in ("country", "sex", "age", "return_date", "return_type") if c not in records
-    ]
+    missing = [c for c in QUASI_SOURCES if c not in records]
     if missing:
         raise ValueError(f"records lack quasi-identifier column(s) {missing}")
     ret = pd.to_datetime(records["return_date"], errors="coerce")

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reintegration.anonymity import k_anonymity_table
+from reintegration.anonymity import SOURCE_COLUMNS, k_anonymity_table
 from reintegration.data.io import read_parquet
 from reintegration.io import write_csv
 
@@ -23,8 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    datasets = {name: read_parquet(path) for name, path in args.data}
-    exact = {name: read_parquet(path) for name, path in args.before_coarsening}
+    datasets = {name: read_parquet(path, columns=SOURCE_COLUMNS) for name, path in args.data}
+    exact = {
+        name: read_parquet(path, columns=SOURCE_COLUMNS) for name, path in args.before_coarsening
+    }
     table = k_anonymity_table(datasets, k=args.k, before_coarsening=exact)
     write_csv(table, args.out)
     for row in table.dropna(subset=["records"]).itertuples(index=False):
