@@ -13,13 +13,16 @@ from reintegration.synthetic.parameters import load_synthetic_config
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _run(tmp: Path, **overrides) -> dict:
+def _run(tmp: Path, workers: int = 1, **overrides) -> dict:
     cfg = yaml.safe_load((REPO / "config" / "synthetic.yaml").read_text(encoding="utf-8"))
     cfg.update({"scale": 0.05, **overrides})
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "synthetic.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    generate(path, REPO / "config" / "codebook", tmp / "raw", tmp / "truth", tmp / "manifest.json")
+    generate(
+        path, REPO / "config" / "codebook", tmp / "raw", tmp / "truth", tmp / "manifest.json",
+        workers,
+    )  # fmt: skip
     files = {
         p.relative_to(tmp).as_posix(): p.read_bytes() for p in sorted(tmp.rglob("*")) if p.is_file()
     }
@@ -36,6 +39,15 @@ def test_same_seed_byte_identical_and_other_seed_differs(tmp_path):
     c = _run(tmp_path / "c", seed=1)
     raw = [k for k in a if k.startswith("raw/") and not k.endswith(".synthetic.json")]
     assert all(a[k] != c.get(k) for k in raw)
+
+
+def test_chunks_drawn_in_two_processes_give_the_same_bytes(tmp_path):
+    # chunks of 100 records: several per country (files *_partNN), truth rows from every chunk
+    one = _run(tmp_path / "one", chunk_size=100, scale=0.2)
+    two = _run(tmp_path / "two", workers=2, chunk_size=100, scale=0.2)
+    assert any("_part02" in k for k in one)
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
 
 
 def test_rerun_replaces_own_files_but_not_foreign_ones(tmp_path):

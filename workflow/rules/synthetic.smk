@@ -29,6 +29,6 @@ if config["data"]["source"] == "synthetic":
         shell:
             "python {input.script:q} --config {input.config:q} --codebook {params.codebook:q}"
             " --raw-dir {params.raw_dir:q} --truth-dir {params.truth_dir:q}"
-            " --manifest {output.manifest:q} > {log:q} 2>&1"
+            " --manifest {output.manifest:q} --workers {threads} > {log:q} 2>&1"
 
     FINAL_TARGETS.append(rules.generate_synthetic.output.manifest)

@@ -21,9 +21,14 @@ def main(argv: list[str] | None = None) -> int:
         "--truth-dir", type=Path, required=True, help="truth files (never read by the pipeline)"
     )
     parser.add_argument("--manifest", type=Path, required=True, help="manifest JSON, written last")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="2: files written in a second process"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    manifest = generate(args.config, args.codebook, args.raw_dir, args.truth_dir, args.manifest)
+    manifest = generate(
+        args.config, args.codebook, args.raw_dir, args.truth_dir, args.manifest, args.workers
+    )
     print(
         f"synthetic exports: {len(manifest['files'])} files in {', '.join(manifest['waves'])} "
         f"(seed {manifest['seed']}, scale {manifest['scale']}) in {time.perf_counter() - start:.1f} s"

@@ -1,9 +1,10 @@
 """Orchestration: generate the synthetic raw exports, truth files and manifest.
 
-Streaming: countries are generated one chunk of returnees at a time (config chunk_size); each
-chunk's files are written before the next chunk is drawn, so memory does not grow with scale.
-Each chunk has its own random stream (seed, country, chunk), so output does not depend on the
-order of work. Files are staged and moved into ``<raw_dir>/<wave>/`` at the end; the manifest is
+Streaming: countries are generated one chunk of returnees at a time (config chunk_size), each
+chunk drawing and writing its own raw files, so memory does not grow with scale. Each chunk has
+its own random stream (seed, country, chunk), so output does not depend on the order of work:
+with ``workers`` > 1 chunks are drawn in parallel and their truth rows written in chunk order
+(:mod:`reintegration.synthetic.chunks`). Files are staged and moved into ``<raw_dir>/<wave>/`` at the end; the manifest is
 written last.
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reintegration.codebook import load_codebook
-from reintegration.synthetic import answers, identity, population, truth, writers
+from reintegration.synthetic import answers, chunks, identity, population, truth, writers
 from reintegration.synthetic.files import write_file
 from reintegration.synthetic.parameters import (
     MOROCCO,
@@ -51,7 +52,10 @@ def _wave(p: Params, dates: np.ndarray) -> np.ndarray:
 
 
 class Generator:
-    def __init__(self, config_path: Path, codebook_dir: Path, raw_dir: Path, truth_dir: Path):
+    def __init__(
+        self, config_path: Path, codebook_dir: Path, raw_dir: Path, truth_dir: Path, workers=1
+    ):
+        self.workers = workers
         self.p = build_params(load_synthetic_config(config_path), codebook_dir)
         self.cb = load_codebook(codebook_dir)
         self.specs = writers.format_specs(self.cb)
@@ -69,22 +73,40 @@ class Generator:
         for d in (self.stage, self.truth_stage):
             shutil.rmtree(d, ignore_errors=True)
             d.mkdir(parents=True)
-        self.returnees_out = truth.ParquetStream(self.truth_stage / "returnees.parquet")
-        self.records_out = truth.ParquetStream(self.truth_stage / "records.parquet")
-        self.defect_log = truth.DefectLog(self.truth_stage / "defects.csv")
+        self.writers: dict = {}  # opened at first use: after the workers are forked
         counts: dict[str, dict] = {}
-        for ci, iso in enumerate(self.p.countries):
-            counts[iso] = self._country(ci, iso)
-        self.returnees_out.close()
-        self.records_out.close()
-        self.defect_log.close()
-        counts["defects"] = dict(sorted(self.defect_log.counts.items()))
+        tasks = [t for ci, iso in enumerate(self.p.countries) for t in self._tasks(ci, iso)]
+        for task, (done, files, collected) in zip(
+            tasks, chunks.drawn_chunks(self, tasks, self.workers), strict=True
+        ):
+            self.files.update(files)
+            chunks.replay(collected, self._writer)
+            summary = counts.setdefault(task[1], {"returnees": 0, "records": 0})
+            for key, v in done.items():
+                summary[key] = summary.get(key, 0) + v
+        defect_log = self._writer("defect_log")
+        for name in chunks.STREAMS:
+            if name in self.writers:
+                self.writers[name].close()
+        counts["defects"] = dict(sorted(defect_log.counts.items()))
         truth.write_json(
             self.truth_stage / "parameters.json", truth.parameters_json(self.p, counts)
         )
         return self._publish()
 
-    def _country(self, ci: int, iso: str) -> dict:
+    def _writer(self, name: str):
+        """The truth stream or defect log ``name`` (:data:`chunks.STREAMS`), opened once."""
+        if name not in self.writers:
+            if name == "defect_log":
+                self.writers[name] = truth.DefectLog(self.truth_stage / "defects.csv")
+            else:
+                stem = {"records_out": "records", "returnees_out": "returnees"}.get(name)
+                path = self.truth_stage / f"{stem or 'premigration'}.parquet"
+                self.writers[name] = truth.ParquetStream(path)
+        return self.writers[name]
+
+    def _tasks(self, ci: int, iso: str) -> list[tuple]:
+        """The chunks of country ``iso``: the arguments of :meth:`_chunk`."""
         p, cfg = self.p, self.p.config
         n = p.count(cfg["morocco"]["responses"] if iso == MOROCCO else p.n[iso])
         sizes = _chunks(n, cfg["chunk_size"])
@@ -105,19 +127,17 @@ class Generator:
             for k, c in enumerate(apportion(p.count(total), sizes)):
                 roles[k][key] = int(c)
         nr_quotas = answers.chapter2_quotas(p, iso, sizes)
-        seq, summary = 0, {"returnees": 0, "records": 0}
-        for k, size in enumerate(sizes):
-            rng = np.random.default_rng([p.seed, ci, k])
-            part = f"_part{k + 1:02d}" if len(sizes) > 1 else ""
-            done = self._chunk(ci, iso, seq + 1, size, roles[k], nr_quotas[k], part, rng)
-            seq += size
-            for key, v in done.items():
-                summary[key] = summary.get(key, 0) + v
-        return summary
+        first = np.cumsum([1, *sizes[:-1]])
+        return [
+            (ci, iso, int(first[k]), size, roles[k], nr_quotas[k], k, len(sizes))
+            for k, size in enumerate(sizes)
+        ]
 
     # ----------------------------------------------------------------- one chunk
-    def _chunk(self, ci, iso, first_seq, size, roles, nr_quota, part, rng) -> dict:
+    def _chunk(self, ci, iso, first_seq, size, roles, nr_quota, k, n_chunks) -> dict:
         p, cfg = self.p, self.p.config
+        rng = np.random.default_rng([p.seed, ci, k])
+        part = f"_part{k + 1:02d}" if n_chunks > 1 else ""
         people = population.returnees(p, iso, first_seq, size, roles, rng)
         ids = identity.identifiers(
             iso, cfg["countries"][iso]["names"], people["female"].to_numpy(), rng
@@ -298,17 +318,11 @@ class Generator:
                                   "wave": wave, "interview_date": date.astype("datetime64[s]")})  # fmt: skip
         for k, name in enumerate(self.pre.names):
             pre_truth[f"latent_{name}"] = x[:, k]
-        self._pre_truth = pre_truth
-        self.truth_pre_out = getattr(self, "truth_pre_out", None) or truth.ParquetStream(
-            self.truth_stage / "premigration.parquet"
-        )
         self.truth_pre_out.write(pre_truth.merge(pd.concat(placed), on="record_id", how="left"))
         return []
 
     # ----------------------------------------------------------------- publishing
     def _publish(self) -> dict:
-        if getattr(self, "truth_pre_out", None):
-            self.truth_pre_out.close()
         files = []
         for rel, info in sorted(self.files.items()):
             path = self.stage / rel
@@ -360,10 +374,11 @@ def _write_marker(path: Path, files) -> None:
     os.replace(tmp, path)
 
 
-def generate(config_path, codebook_dir, raw_dir, truth_dir, manifest_path) -> dict:
-    """Generate everything; write the manifest last (atomically). Returns the manifest."""
+def generate(config_path, codebook_dir, raw_dir, truth_dir, manifest_path, workers=1) -> dict:
+    """Generate everything; write the manifest last (atomically). Returns the manifest.
+    ``workers`` >= 2 draws the chunks in that many processes (same bytes)."""
     manifest = Generator(
-        Path(config_path), Path(codebook_dir), Path(raw_dir), Path(truth_dir)
+        Path(config_path), Path(codebook_dir), Path(raw_dir), Path(truth_dir), workers
     ).run()
     manifest_path = Path(manifest_path)
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
