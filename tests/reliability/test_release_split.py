@@ -98,6 +98,26 @@ def test_k_anonymity_reads_only_its_columns_and_a_not_estimable_status(tmp_path)
     assert table["reason"].tolist() == ["m not built: too few records"]
 
 
+def test_rows_of_some_countries_read_as_the_whole_file_filtered(tmp_path):
+    from reintegration.data.io import read_rows_where
+
+    path = tmp_path / "records.parquet"
+    frame = pd.DataFrame(
+        {
+            "country": pd.array(["GIN", "SEN", None, "MAR", "GIN", "NGA"], dtype="string"),
+            "score": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+            "when": pd.to_datetime(["2020-01-01"] * 6),
+        }
+    )
+    frame.to_parquet(path, row_group_size=2)  # the filter crosses row groups
+    whole = pd.read_parquet(path)
+    got = read_rows_where(path, "country", ["MAR", "GIN", "XXX"])
+    pd.testing.assert_frame_equal(got, whole.loc[whole["country"].isin(["GIN", "MAR"])])
+    assert got.index.tolist() == [0, 3, 4]
+    with pytest.raises(ValueError, match="no value"):
+        read_rows_where(path, "country", [])
+
+
 # --- publish/ (reintegration.publish) ----------------------------------------------------------
 
 

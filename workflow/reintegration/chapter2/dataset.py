@@ -78,10 +78,40 @@ def select_returnee_records(
         The chosen rows, sorted by ``person``; rows with a missing ``person`` are dropped
         with a :class:`~reintegration.stats.RowsDroppedWarning`.
     """
+    return records.iloc[
+        returnee_positions(
+            records,
+            person=person,
+            round_col=round_col,
+            date=date,
+            preferred_round=preferred_round,
+            record_type=record_type,
+            tie_breakers=tie_breakers,
+        )
+    ]
+
+
+def returnee_positions(
+    records: pd.DataFrame,
+    *,
+    person: str = "person_key",
+    round_col: str = "survey_round",
+    date: str = "interview_date",
+    preferred_round: str = END_OF_ASSISTANCE,
+    record_type: str | None = "rss",
+    tie_breakers: tuple[str, ...] = ("wave", "record_id"),
+) -> np.ndarray:
+    """Row positions in ``records`` of :func:`select_returnee_records`' rows, in its order."""
     check_columns(records, [person, round_col, date])
-    data = records
+    # The choice is made on the key columns (positions as index): the caller takes the rows,
+    # one copy of the chosen rows, not six of every record (issue 16).
+    tie = [c for c in tie_breakers if c in records.columns]
+    kind = ["record_type"] if record_type is not None else []
+    if kind:
+        check_columns(records, kind)
+    cols = list(dict.fromkeys([person, round_col, date, *kind, *tie]))
+    data = records[cols].reset_index(drop=True)
     if record_type is not None:
-        check_columns(records, ["record_type"])
         data = data[data["record_type"] == record_type]
     missing = data[person].isna()
     if missing.any():
@@ -96,10 +126,11 @@ def select_returnee_records(
         _preferred=(data[round_col] == preferred_round).fillna(False).astype(int),
         _date=pd.to_datetime(data[date]),
     )
-    keys = [person, "_preferred", "_date", *[c for c in tie_breakers if c in data.columns]]
-    data = data.sort_values(keys, kind="stable", na_position="first")
-    chosen = data.groupby(person, sort=True).tail(1)
-    return chosen.drop(columns=["_preferred", "_date"]).sort_values(person, kind="stable")
+    data = data.sort_values(
+        [person, "_preferred", "_date", *tie], kind="stable", na_position="first"
+    )
+    chosen = data.groupby(person, sort=True).tail(1).sort_values(person, kind="stable")
+    return chosen.index.to_numpy()
 
 
 def count_by_country(
@@ -151,13 +182,17 @@ def build_cross_country(
         ``record_id``; ``counts`` from :func:`count_by_country` over every country.
     """
     check_columns(records, REQUIRED)
-    chosen = select_returnee_records(records)
-    counts = count_by_country(chosen, min_records=min_records, labels=labels)
-    kept = set(counts.loc[counts["kept"], "country"])
-    data = chosen[chosen["country"].isin(kept)].copy()
+    # Chosen, counted, kept and ordered on four columns; the rows taken once (issue 16).
+    order = ["country", "interview_date", "person_key"]
+    chosen = returnee_positions(records)
+    keys = records[[*order, "survey_round"]].iloc[chosen].reset_index(drop=True)
+    counts = count_by_country(keys, min_records=min_records, labels=labels)
+    kept = keys["country"].isin(set(counts.loc[counts["kept"], "country"]))
+    keys = keys[kept].assign(interview_date=lambda k: pd.to_datetime(k["interview_date"]))
+    keys = keys.sort_values(order, kind="stable")  # index: places in `chosen`
+    data = records.iloc[chosen[keys.index.to_numpy()]]
     data["interview_date"] = pd.to_datetime(data["interview_date"])
     data["return_date"] = pd.to_datetime(data["return_date"])
-    data = data.sort_values(["country", "interview_date", "person_key"], kind="stable")
     data.insert(0, "returnee_id", np.arange(1, len(data) + 1, dtype="int64"))
     data["country_label"] = [labels.country(c) for c in data["country"]]
     data["gender"] = data["sex"].map(labels.choices["sex"]).astype("string")

@@ -47,6 +47,7 @@ def make_dataset(
     labels = load_labels(codebook)
     pooled = pd.read_parquet(records)
     data, counts = dataset.build_cross_country(pooled, min_records=min_records, labels=labels)
+    del pooled
     shown = suppress_small_cells(
         counts, count_col="n", value_cols=["n", "n_end_of_assistance"], min_count=min_cell
     )
