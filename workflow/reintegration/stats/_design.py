@@ -187,20 +187,21 @@ def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
     orthonormal to machine precision.
     """
     n, k = X.shape
-    basis = np.empty((n, 0))
+    rows = np.empty((k, n))  # the basis vectors as rows, filled in place (no k^2 n copying)
     keep: list[int] = []
     for j in range(k):
         x = X[:, j]
         norm = float(np.linalg.norm(x))
         if norm == 0.0:
             continue
-        v = x - basis @ (basis.T @ x)
-        v = v - basis @ (basis.T @ v)
+        basis = rows[: len(keep)]
+        v = x - (basis @ x) @ basis
+        v = v - (basis @ v) @ basis
         rest = float(np.linalg.norm(v))
         if rest < tol * norm:
             continue
+        rows[len(keep)] = v / rest
         keep.append(j)
-        basis = np.column_stack([basis, v / rest])
     return keep
 
 
