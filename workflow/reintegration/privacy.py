@@ -31,6 +31,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,13 +164,18 @@ def tokens(text: str) -> list[str]:
     return words
 
 
-def identifier_sequences(values: Iterable[object]) -> set[tuple[str, ...]]:
-    """Normalised word sequences of identifier values (case ids: also their canonical form)."""
-    out: set[tuple[str, ...]] = set()
+def identifier_sequences(
+    values: Iterable[object], into: set | None = None, words: dict | None = None
+) -> set[tuple[str, ...]]:
+    """Normalised word sequences of identifier values (case ids: also their canonical form),
+    added to ``into`` (a new set by default). ``words`` shares one string per distinct word
+    among the sequences (names repeat: at 100x it halves the scan's memory)."""
+    out: set[tuple[str, ...]] = set() if into is None else into
+    words = {} if words is None else words
     for value in values:
         if value is None or (isinstance(value, float) and value != value):
             continue
-        seq = tuple(tokens(str(value)))
+        seq = tuple(words.setdefault(w, w) for w in tokens(str(value)))
         if not seq:
             continue
         if len(seq) == 1 and len(seq[0]) < MIN_SINGLE_WORD:
@@ -194,7 +200,8 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
     index = FormatIndex(codebook)
     v = codebook.variables
     wanted = set(v.loc[(v["identifier"] == "yes") | (v["type"] == "case_id"), "name"])
-    values: set[str] = set()
+    sequences: set[tuple[str, ...]] = set()
+    words: dict[str, str] = {}
     for wave_dir in wave_dirs:
         folder = Path(wave_dir)
         if not folder.is_dir():
@@ -211,9 +218,9 @@ def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str,
                 if match is None:
                     continue
                 cols = [pos for pos, var in match.columns.items() if var in wanted]
-                for row in table.rows:
-                    values.update(row[pos] for pos in cols if row[pos].strip())
-    return identifier_sequences(values)
+                values = {row[pos] for row in table.rows for pos in cols if row[pos].strip()}
+                identifier_sequences(values, sequences, words)  # file by file: no value kept
+    return sequences
 
 
 def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
@@ -238,12 +245,13 @@ class Sequences:
     sequence sharing the first word)."""
 
     lengths: dict[str, tuple[int, ...]]
-    members: frozenset[tuple[str, ...]]
+    members: AbstractSet[tuple[str, ...]]
 
     @classmethod
     def of(cls, sequences: Iterable[tuple[str, ...]]) -> Sequences:
+        """Indexes ``sequences``; a set is used as it is (not copied, not changed)."""
         lengths: dict[str, set[int]] = {}
-        members = frozenset(sequences)
+        members = sequences if isinstance(sequences, AbstractSet) else frozenset(sequences)
         for seq in members:
             lengths.setdefault(seq[0], set()).add(len(seq))
         return cls({w: tuple(sorted(n)) for w, n in lengths.items()}, members)
@@ -325,8 +333,9 @@ def scan_release(
         exclude: file names (relative to ``release_dir``) not scanned: the scan's own output.
     """
     release_dir = Path(release_dir)
-    identifiers = list(identifiers)
-    if identifiers and not isinstance(identifiers[0], tuple):
+    if not isinstance(identifiers, AbstractSet):
+        identifiers = list(identifiers)
+    if identifiers and not isinstance(next(iter(identifiers)), tuple):
         identifiers = identifier_sequences(identifiers)
     sequences = Sequences.of(identifiers)
     pseudonyms = set(pseudonyms)

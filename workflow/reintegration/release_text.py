@@ -59,22 +59,31 @@ def _strip_notebook_images(obj):
     return obj
 
 
+def _parquet_text(path: Path) -> str:
+    """The column names, then each column's distinct values, one per line: read one column
+    at a time (at 100x the pooled records take 1.5 GB as one pandas table; issue 16)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
+    parts = [" ".join(names)]
+    for name in names:
+        values = pd.read_parquet(path, columns=[name])[name].dropna()
+        if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
+            parts.append("\n".join(str(v) for v in values.astype("string").unique()))
+        else:
+            parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
+    return "\n".join(parts)
+
+
 def file_text(path: Path, data: bytes | None = None) -> str:
     """The text of a release file to scan (see the module docstring); ``data``: its bytes if
     already read."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        import pandas as pd
-
-        df = pd.read_parquet(path)
-        parts = [" ".join(map(str, df.columns))]
-        for col in df.columns:
-            values = df[col].dropna()
-            if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
-                parts.append("\n".join(str(v) for v in values.astype("string").unique()))
-            else:
-                parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
-        return "\n".join(parts)
+        return _parquet_text(path)
     data = path.read_bytes() if data is None else data
     if suffix == ".png":
         return _png_text(data)
