@@ -120,7 +120,13 @@ def assistance_shares(
     """
     assist = [c for c in data.columns if c.startswith("assist_")]
     check_columns(data, [country, "n_types", "assistance_recorded", *assist])
-    rec = data[data["assistance_recorded"]]
+    used = [
+        country,
+        "n_types",
+        *assist,
+        *(["assistance_level"] if "assistance_level" in data else []),
+    ]
+    rec = data.loc[data["assistance_recorded"], used]  # the columns used, not all (issue 16)
     flags = {
         "any_support": (rec["n_types"] >= 1).astype(float),
         "more_than_one_type": (rec["n_types"] >= 2).astype(float),
@@ -142,7 +148,7 @@ def assistance_shares(
         pd.DataFrame({"quantity": q, "x": v, country: rec[country]}) for q, v in flags.items()
     ]
     if "assistance_level" in data:
-        lev = data[data["assistance_level"].notna()]
+        lev = data.loc[data["assistance_level"].notna(), ["assistance_level", country]]
         for value, label in labels.choices["assistance_level"].items():
             q = f"level_{value}"
             names[q] = f"{label} level"
@@ -202,7 +208,7 @@ def indicator_distribution(
     """
     check_columns(data, [country, item])
     answers = labels.answers(item)
-    sub = data[data[item].isin(answers)]
+    sub = data.loc[data[item].isin(answers), [country, item]]
     counts = pd.crosstab(sub[country], sub[item]).reindex(columns=answers, fill_value=0)
     counts.loc[ALL] = counts.sum()
     rows = []
@@ -240,7 +246,7 @@ def indicator_shares(
     parts = []
     for name, (item, values, definition) in indicators.items():
         check_columns(data, [item])
-        answered = data[data[item].isin(labels.answers(item))]
+        answered = data.loc[data[item].isin(labels.answers(item)), [country, item]]
         x = answered[item].isin(values).astype(float)
         frame = pd.DataFrame({country: answered[country], "x": x})
         by = frame.groupby(country, sort=True)["x"].agg(n="size", count="sum").reset_index()
