@@ -20,9 +20,10 @@ working tree, or ``git archive <rev>`` with ``--rev``) whose package is imported
 
 Every job's ``python`` is the wrapper ``python`` put first on ``PATH``: it runs the real
 interpreter under ``/usr/bin/time -v``, so each job's wall time, CPU time and peak resident set
-size are measured exactly. Jobs are grouped by stage (the script a rule runs; report notebooks
-by chapter). Rows of the data stages come from their reports (extract ``rows_read``, cleaning
-ledger ``rows_read``, scoring ``rows_kept``, pooling ``rows_stacked``). Each figure is also given
+size are measured exactly. Jobs are grouped by stage (the script a rule runs; the report pages
+as the one ``report_chapters`` job that executes them all). Rows of the data stages come from
+their reports (extract ``rows_read``, cleaning ledger ``rows_read``, scoring ``rows_kept``,
+pooling ``rows_stacked``). Each figure is also given
 as a ratio to the same figure of the ``full 1x`` run of this invocation. The table is printed
 and written as markdown (``--markdown``) and JSON (next to it).
 """
