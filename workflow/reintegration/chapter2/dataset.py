@@ -50,45 +50,11 @@ REQUIRED = [
 ]
 
 
-def select_returnee_records(
-    records: pd.DataFrame,
-    *,
-    person: str = "person_key",
-    round_col: str = "survey_round",
-    date: str = "interview_date",
-    preferred_round: str = END_OF_ASSISTANCE,
-    record_type: str | None = "rss",
-    tie_breakers: tuple[str, ...] = ("wave", "record_id"),
-) -> pd.DataFrame:
-    """One record per ``person``: the latest ``preferred_round`` record, else the latest.
-
-    Parameters
-    ----------
-    records : DataFrame
-        Pooled records (any columns; ``person``, ``round_col``, ``date`` needed).
-    record_type : str or None
-        Keep only rows whose ``record_type`` equals this (None: keep every row).
-    tie_breakers : tuple of str
-        Further sort keys (those present in ``records``) that make the choice deterministic
-        among records of the same person, round preference and date.
-
-    Returns
-    -------
-    DataFrame
-        The chosen rows, sorted by ``person``; rows with a missing ``person`` are dropped
-        with a :class:`~reintegration.stats.RowsDroppedWarning`.
-    """
-    return records.iloc[
-        returnee_positions(
-            records,
-            person=person,
-            round_col=round_col,
-            date=date,
-            preferred_round=preferred_round,
-            record_type=record_type,
-            tie_breakers=tie_breakers,
-        )
-    ]
+def select_returnee_records(records: pd.DataFrame, **options) -> pd.DataFrame:
+    """One record per person: the rows of :func:`returnee_positions` (``options`` are its
+    keywords), sorted by person; rows with no person are dropped with a
+    :class:`~reintegration.stats.RowsDroppedWarning`."""
+    return records.iloc[returnee_positions(records, **options)]
 
 
 def returnee_positions(
@@ -101,7 +67,19 @@ def returnee_positions(
     record_type: str | None = "rss",
     tie_breakers: tuple[str, ...] = ("wave", "record_id"),
 ) -> np.ndarray:
-    """Row positions in ``records`` of :func:`select_returnee_records`' rows, in its order."""
+    """Row positions of one record per ``person``: the latest ``preferred_round`` record, else
+    the latest, in ``person`` order.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Pooled records (any columns; ``person``, ``round_col``, ``date`` needed).
+    record_type : str or None
+        Keep only rows whose ``record_type`` equals this (None: keep every row).
+    tie_breakers : tuple of str
+        Further sort keys (those present in ``records``) that make the choice deterministic
+        among records of the same person, round preference and date.
+    """
     check_columns(records, [person, round_col, date])
     # The choice is made on the key columns (positions as index): the caller takes the rows,
     # one copy of the chosen rows, not six of every record (issue 16).

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from reintegration.chapter3.outputs import check_out
+from reintegration.data.io import read_rows_where
 from reintegration.estimable import count_list, require, require_inputs, run_stage
 from reintegration.io import write_csv
 
@@ -31,8 +32,6 @@ def _read(path) -> pd.DataFrame:
 def _read_countries(path, countries) -> pd.DataFrame:
     """The pooled records of ``countries`` only (each analysis below starts by keeping them;
     at 100x the pooled file holds ~10^6 records of 17 countries)."""
-    from reintegration.data.io import read_rows_where
-
     return read_rows_where(path, "country", countries)
 
 

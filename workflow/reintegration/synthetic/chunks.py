@@ -1,15 +1,16 @@
 """Chunks of the generator drawn in parallel, their outputs written in chunk order.
 
 Every chunk has its own random stream (seed, country, chunk) and its own raw files, so chunks
-can be drawn in any order and in several processes (issue 16: the generator was one process,
-90% of it drawing and writing cells). What a chunk hands to the generator's shared writers
-(the truth parquet streams, the defect log, the file list) is collected in the process that
-drew it and replayed by the parent in chunk order: the truth files get the same row groups in
-the same order, so the bytes do not depend on ``workers``.
+can be drawn in any order and in several processes (issue 16: the generator was one process).
+What a chunk hands to the generator's shared writers (the truth parquet streams, the defect
+log, the file list) is collected in the process that drew it and replayed by the parent in
+chunk order: the truth files get the same row groups in the same order, so the bytes do not
+depend on ``workers``.
 """
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -54,8 +55,6 @@ def drawn_chunks(gen, tasks: list[tuple], workers: int) -> Iterator[tuple[dict, 
     if workers < 1:
         raise ValueError(f"`workers` must be a positive integer; got {workers!r}")
     if workers == 1 or len(tasks) < 2:
-        import copy
-
         shadow = copy.copy(gen)  # the stand-ins go on the copy, never on gen
         yield from (draw_chunk(shadow, task) for task in tasks)
         return
