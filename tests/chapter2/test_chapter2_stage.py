@@ -93,3 +93,57 @@ def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
     assert (table["section"] == "Chapter II: sample").sum() == 20
     written = pd.read_csv(t / "reproduction_chapter2.csv")
     assert len(written) == len(table)
+
+
+def test_stages_reading_some_rows_and_columns_give_the_whole_tables(tmp_path, records, labels):
+    """Issue 16: the dataset stage reads the key columns, then only the chosen rows (here
+    across many row groups); the descriptives read only their columns. Both must give
+    what the functions give on the whole frames."""
+    from reintegration.chapter2 import dataset
+    from reintegration.data.coarsen import coarsen_dates
+
+    rec = tmp_path / "records.parquet"
+    shuffled = records.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    shuffled.to_parquet(rec, row_group_size=97)
+    d, t = tmp_path / "data", tmp_path / "tables"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stage.make_dataset(
+            rec,
+            codebook=CODEBOOK,
+            min_records=50,
+            min_cell=5,
+            out_data=d / "cc.parquet",
+            out_programmes=d / "prog.parquet",
+            out_counts=t / "counts.csv",
+        )
+        whole, _ = dataset.build_cross_country(pd.read_parquet(rec), min_records=50, labels=labels)
+        write_parquet(coarsen_dates(whole), tmp_path / "expected.parquet")
+        assert (d / "cc.parquet").read_bytes() == (tmp_path / "expected.parquet").read_bytes()
+        stage.make_descriptives(
+            d / "cc.parquet",
+            d / "prog.parquet",
+            codebook=CODEBOOK,
+            min_cell=5,
+            a_above=0.7,
+            c_at_or_below=0.6,
+            out_dir=t,
+        )
+        expected = stage._descriptive_tables(
+            pd.read_parquet(d / "cc.parquet"),
+            pd.read_parquet(d / "prog.parquet"),
+            labels=labels,
+            min_cell=5,
+            a_above=0.7,
+            c_at_or_below=0.6,
+        )
+    for key, table in expected.items():
+        got = pd.read_csv(t / stage.DESCRIPTIVE_TABLES[key], keep_default_na=False, na_values=[""])
+        want = table.reset_index(drop=True)
+        assert got.columns.tolist() == want.columns.tolist(), key
+        assert len(got) == len(want) and len(got) > 0, key
+        for col in ("n", "count", "share", "mean"):
+            if col in want:
+                pd.testing.assert_series_equal(
+                    got[col].astype(float), want[col].astype(float), check_names=False
+                )

@@ -118,6 +118,29 @@ def test_rows_of_some_countries_read_as_the_whole_file_filtered(tmp_path):
         read_rows_where(path, "country", [])
 
 
+def test_rows_at_positions_read_as_the_whole_file_indexed(tmp_path):
+    from reintegration.data.io import read_rows_at
+
+    path = tmp_path / "records.parquet"
+    frame = pd.DataFrame(
+        {
+            "country": pd.array(["GIN", "SEN", None, "MAR", "GIN", "NGA", "CIV"], dtype="string"),
+            "score": pd.array([0.1, None, 0.3, 0.4, 0.5, 0.6, 0.7], dtype="Float64"),
+            "when": pd.to_datetime(["2020-01-01"] * 7),
+        }
+    )
+    frame.to_parquet(path, row_group_size=3)  # positions in three row groups, out of order
+    whole = pd.read_parquet(path)
+    positions = [5, 0, 3, 1, 6]
+    got = read_rows_at(path, positions)
+    pd.testing.assert_frame_equal(got, whole.iloc[positions])
+    assert got.index.tolist() == positions
+    assert read_rows_at(path, []).columns.tolist() == ["country", "score", "when"]
+    for bad in ([1, 1], [7], [-1]):
+        with pytest.raises(ValueError, match="distinct and within the 7 rows"):
+            read_rows_at(path, bad)
+
+
 # --- publish/ (reintegration.publish) ----------------------------------------------------------
 
 

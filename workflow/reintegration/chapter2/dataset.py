@@ -27,8 +27,11 @@ from .labels import PUBLISHED_PROGRAMMES, Labels
 
 __all__ = [
     "END_OF_ASSISTANCE",
+    "KEY_COLUMNS",
     "PROGRAMME_REFERENCE",
+    "analysis_variables",
     "build_cross_country",
+    "choose_returnees",
     "count_by_country",
     "programmes_long",
     "select_returnee_records",
@@ -141,34 +144,52 @@ def count_by_country(
     return out[cols].reset_index(drop=True)
 
 
-def build_cross_country(
-    records: pd.DataFrame, *, min_records: int, labels: Labels
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The analysis dataset and the per-country counts.
+#: The columns the sample is chosen, counted and ordered on (those a file holds are read).
+KEY_COLUMNS = [
+    "person_key",
+    "record_type",
+    "country",
+    "interview_date",
+    "survey_round",
+    "wave",
+    "record_id",
+]
 
-    Adds the regression variables: ``country_label``; ``gender`` (codebook sex label,
-    "Male"/"Female") and ``female`` (0/1); ``age`` (years at interview, as recorded);
-    ``time`` = (interview date - return date) in days / 365.25; ``assist_*`` as 0/1 floats
-    (missing when the record has no assistance answer, e.g. a phone-survey record);
-    ``assistance_recorded``; ``n_types`` (assistance types other than "none") and
-    ``n_published_programmes`` (of the six Annex 3 programmes).
 
-    Returns
-    -------
-    (data, counts)
-        ``data`` one row per returnee of a kept country, without ``person_key`` and
-        ``record_id``; ``counts`` from :func:`count_by_country` over every country.
+def choose_returnees(
+    keys: pd.DataFrame, *, min_records: int, labels: Labels
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Row positions in ``keys`` of the analysis sample, in its order, and the counts.
+
+    The sample is one record per returnee (:func:`returnee_positions`) of the countries
+    :func:`count_by_country` keeps, ordered by country, interview date and ``person_key``.
+    ``keys`` needs only the :data:`KEY_COLUMNS` (``wave`` and ``record_id`` when present), so
+    a stage chooses on a few columns and reads the chosen rows alone (issue 16).
     """
-    check_columns(records, REQUIRED)
-    # Chosen, counted, kept and ordered on four columns; the rows taken once (issue 16).
     order = ["country", "interview_date", "person_key"]
-    chosen = returnee_positions(records)
-    keys = records[[*order, "survey_round"]].iloc[chosen].reset_index(drop=True)
-    counts = count_by_country(keys, min_records=min_records, labels=labels)
-    kept = keys["country"].isin(set(counts.loc[counts["kept"], "country"]))
-    keys = keys[kept].assign(interview_date=lambda k: pd.to_datetime(k["interview_date"]))
-    keys = keys.sort_values(order, kind="stable")  # index: places in `chosen`
-    data = records.iloc[chosen[keys.index.to_numpy()]]
+    check_columns(keys, [*order, "survey_round", "record_type"])
+    chosen = returnee_positions(keys)
+    picked = keys[[*order, "survey_round"]].iloc[chosen].reset_index(drop=True)
+    counts = count_by_country(picked, min_records=min_records, labels=labels)
+    kept = picked["country"].isin(set(counts.loc[counts["kept"], "country"]))
+    picked = picked[kept].assign(interview_date=lambda k: pd.to_datetime(k["interview_date"]))
+    picked = picked.sort_values(order, kind="stable")  # index: places in `chosen`
+    return chosen[picked.index.to_numpy()], counts
+
+
+def analysis_variables(rows: pd.DataFrame, *, labels: Labels) -> pd.DataFrame:
+    """The chosen records (:func:`choose_returnees`, in its order) as the analysis table.
+
+    Adds the regression variables: ``returnee_id`` (1..n in row order); ``country_label``;
+    ``gender`` (codebook sex label, "Male"/"Female") and ``female`` (0/1); ``age`` (years at
+    interview, as recorded); ``time`` = (interview date - return date) in days / 365.25;
+    ``assist_*`` as 0/1 floats (missing when the record has no assistance answer, e.g. a
+    phone-survey record); ``assistance_recorded``; ``n_types`` (assistance types other than
+    "none") and ``n_published_programmes`` (of the six Annex 3 programmes). Drops
+    ``person_key``, ``person_id``, ``record_id`` and ``record_key``.
+    """
+    check_columns(rows, REQUIRED)
+    data = rows.reset_index(drop=True)
     data["interview_date"] = pd.to_datetime(data["interview_date"])
     data["return_date"] = pd.to_datetime(data["return_date"])
     data.insert(0, "returnee_id", np.arange(1, len(data) + 1, dtype="int64"))
@@ -188,9 +209,26 @@ def build_cross_country(
         published = [f"assist_{p}" for p in PUBLISHED_PROGRAMMES if f"assist_{p}" in data]
         data["n_published_programmes"] = data[published].fillna(0).sum(axis=1).astype("int64")
     drop = [c for c in ("person_key", "person_id", "record_id", "record_key") if c in data.columns]
-    data = data.drop(columns=drop).reset_index(drop=True)
+    data = data.drop(columns=drop)
     first = ["returnee_id", "country", "country_label", "gender", "female", "age", "time"]
-    return data[first + [c for c in data.columns if c not in first]], counts
+    return data[first + [c for c in data.columns if c not in first]]
+
+
+def build_cross_country(
+    records: pd.DataFrame, *, min_records: int, labels: Labels
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analysis dataset and the per-country counts: :func:`analysis_variables` of the
+    records :func:`choose_returnees` picks.
+
+    Returns
+    -------
+    (data, counts)
+        ``data`` one row per returnee of a kept country, without ``person_key`` and
+        ``record_id``; ``counts`` from :func:`count_by_country` over every country.
+    """
+    check_columns(records, REQUIRED)
+    positions, counts = choose_returnees(records, min_records=min_records, labels=labels)
+    return analysis_variables(records.iloc[positions], labels=labels), counts
 
 
 def programmes_long(

@@ -82,7 +82,7 @@ def coarsen_dates(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.D
     """``frame`` with every date column (``columns``, default :func:`date_columns`) as its
     month, ``"YYYY-MM"`` (pooling names the columns of the whole table, coarsened a block at
     a time)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the date columns are replaced, not altered
     for col in date_columns(out) if columns is None else columns:
         month = pd.to_datetime(out[col], errors="coerce").dt.strftime(MONTH_FORMAT)
         out[col] = month.astype("string")
