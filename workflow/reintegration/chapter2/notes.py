@@ -15,7 +15,7 @@ def regression_notes(glance, long, df, dropped, reference, labels) -> str:
     no_answer = int((~df["assistance_recorded"]).sum()) if "assistance_recorded" in df else 0
     printed = ", ".join(labels.country(c) for c in PUBLISHED_COUNTRIES)
     pooled = ", ".join(
-        sorted(labels.country(c) for c in set(df["country"]) - set(PUBLISHED_COUNTRIES))
+        sorted(labels.country(c) for c in set(df["country"].unique()) - set(PUBLISHED_COUNTRIES))
     )
     drop = "; ".join(f"{k} ({v})" for k, v in dropped.items()) or "none"
     return f"""# Notes to `chapter2_regression_published.csv` (Annex 3 specification)

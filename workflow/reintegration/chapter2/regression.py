@@ -126,7 +126,7 @@ def fit_published(
     if other_countries in set(printed_countries):
         raise ValueError(f"`other_countries` {other_countries!r} is also a printed country")
     allowed = {*programmes, program_reference}
-    unknown = sorted(set(df[program].dropna()) - allowed)
+    unknown = sorted(set(df[program].dropna().unique()) - allowed)
     if unknown:
         raise ValueError(
             f"programme level(s) {unknown!r} are neither listed in `programmes` nor the "
@@ -140,7 +140,7 @@ def fit_published(
         },
         index=df.index,
     )
-    levels_g = [gender_reference] + sorted(set(df[gender].dropna()) - {gender_reference})
+    levels_g = [gender_reference] + sorted(set(df[gender].dropna().unique()) - {gender_reference})
     data["gender"] = pd.Categorical(df[gender], categories=levels_g)
     pooled = df[country].where(df[country].isin(list(printed_countries)) | df[country].isna())
     pooled = pooled.fillna(other_countries).where(df[country].notna())
@@ -211,7 +211,7 @@ def fit_full(
     for v in vcov:
         check_choice("vcov", v, FULL_VCOV)
     check_columns(df, [outcome, country, *indicators, *covariates])
-    levels = sorted(set(df[country].dropna()))
+    levels = sorted(set(df[country].dropna().unique()))
     if reference not in levels:
         raise ValueError(f"`reference` {reference!r} is not a level of {country!r}: {levels!r}")
     data = df[[outcome, country, *covariates, *indicators]].copy()

@@ -177,7 +177,7 @@ def make_regressions(
 
     def full():
         _require_countries(df, "chapter2 regression (full)")
-        countries = sorted(set(df["country"].dropna()))
+        countries = sorted(set(df["country"].dropna().unique()))
         require(
             reference in countries,
             "chapter2 regression (full)",
@@ -208,7 +208,7 @@ def make_regressions(
 
 def _require_countries(df: pd.DataFrame, analysis: str) -> None:
     require_inputs(analysis, data=df)
-    countries = sorted(set(df["country"].dropna()))
+    countries = sorted(set(df["country"].dropna().unique()))
     require(
         len(countries) >= 2,
         analysis,
@@ -337,13 +337,13 @@ def make_trends(
 
     def compute():
         require_inputs("chapter2 trends", data=df)
-        present = [c for c in countries if c in set(df["country"].dropna())]
+        present = [c for c in countries if c in set(df["country"].dropna().unique())]
         require(
             bool(present),
             "chapter2 trends",
             f"none of the trend countries {', '.join(countries)} (cross_country.trend_countries) "
             f"has more than cross_country.min_records returnees; countries in the dataset: "
-            f"{', '.join(sorted(set(df['country'].dropna()))) or 'none'}",
+            f"{', '.join(sorted(set(df['country'].dropna().unique()))) or 'none'}",
         )
         missing = [c for c in countries if c not in present]
         if missing:

@@ -46,11 +46,11 @@ def fit_trends(
         conf_low, conf_high`` on a grid of ``grid_points`` values.
     """
     check_columns(data, [country, time])
-    unknown = sorted(set(countries) - set(data[country].dropna()))
+    unknown = sorted(set(countries) - set(data[country].dropna().unique()))
     if unknown:
         raise ValueError(
             f"trend countries {unknown!r} are not in the data; available: "
-            f"{sorted(set(data[country].dropna()))!r}"
+            f"{sorted(set(data[country].dropna().unique()))!r}"
         )
     slope_rows, band_rows = [], []
     for c in countries:

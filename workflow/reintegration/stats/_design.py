@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -205,16 +206,42 @@ def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
     return keep
 
 
-def group_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum the rows of ``values`` (n or n x k) within groups coded 0..n_groups-1."""
+def group_layout(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by group (stable) and each group's end in that order: computed once for
+    the many :func:`group_sums` of one fit."""
+    order = np.argsort(groups, kind="stable")
+    return order, np.cumsum(np.bincount(groups, minlength=n_groups))
+
+
+def group_sums(
+    values: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    *,
+    layout: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Sum the rows of ``values`` (n or n x k) within groups coded 0..n_groups-1.
+
+    Each group's rows are added in row order, as ``np.bincount`` adds them, whichever way is
+    taken. With two or more columns the rows of each group are gathered (``layout``, from
+    :func:`group_layout`) and summed down the columns, row after row: the per-column
+    bincounts to the bit, 5-7x faster (issue 16). One column is a contiguous reduction, which
+    numpy sums pairwise, so it keeps bincount.
+    """
     if values.ndim == 1:
         return np.bincount(groups, weights=values, minlength=n_groups)
-    return np.column_stack(
-        [
-            np.bincount(groups, weights=values[:, j], minlength=n_groups)
-            for j in range(values.shape[1])
-        ]
-    ).reshape(n_groups, values.shape[1])
+    k = values.shape[1]
+    if k < 2:
+        sums = [np.bincount(groups, weights=values[:, j], minlength=n_groups) for j in range(k)]
+        return np.column_stack(sums).reshape(n_groups, k)
+    order, ends = group_layout(groups, n_groups) if layout is None else layout
+    out = np.zeros((n_groups, k))
+    start = 0
+    for g, stop in enumerate(ends):
+        if stop > start:
+            out[g] = values[order[start:stop]].sum(axis=0) + 0.0  # + 0.0: -0.0 as bincount's 0.0
+        start = stop
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,6 +253,12 @@ class LeastSquares:
     Xt: np.ndarray  # sqrt(w) * X
     yt: np.ndarray  # sqrt(w) * y
     resid: np.ndarray  # sqrt(w) * (y - X beta)
+
+    @cached_property
+    def leverage(self) -> np.ndarray:
+        """h_ii, the diagonal of the hat matrix (once per fit: HC2/HC3 and the leverage-one
+        check both need it)."""
+        return np.einsum("ij,jk,ik->i", self.Xt, self.bread, self.Xt)
 
 
 def least_squares(y: np.ndarray, X: np.ndarray, w: np.ndarray | None = None) -> LeastSquares:
@@ -244,8 +277,7 @@ def least_squares(y: np.ndarray, X: np.ndarray, w: np.ndarray | None = None) -> 
 
 def leverage_one_rows(fit: LeastSquares) -> np.ndarray:
     """Positions of rows with leverage h_ii = 1 (to ``LEVERAGE_ONE_TOL``): fitted exactly."""
-    h = np.einsum("ij,jk,ik->i", fit.Xt, fit.bread, fit.Xt)
-    return np.flatnonzero(h > 1.0 - LEVERAGE_ONE_TOL)
+    return np.flatnonzero(fit.leverage > 1.0 - LEVERAGE_ONE_TOL)
 
 
 def rows_only_terms(X: np.ndarray, names: Sequence[str], rows: np.ndarray) -> list[str]:
@@ -293,8 +325,7 @@ def vcov_matrix(
         if len(leverage_one_rows(fit)):
             # R (sandwich::vcovHC): 0/0 for these rows, so every standard error is NaN.
             return np.full_like(bread, np.nan)
-        h = np.einsum("ij,jk,ik->i", Xt, bread, Xt)
-        omega = omega / (1.0 - h) ** (1 if vcov == "HC2" else 2)
+        omega = omega / (1.0 - fit.leverage) ** (1 if vcov == "HC2" else 2)
     meat = (Xt * omega[:, None]).T @ Xt
     out = bread @ meat @ bread
     if vcov == "HC1":

@@ -57,14 +57,11 @@ def unidentified_terms(
         context="unidentified_terms",
     )
     X, groups, G = design.X, design.groups, design.n_groups
+    lows, highs = _cluster_ranges(X, groups, G)
     invariant = []
     single = []
     for j in range(X.shape[1]):
-        col = X[:, j]
-        lo = np.full(G, np.inf)
-        hi = np.full(G, -np.inf)
-        np.minimum.at(lo, groups, col)
-        np.maximum.at(hi, groups, col)
+        lo, hi = lows[:, j], highs[:, j]
         if np.all(lo == hi):
             invariant.append(j)
             if np.count_nonzero(lo) == 1:
@@ -95,3 +92,19 @@ def blank_unidentified(table: pd.DataFrame, notes: Mapping[str, str]) -> pd.Data
         note = note.where(hit, out["note"].fillna(""))
     out["note"] = note
     return out
+
+
+def _cluster_ranges(X: np.ndarray, groups: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray]:
+    """(G, k) minimum and maximum of every column within each cluster (an empty cluster:
+    +inf and -inf), on the rows sorted by cluster once rather than by ``ufunc.at``."""
+    order = np.argsort(groups, kind="stable")
+    counts = np.bincount(groups, minlength=G)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    lows = np.full((G, X.shape[1]), np.inf)
+    highs = np.full((G, X.shape[1]), -np.inf)
+    seen = counts > 0
+    if seen.any():
+        rows = X[order]
+        lows[seen] = np.minimum.reduceat(rows, starts[seen], axis=0)
+        highs[seen] = np.maximum.reduceat(rows, starts[seen], axis=0)
+    return lows, highs

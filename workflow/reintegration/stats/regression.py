@@ -179,7 +179,7 @@ def ols(
     if bootstrap is not None:
         from .wild_bootstrap import bootstrap_design
 
-        boot = bootstrap_design(design, bootstrap)
+        boot = bootstrap_design(design, bootstrap, fit)
     return RegressionResult(
         tidy=tidy,
         glance=glance,

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._design import Design, LeastSquares, build_design, group_sums, least_squares
+from ._design import (
+    Design,
+    LeastSquares,
+    build_design,
+    group_layout,
+    group_sums,
+    least_squares,
+)
 from ._validation import check_choice, check_positive_int
 
 __all__ = [
@@ -82,6 +89,7 @@ def _wild_t(
     V: np.ndarray,
     impose_null: bool,
     score_e: np.ndarray,
+    layout: tuple[np.ndarray, np.ndarray],
 ) -> tuple[float, float, float, int, dict[str, int]]:
     """Observed estimate, observed CR1 t, the bootstrap p-value, draws used, failures by cause.
 
@@ -100,7 +108,7 @@ def _wild_t(
     c = G / (G - 1) * (n - 1) / (n - k)
     z = Xt @ bread[j]
     t_obs = beta[j] / np.sqrt(c * np.sum(group_sums(z * fit.resid, groups, G) ** 2))
-    zx = group_sums(Xt * z[:, None], groups, G)  # G x k, rows z_g' X_g
+    zx = group_sums(Xt * z[:, None], groups, G, layout=layout)  # G x k, rows z_g' X_g
     if impose_null:
         shift = beta[j] / bread[j, j]
         u = fit.resid + shift * z
@@ -115,7 +123,7 @@ def _wild_t(
     # the same scores summed in absolute value: a bootstrap SE cancelled to below ZERO_SE_TOL
     # of that is rounding noise (e.g. the coefficient of a cluster dummy, residuals summing to
     # zero within each cluster)
-    Xu_abs = group_sums(np.abs(Xt * u[:, None]), groups, G)
+    Xu_abs = group_sums(np.abs(Xt * u[:, None]), groups, G, layout=layout)
     Q_abs = np.diag(group_sums(np.abs(z * u), groups, G)) + np.abs(zx) @ np.abs(bread) @ Xu_abs.T
     mag = np.sqrt(c * np.sum((Q_abs @ np.abs(V)) ** 2, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -128,17 +136,22 @@ def _wild_t(
     return float(beta[j]), float(t_obs), p, int(finite.sum()), causes
 
 
-def bootstrap_design(design: Design, options: WildBootstrap) -> pd.DataFrame:
-    """Wild cluster bootstrap table for a built design (used by :func:`ols`)."""
+def bootstrap_design(
+    design: Design, options: WildBootstrap, fit: LeastSquares | None = None
+) -> pd.DataFrame:
+    """Wild cluster bootstrap table for a built design (used by :func:`ols`, which passes its
+    ``fit``, the design's least squares, so the QR is not done twice)."""
     if not isinstance(options, WildBootstrap):
         raise ValueError(f"`bootstrap` must be a WildBootstrap(...) instance; got {options!r}")
     terms = options.terms
     if terms is None:
         terms = [t for t in (design.all_names or design.names) if t != "(Intercept)"]
-    return _run(design, list(terms), options)
+    return _run(design, list(terms), options, fit)
 
 
-def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.DataFrame:
+def _run(
+    design: Design, test_terms: list[str], options: WildBootstrap, fit: LeastSquares | None
+) -> pd.DataFrame:
     check_choice("weights_type", options.weights_type, WEIGHT_TYPES)
     B = check_positive_int("B", options.B, minimum=9)
     if design.groups is None or design.n_groups is None or design.n_groups < 2:
@@ -147,8 +160,10 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
     if unknown:
         raise ValueError(f"term(s) {unknown!r} not in the model; terms are {design.names!r}")
     V = _draw_weights(design.n_groups, B, options.weights_type, options.seed)
-    fit = least_squares(design.y, design.X, design.weights)
-    score_e = group_sums(fit.Xt * fit.resid[:, None], design.groups, design.n_groups)
+    if fit is None:
+        fit = least_squares(design.y, design.X, design.weights)
+    layout = group_layout(design.groups, design.n_groups)  # shared by every term's sums
+    score_e = group_sums(fit.Xt * fit.resid[:, None], design.groups, design.n_groups, layout=layout)
     rows = []
     used_B = V.shape[1]  # 2**G when every sign vector is enumerated
     for term in test_terms:
@@ -160,7 +175,7 @@ def _run(design: Design, test_terms: list[str], options: WildBootstrap) -> pd.Da
             continue
         j = design.names.index(term)
         est, t_obs, p, finite, causes = _wild_t(
-            fit, design.groups, design.n_groups, j, V, options.impose_null, score_e
+            fit, design.groups, design.n_groups, j, V, options.impose_null, score_e, layout
         )
         status, reason = "ok", ""
         if (used_B - finite) / used_B > options.max_failure_share:
