@@ -27,7 +27,7 @@ STORED = json.loads((Path(__file__).parent / "data" / "resampling_reference.json
 CASES = {c[0]: c for c in cases()}
 
 
-def _run(name, chunk):
+def _run(name, chunk, workers=1):
     _, dy, d, X, strata, method, B, seed, redraws = CASES[name]
     k_full = len(att_fit(dy, d, X, method).columns)
     return accounted_bootstrap(
@@ -37,6 +37,7 @@ def _run(name, chunk):
         seed=seed,
         max_redraws=redraws,
         chunk=chunk,
+        workers=workers,
     )
 
 
@@ -64,6 +65,17 @@ def test_bootstrap_draws_equal_the_stored_loop_draws(name, chunk):
 def test_bootstrap_draws_do_not_depend_on_the_chunk_size_bit_for_bit(name):
     draws = [[float(v).hex() for v in _run(name, chunk).draws] for chunk in (1, 7, 1000)]
     assert draws[0] == draws[1] == draws[2]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bootstrap_fitted_in_forked_processes_gives_the_same_draws_and_accounting(name):
+    """Issue 16: ``workers`` processes fit a chunk's resamples side by side; failures (and
+    the redraws after them) must land where the one-process run puts them."""
+    one, two = _run(name, 7), _run(name, 7, workers=2)
+    assert [float(v).hex() for v in one.draws] == [float(v).hex() for v in two.draws]
+    assert one.columns() == two.columns()
+    with pytest.raises(ValueError, match="`workers` must be a positive integer"):
+        _run(name, 7, workers=0)
 
 
 def test_the_stored_cases_exercise_reduction_redraws_and_both_failure_causes():

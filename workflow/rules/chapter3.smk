@@ -116,7 +116,10 @@ rule chapter3_selection:
         ri_seed=PANEL_CFG["randomisation"]["seed"],
         min_cell=C3_MIN_CELL,
     shell:
-        "python {input.script:q} --panel {input.panel:q} "
+        # the rule's threads are processes fitting the resamples (one BLAS thread each: more
+        # gave no speed, and the same numbers)
+        "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python {input.script:q}"
+        " --panel {input.panel:q} --workers {threads} "
         + c3_table_arguments("chapter3_selection")
         + " --ipw-methods {params.methods} --ipw-B {params.ipw_B:q} --ipw-seed {params.ipw_seed:q}"
         " --max-failure-share {params.max_failure_share:q}"

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ri-seed", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)
     p.add_argument("--max-failure-share", type=float, required=True)
+    p.add_argument("--workers", type=int, default=1, help="processes fitting the resamples")
     a = p.parse_args(argv)
     make_selection(
         panel=a.panel,
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         ri_seed=a.ri_seed,
         min_cell=a.min_cell,
         max_failure_share=a.max_failure_share,
+        workers=a.workers,
     )
     return 0
 

@@ -92,13 +92,15 @@ def selection_adjusted_did(
     min_programme_count: int,
     max_failure_share: float = 0.01,
     conf_level: float = 0.95,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Plain, IPW and DR DiD per dimension with the within-country randomisation p-value.
 
     Returns one row per dimension and method (``plain``, then ``methods``); columns
     :data:`SELECTION_COLUMNS`. ``max_failure_share``: largest share of bootstrap resamples
     that may fail before an IPW/DR row is "not estimable" (config
-    ``panel.ipw.max_failure_share``).
+    ``panel.ipw.max_failure_share``). ``workers``: processes the IPW/DR bootstraps' resamples
+    are fitted in (the same numbers for any count).
     """
     methods = [methods] if isinstance(methods, str) else list(methods)
     bad = [m for m in methods if m not in METHODS]
@@ -125,6 +127,7 @@ def selection_adjusted_did(
         for method in methods:
             spec = {"covariates": covariates, "categorical": categorical, "method": method}
             boot = {"B": ipw_B, "seed": ipw_seed, "max_failure_share": max_failure_share}
+            boot["workers"] = workers
             rows.append({**base, **_adjusted_row(long, spec, boot, conf_level)})
     out = pd.DataFrame(rows)
     for col in ACCOUNT_COLUMNS:

@@ -195,9 +195,11 @@ def make_selection(
     ri_seed: int,
     min_cell: int,
     max_failure_share: float = 0.01,
+    workers: int = 1,
 ) -> None:
     """Selection-adjusted DiD (``out["table"]``) and its DR-DiD diagnostics
-    (``out["diagnostics"]``); programmes held by fewer than ``min_cell`` are left out."""
+    (``out["diagnostics"]``); programmes held by fewer than ``min_cell`` are left out;
+    ``workers`` processes fit the bootstrap resamples."""
     from reintegration.chapter3.selection import selection_adjusted_did
     from reintegration.chapter3.selection_diagnostics import selection_diagnostics
 
@@ -215,6 +217,7 @@ def make_selection(
             ri_seed=ri_seed,
             min_programme_count=min_cell,
             max_failure_share=max_failure_share,
+            workers=workers,
         )
         print(table.to_string(index=False))
         diagnostics = selection_diagnostics(p, min_programme_count=min_cell, min_cell=min_cell)

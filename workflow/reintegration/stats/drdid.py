@@ -251,6 +251,7 @@ def did_ipw(
     max_failure_share: float = 0.01,
     max_redraws: int = 10,
     config_key: str = "",
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Selection-adjusted DiD (ATT) by regression adjustment, IPW or doubly robust.
 
@@ -262,7 +263,8 @@ def did_ipw(
     it, and a resample that still fails is redrawn (``max_redraws``). ``se`` picks which SE
     gives ``std_error``, the normal-theory statistic, p-value and interval. When more than
     ``max_failure_share`` of the resamples fail, the bootstrap is "not estimable" (``status``,
-    ``reason``; with ``se="bootstrap"`` the inference columns are then empty).
+    ``reason``; with ``se="bootstrap"`` the inference columns are then empty). ``workers``
+    forked processes fit the resamples side by side; the numbers do not depend on it.
 
     Parameters
     ----------
@@ -337,6 +339,7 @@ def did_ipw(
         max_redraws=max_redraws,
         config_key=config_key,
         chunk=chunk_size(*X.shape, B),
+        workers=workers,
     )
     chosen = account.se if se == "bootstrap" else full.se
     z = full.att / chosen if chosen > 0 else np.nan

@@ -11,8 +11,10 @@ estimable" and says why.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,6 +118,7 @@ def accounted_bootstrap(
     max_redraws: int = 10,
     config_key: str = "",
     chunk: int = 256,
+    workers: int = 1,
 ) -> BootstrapAccount:
     """Run ``fit`` on B stratified resamples, ``chunk`` at a time, with accounting.
 
@@ -128,7 +131,9 @@ def accounted_bootstrap(
     from ``numpy.random.default_rng(seed)`` exactly as that loop draws them; a chunk is fitted
     at once, and when resample f of a chunk fails, the resamples after it are discarded, the
     generator is put back to its state after drawing f, f is redrawn, and the next chunk starts
-    after it. The chunk size changes the work, never the numbers.
+    after it. The chunk size changes the work, never the numbers; so does ``workers``: with
+    more than one, ``workers`` chunks are drawn at once and fitted side by side in forked
+    processes (issue 16), and a failure discards the later resamples as before.
     """
     if not 0.0 <= max_failure_share < 1.0:
         raise ValueError(f"`max_failure_share` must be in [0, 1); got {max_failure_share!r}")
@@ -136,6 +141,12 @@ def accounted_bootstrap(
     account = BootstrapAccount(
         np.full(B, np.nan), B, max_failure_share=max_failure_share, config_key=config_key
     )
+    with _SideBySide(fit, workers) as fit_chunks:
+        _draw_and_fit(account, fit, fit_chunks, cells, rng, B, chunk * workers, max_redraws)
+    return account
+
+
+def _draw_and_fit(account, fit, fit_chunks, cells, rng, B, chunk, max_redraws) -> None:
     b = 0
     while b < B:
         size = min(chunk, B - b)
@@ -143,7 +154,7 @@ def accounted_bootstrap(
         for _ in range(size):
             idx.append(stratified_indices(cells, rng))
             states.append(rng.bit_generator.state)
-        values, reduced, cause = fit(np.stack(idx))
+        values, reduced, cause = fit_chunks(np.stack(idx))
         failed = np.flatnonzero(cause != None)  # noqa: E711 (elementwise)
         f = int(failed[0]) if len(failed) else size
         account.draws[b : b + f] = values[:f]
@@ -154,7 +165,45 @@ def accounted_bootstrap(
         rng.bit_generator.state = states[f]
         _redraw(account, b, str(cause[f]), fit, cells, rng, max_redraws)
         b += 1
-    return account
+
+
+_forked_fit = None  # the bootstrap's fit, in a forked worker
+
+
+def _fit_in_worker(idx: np.ndarray):
+    return _forked_fit(idx)
+
+
+class _SideBySide:
+    """``fit`` of a stack of resamples, split over ``workers`` forked processes (one: here).
+    Each resample's fit does not depend on the others in its stack, so the parts' results,
+    concatenated, are those of one call."""
+
+    def __init__(self, fit, workers: int):
+        if not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"`workers` must be a positive integer; got {workers!r}")
+        self.fit, self.workers, self.pool = fit, workers, None
+
+    def __enter__(self):
+        if self.workers > 1:
+            global _forked_fit
+            _forked_fit = self.fit
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _forked_fit
+        if self.pool is not None:
+            self.pool.shutdown()
+        _forked_fit = None
+
+    def __call__(self, idx: np.ndarray):
+        if self.pool is None or len(idx) < 2:
+            return self.fit(idx)
+        parts = [p for p in np.array_split(idx, self.workers) if len(p)]
+        results = list(self.pool.map(_fit_in_worker, parts))
+        return tuple(np.concatenate([r[i] for r in results]) for i in range(3))
 
 
 def _redraw(account, b, cause, fit, cells, rng, max_redraws) -> None:
