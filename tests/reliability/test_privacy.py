@@ -26,10 +26,10 @@ from reintegration.data.pseudonym import KEY_ENV, canonical_case_id, load_key
 from reintegration.privacy import (
     KINDS,
     identifier_sequences,
-    raw_identifiers,
     scan_release,
     wave_pseudonyms,
 )
+from reintegration.privacy_raw import raw_identifiers
 
 from reliability.conftest import KEY, PLANTED, PLANTED_WAVE
 
@@ -250,6 +250,9 @@ def test_seeded_identifiers_reach_extraction_but_no_release_file(seeded_release)
     codebook = load_codebook(REPO / "config" / "codebook")
     waves = sorted(p.name for p in (workdir / "resources" / "raw").iterdir())
     identifiers = raw_identifiers([workdir / "resources" / "raw" / w for w in waves], codebook)
+    # read in two processes (issue 16): the same set
+    raw = [workdir / "resources" / "raw" / w for w in waves]
+    assert raw_identifiers(raw, codebook, workers=2) == identifiers
     pseudonyms = wave_pseudonyms(workdir / "results/waves" / w / "records.parquet" for w in waves)
     assert len(pseudonyms) > 50 and len(identifiers) > 100
     result = scan_release(

@@ -187,42 +187,6 @@ def identifier_sequences(
     return out
 
 
-def raw_identifiers(wave_dirs: Iterable[str | Path], codebook) -> set[tuple[str, ...]]:
-    """Word sequences of every direct identifier and case id in the raw exports of the waves.
-
-    Read with the extraction's readers and header mapping; held in memory only. Files that
-    cannot be read are passed over (extraction has already refused or skipped them).
-    """
-    from reintegration.data.formats import FormatIndex
-    from reintegration.data.inventory import scan
-    from reintegration.data.readers import DEFAULT_LIMITS, BadFileError, read_source
-
-    index = FormatIndex(codebook)
-    v = codebook.variables
-    wanted = set(v.loc[(v["identifier"] == "yes") | (v["type"] == "case_id"), "name"])
-    sequences: set[tuple[str, ...]] = set()
-    words: dict[str, str] = {}
-    for wave_dir in wave_dirs:
-        folder = Path(wave_dir)
-        if not folder.is_dir():
-            continue
-        # The extraction's own inventory: subfolders, archive members and every kind it reads.
-        sources, _, _ = scan(folder, DEFAULT_LIMITS, skip_unknown=True)
-        for source in sources:
-            try:
-                content = read_source(source.data, source.kind, index, source.name, DEFAULT_LIMITS)
-            except (BadFileError, ValueError):
-                continue
-            for table in content.tables:
-                match = index.match(table.headers)
-                if match is None:
-                    continue
-                cols = [pos for pos, var in match.columns.items() if var in wanted]
-                values = {row[pos] for row in table.rows for pos in cols if row[pos].strip()}
-                identifier_sequences(values, sequences, words)  # file by file: no value kept
-    return sequences
-
-
 def wave_pseudonyms(paths: Iterable[str | Path]) -> set[str]:
     """The ``person_id`` values of wave tables (records.parquet / scores.parquet)."""
     import pandas as pd

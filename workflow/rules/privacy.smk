@@ -44,7 +44,8 @@ rule privacy_scan:
         " {params.written_after:q}"
         " --raw-dir {params.raw_dir:q} --codebook {params.codebook:q}"
         " --key-file {params.key_file:q} --case-id-pattern {params.pattern:q}"
-        " --out {output.scan:q} > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
+        " --out {output.scan:q} --workers {threads} > {log:q} 2>&1"
+        " || (cat {log:q} >&2; exit 1)"
 
 
 FINAL_TARGETS.append(PRIVACY_SCAN)

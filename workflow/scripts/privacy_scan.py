@@ -16,7 +16,8 @@ from pathlib import Path
 from reintegration.codebook import load_codebook
 from reintegration.data.pseudonym import load_key
 from reintegration.io import write_json
-from reintegration.privacy import SCAN_FILE, raw_identifiers, scan_release, wave_pseudonyms
+from reintegration.privacy import SCAN_FILE, scan_release, wave_pseudonyms
+from reintegration.privacy_raw import raw_identifiers
 
 
 def _inside(folder: Path, paths: list[Path]) -> list[str]:
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key-file", type=Path, required=True)
     parser.add_argument("--case-id-pattern", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--workers", type=int, default=1, help="processes reading the raw files")
     parser.add_argument(
         "--written-after", type=Path, action="append", default=[],
         help="a release file written after the scan (not scanned)",
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     codebook = load_codebook(args.codebook)
-    identifiers = raw_identifiers([args.raw_dir / w for w in args.wave], codebook)
+    waves = [args.raw_dir / w for w in args.wave]
+    identifiers = raw_identifiers(waves, codebook, workers=args.workers)
     pseudonyms = wave_pseudonyms(args.waves_dir / w / "records.parquet" for w in args.wave)
     result = scan_release(
         args.release_dir,
