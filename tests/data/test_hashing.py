@@ -47,6 +47,16 @@ def test_number_columns_hash_as_their_text(values):
     assert np.array_equal(column_hash(column), pd.util.hash_pandas_object(text, index=False))
 
 
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_text_columns_hash_as_their_filled_text(storage):
+    """Arrow-backed text is filled by Arrow (issue 16), other text by fillna: both are the
+    definition, the hash of the text with ``<NA>`` in the gaps."""
+    column = pd.Series(["x", None, "", "é<NA>", "x", None], dtype=pd.StringDtype(storage))
+    text = column.fillna("<NA>")
+    assert np.array_equal(column_hash(column), pd.util.hash_pandas_object(text, index=False))
+    assert column_hash(column)[1] == column_hash(pd.Series(["<NA>"], dtype="string"))[0]
+
+
 def test_row_hash_checks_the_column_count():
     rows = RowHash(3, 2)
     rows.add(column_hash(_frame()["a"].iloc[:3]))
