@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+import pytest
 from reintegration.chapter2 import stage
 from reintegration.io import write_parquet
 from reintegration.reproduction import COLUMNS
@@ -147,3 +148,13 @@ def test_stages_reading_some_rows_and_columns_give_the_whole_tables(tmp_path, re
                 pd.testing.assert_series_equal(
                     got[col].astype(float), want[col].astype(float), check_names=False
                 )
+
+
+def test_forked_map_keeps_task_order_and_checks_workers():
+    from reintegration.forked import forked_map
+
+    offset = 10  # a closure: forked workers inherit it, nothing is pickled but tasks
+    assert forked_map(lambda t: (t, t + offset), range(7), 3) == [(t, t + 10) for t in range(7)]
+    assert forked_map(lambda t: t * 2, [5], 4) == [10]
+    with pytest.raises(ValueError, match="`workers` must be a positive integer"):
+        forked_map(lambda t: t, [1, 2], 0)

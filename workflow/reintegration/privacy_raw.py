@@ -8,16 +8,14 @@ processes (issue 16); the identifiers are a set, the same whichever process read
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
+from reintegration.forked import check_workers, forked_map
 from reintegration.privacy import identifier_sequences
 
 __all__ = ["raw_identifiers"]
-
-_forked = None  # (sources, format index, wanted variables), in a forked worker
 
 
 def raw_identifiers(
@@ -33,8 +31,7 @@ def raw_identifiers(
     from reintegration.data.inventory import scan
     from reintegration.data.readers import DEFAULT_LIMITS
 
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"`workers` must be a positive integer; got {workers!r}")
+    check_workers(workers)
     index = FormatIndex(codebook)
     v = codebook.variables
     wanted = set(v.loc[(v["identifier"] == "yes") | (v["type"] == "case_id"), "name"])
@@ -49,16 +46,23 @@ def raw_identifiers(
         if workers == 1 or len(sources) < 2:
             _identifiers_of(sources, index, wanted, sequences, words)
             continue
-        for part in _in_workers(sources, index, wanted, workers):
-            sequences |= part
+        # every workers-th file to each process (the files of a wave are alike in size)
+        parts = [sources[i::workers] for i in range(min(workers, len(sources)))]
+        read = partial(_identifiers_of, index=index, wanted=wanted)
+        for found in forked_map(read, parts, workers):
+            sequences |= found
     return sequences
 
 
-def _identifiers_of(sources, index, wanted, sequences, words) -> set[tuple[str, ...]]:
-    """The identifier sequences of ``sources`` added to ``sequences`` (``words``: see
-    :func:`reintegration.privacy.identifier_sequences`)."""
+def _identifiers_of(
+    sources, index, wanted, sequences: set | None = None, words: dict | None = None
+) -> set[tuple[str, ...]]:
+    """The identifier sequences of ``sources`` added to ``sequences`` (a new set by default;
+    ``words``: see :func:`reintegration.privacy.identifier_sequences`)."""
     from reintegration.data.readers import DEFAULT_LIMITS, BadFileError, read_source
 
+    sequences = set() if sequences is None else sequences
+    words = {} if words is None else words
     for source in sources:
         try:
             content = read_source(source.data, source.kind, index, source.name, DEFAULT_LIMITS)
@@ -72,21 +76,3 @@ def _identifiers_of(sources, index, wanted, sequences, words) -> set[tuple[str, 
             values = {row[pos] for row in table.rows for pos in cols if row[pos].strip()}
             identifier_sequences(values, sequences, words)  # file by file: no value kept
     return sequences
-
-
-def _identifiers_in_worker(positions: list[int]) -> set[tuple[str, ...]]:
-    sources, index, wanted = _forked
-    return _identifiers_of([sources[i] for i in positions], index, wanted, set(), {})
-
-
-def _in_workers(sources, index, wanted, workers: int) -> list[set[tuple[str, ...]]]:
-    """Every ``workers``-th file to each process (files of a wave are alike in size)."""
-    global _forked
-    _forked = (sources, index, wanted)
-    parts = [list(range(i, len(sources), workers)) for i in range(min(workers, len(sources)))]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
-            return list(pool.map(_identifiers_in_worker, parts))
-    finally:
-        _forked = None

@@ -139,7 +139,10 @@ rule chapter2_regression:
         seed=C2["bootstrap"]["seed"],
         min_cell=C2_MIN_CELL,
     shell:
-        "python {input.script:q} --data {input.data:q} --programmes {input.programmes:q}"
+        # threads = processes fitting the outcomes, one BLAS thread each (the tables' last
+        # bits depend on the BLAS thread count, not on the processes)
+        "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python {input.script:q} --workers {threads}"
+        " --data {input.data:q} --programmes {input.programmes:q}"
         " --codebook {params.codebook:q} --reference {params.reference:q}"
         " --bootstrap-B {params.B:q} --bootstrap-weights {params.weights:q} --seed {params.seed:q}"
         " --min-cell {params.min_cell:q}"

@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bootstrap-weights", required=True, choices=["webb", "rademacher"])
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)
+    p.add_argument("--workers", type=int, default=1, help="processes fitting the outcomes")
     for name in OUTPUTS:
         p.add_argument(f"--out-{name.replace('_', '-')}", required=True)
     a = p.parse_args(argv)
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         bootstrap_weights=a.bootstrap_weights,
         seed=a.seed,
         min_cell=a.min_cell,
+        workers=a.workers,
         **{f"out_{name}": getattr(a, f"out_{name}") for name in OUTPUTS},
     )
     return 0

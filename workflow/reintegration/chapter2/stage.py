@@ -13,6 +13,7 @@ import pandas as pd
 from reintegration.data.coarsen import coarsen_dates
 from reintegration.data.io import read_parquet, read_rows_at
 from reintegration.estimable import reason_of, require, require_inputs, run_stage
+from reintegration.forked import forked_map
 from reintegration.io import write_csv, write_text
 from reintegration.published import load_checks, load_targets
 from reintegration.stats import suppress_small_cells
@@ -162,8 +163,10 @@ def make_regressions(
     out_notes: str | Path,
     out_full: str | Path,
     out_full_glance: str | Path,
+    workers: int = 1,
 ) -> None:
-    """Both specifications for every outcome, the side-by-side table and the notes."""
+    """Both specifications for every outcome, the side-by-side table and the notes;
+    ``workers`` processes fit the full specification's outcomes (the same tables)."""
     labels = load_labels(codebook)
     df = read_dataset(data, REGRESSION_COLUMNS, assistance=True)
     long = pd.read_parquet(programmes)
@@ -185,7 +188,7 @@ def make_regressions(
             f"in the dataset; countries above cross_country.min_records: {', '.join(countries)}",
         )
         tidy, glance, fitted["dropped"] = _fit_full(
-            df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell
+            df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell, workers
         )
         return {"full": tidy, "glance": glance}
 
@@ -249,12 +252,14 @@ def _fit_published(
     return pub, pub_glance
 
 
-def _fit_full(df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell):
-    """The full specification for every outcome: tidy, glance and the indicators left out."""
+def _fit_full(df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_cell, workers):
+    """The full specification for every outcome (one per process of ``workers``): tidy,
+    glance and the indicators left out."""
     indicators = [c for c in df.columns if c.startswith("assist_") and c != "assist_none"]
     indicators, dropped = regression.usable_indicators(df, indicators, min_count=min_cell)
-    full_parts, full_glances = [], []
-    for i, outcome in enumerate(OUTCOMES):
+
+    def fit(i: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        outcome = OUTCOMES[i]
         tidy, glance = regression.fit_full(
             df,
             outcome=f"score_{outcome}",
@@ -274,10 +279,11 @@ def _fit_full(df, labels, reference, bootstrap_B, bootstrap_weights, seed, min_c
             "clusters, so their clustered SE, statistic and p-value are left empty (column "
             "`note` of the table) and they are not bootstrapped"
         )
-        full_parts.append(tidy)
-        full_glances.append(glance)
-    tidy = pd.concat(full_parts, ignore_index=True)
-    return tidy, pd.concat(full_glances, ignore_index=True), dropped
+        return tidy, glance
+
+    fits = forked_map(fit, range(len(OUTCOMES)), workers)
+    tidy = pd.concat([t for t, _ in fits], ignore_index=True)
+    return tidy, pd.concat([g for _, g in fits], ignore_index=True), dropped
 
 
 def _full_label(term: str, labels) -> str:

@@ -11,13 +11,13 @@ estimable" and says why.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from reintegration.forked import check_workers, forked_pool
 
 __all__ = [
     "FAILURE_CAUSES",
@@ -167,42 +167,29 @@ def _draw_and_fit(account, fit, fit_chunks, cells, rng, B, chunk, max_redraws) -
         b += 1
 
 
-_forked_fit = None  # the bootstrap's fit, in a forked worker
-
-
-def _fit_in_worker(idx: np.ndarray):
-    return _forked_fit(idx)
-
-
 class _SideBySide:
     """``fit`` of a stack of resamples, split over ``workers`` forked processes (one: here).
     Each resample's fit does not depend on the others in its stack, so the parts' results,
     concatenated, are those of one call."""
 
     def __init__(self, fit, workers: int):
-        if not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"`workers` must be a positive integer; got {workers!r}")
-        self.fit, self.workers, self.pool = fit, workers, None
+        self.fit, self.workers, self.run = fit, check_workers(workers), None
+        self._pool = forked_pool(fit, workers) if workers > 1 else None
 
     def __enter__(self):
-        if self.workers > 1:
-            global _forked_fit
-            _forked_fit = self.fit
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        if self._pool is not None:
+            self.run = self._pool.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        global _forked_fit
-        if self.pool is not None:
-            self.pool.shutdown()
-        _forked_fit = None
+        if self._pool is not None:
+            self._pool.__exit__(*exc)
 
     def __call__(self, idx: np.ndarray):
-        if self.pool is None or len(idx) < 2:
+        if self.run is None or len(idx) < 2:
             return self.fit(idx)
         parts = [p for p in np.array_split(idx, self.workers) if len(p)]
-        results = list(self.pool.map(_fit_in_worker, parts))
+        results = list(self.run(parts))
         return tuple(np.concatenate([r[i] for r in results]) for i in range(3))
 
 

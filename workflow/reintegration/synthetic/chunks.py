@@ -11,14 +11,13 @@ depend on ``workers``.
 from __future__ import annotations
 
 import copy
-import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+
+from reintegration.forked import check_workers, forked_pool
 
 #: The generator's shared writers a chunk writes to (attribute names on the generator).
 STREAMS = ("records_out", "returnees_out", "truth_pre_out", "defect_log")
-
-_forked = None  # the generator, in a forked worker
 
 
 class Collected:
@@ -45,27 +44,15 @@ def draw_chunk(gen, task: tuple) -> tuple[dict, dict, dict]:
     return done, gen.files, {name: c.calls for name, c in collected.items()}
 
 
-def _draw_in_worker(task: tuple) -> tuple[dict, dict, dict]:
-    return draw_chunk(_forked, task)
-
-
 def drawn_chunks(gen, tasks: list[tuple], workers: int) -> Iterator[tuple[dict, dict, dict]]:
     """:func:`draw_chunk` of each task, in task order: in this process (``workers=1``) or in
     ``workers`` forked processes. The copy of ``gen`` a task runs on is not ``gen``."""
-    if workers < 1:
-        raise ValueError(f"`workers` must be a positive integer; got {workers!r}")
-    if workers == 1 or len(tasks) < 2:
+    if check_workers(workers) == 1 or len(tasks) < 2:
         shadow = copy.copy(gen)  # the stand-ins go on the copy, never on gen
         yield from (draw_chunk(shadow, task) for task in tasks)
         return
-    global _forked
-    _forked = gen
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
-            yield from pool.map(_draw_in_worker, tasks)
-    finally:
-        _forked = None
+    with forked_pool(partial(draw_chunk, gen), min(workers, len(tasks))) as run:
+        yield from run(tasks)  # a forked worker's gen is its own copy
 
 
 def replay(collected: dict, writer) -> None:
