@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a table is built: the pages' jobs need only the names
+    import pandas as pd
 
 COLUMNS = ["exhibit", "file", "rule", "chapter"]
 
@@ -100,6 +102,8 @@ def normalise_entries(entries, rule_of_file: dict[str, str]) -> pd.DataFrame:
                 f"allowed: {', '.join(CHAPTERS)}"
             )
         rows.append(row)
+    import pandas as pd
+
     table = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates(subset="file", keep="first")
     order = {key: i for i, key in enumerate(CHAPTERS)}
     table = table.assign(_order=table["chapter"].map(order))
