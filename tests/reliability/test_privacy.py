@@ -105,14 +105,19 @@ def planted_values() -> list[str]:
     return [v for values in PLANTED.values() for v in values]
 
 
-def test_scan_finds_every_planted_leak_and_nothing_else(fake_release):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_scan_finds_every_planted_leak_and_nothing_else(fake_release, workers):
+    """The same findings, in file order, whether one process or three scan the files."""
     result = scan_release(
         fake_release,
         case_id_pattern=PATTERN,
         identifiers=planted_values(),
         pseudonyms={PSEUDONYM},
         key=KEY.encode(),
+        workers=workers,
     )
+    files = [f["file"] for f in result.findings]
+    assert files == sorted(files)
     found: dict[str, set[str]] = {}
     for f in result.findings:
         found.setdefault(f["file"], set()).add(f["kind"])

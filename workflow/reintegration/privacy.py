@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reintegration.forked import forked_map
 from reintegration.release_text import file_text
 from reintegration.text import normalise
 
@@ -286,6 +287,7 @@ def scan_release(
     pseudonyms: Iterable[str] = (),
     key: bytes | str | None = None,
     exclude: Iterable[str] = (SCAN_FILE,),
+    workers: int = 1,
 ) -> ScanResult:
     """Scan every file under ``release_dir``; see the module docstring.
 
@@ -295,6 +297,7 @@ def scan_release(
         pseudonyms: the wave pseudonyms (``person_id``) of the release's waves.
         key: the pseudonymisation key.
         exclude: file names (relative to ``release_dir``) not scanned: the scan's own output.
+        workers: processes scanning the files (forked; the result does not depend on it).
     """
     release_dir = Path(release_dir)
     if not isinstance(identifiers, AbstractSet):
@@ -324,17 +327,18 @@ def scan_release(
             text, case_id=case_id, sequences=sequences, pseudonyms=pseudonyms, key=key_text
         )
 
-    scanned: dict[tuple[str, bytes], tuple[dict[str, int], str | None]] = {}
+    files = []  # (relative name, content): copies (report/, publish/) are scanned once
+    first_of: dict[tuple[str, bytes], Path] = {}
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(release_dir).as_posix()
-        if relative in skip:
-            continue
+        if relative not in skip:
+            content = (_reading_of(path), hashlib.sha256(path.read_bytes()).digest())
+            files.append((relative, content))
+            first_of.setdefault(content, path)
+    found = forked_map(lambda p: _scan_file(p, p.read_bytes(), scan), first_of.values(), workers)
+    scanned = dict(zip(first_of, found, strict=True))
+    for relative, content in files:
         result.files_scanned += 1
-        data = path.read_bytes()
-        # Copies (report/ and publish/ repeat tables and figures) are scanned once.
-        content = (_reading_of(path), hashlib.sha256(data).digest())
-        if content not in scanned:
-            scanned[content] = _scan_file(path, data, scan)
         counts, error = scanned[content]
         if error:
             result.checked.setdefault("read_as_bytes", []).append(f"{relative} ({error})")

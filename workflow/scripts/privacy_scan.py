@@ -38,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key-file", type=Path, required=True)
     parser.add_argument("--case-id-pattern", required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--workers", type=int, default=1, help="processes reading the raw files")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes reading the raw files and scanning the release",
+    )
     parser.add_argument(
         "--written-after", type=Path, action="append", default=[],
         help="a release file written after the scan (not scanned)",
@@ -58,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         # files written after the scan (its summary page, publish/'s seal): a previous run's
         # copies are not scanned (the count of files would otherwise change on a rerun)
         exclude=[SCAN_FILE, *_inside(args.release_dir, [args.out, *args.written_after])],
+        workers=args.workers,
     )
     summary = result.to_dict()
     summary["waves"] = list(args.wave)
