@@ -106,3 +106,25 @@ def test_xlsx_without_preferred_sheet_uses_matching_sheet(tmp_path, index):
     content = read_xlsx(path, index)
     assert [t.sheet for t in content.tables] == ["Feuil1"]
     assert content.tables[0].headers == ["id_cas", "pays", "avant_q07_travaille"]
+
+
+def test_split_rows_takes_a_repeated_header_only_with_two_named_columns():
+    """A row repeating the header (in any case and accents) is counted apart when at least two
+    columns are named; with one named column such a row is data. Non-text cells become text."""
+    import datetime as dt
+
+    from reintegration.data.readers import split_rows
+
+    rows = [
+        ["Case ID", "Prénom", ""],
+        ["GIN-2019-1", "Awa", ""],
+        ["case id", "PRENOM", ""],  # the header again, spelled differently
+        ["GIN-2019-2", dt.datetime(2019, 7, 1), "x"],
+    ]
+    table = split_rows(rows, "f.xlsx", "Sheet1")
+    assert table.header_rows == [3]
+    assert table.rows == [["GIN-2019-1", "Awa", ""], ["GIN-2019-2", "2019-07-01", "x"]]
+    assert table.row_numbers == [2, 4]
+    single = split_rows([["Case ID", ""], ["Case ID", ""], ["GIN-2019-1", ""]], "f.csv", "")
+    assert single.header_rows == []
+    assert single.rows == [["Case ID"], ["GIN-2019-1"]]

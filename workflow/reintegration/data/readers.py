@@ -159,12 +159,21 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _is_header_again(row: list[str], headers: list[str], normalised: list[str]) -> bool:
-    """A data row repeating the header row (two exports pasted into one file)."""
-    if len(row) < len(headers) or sum(1 for h in normalised if h) < 2:
+def _first_named(normalised: list[str]) -> int | None:
+    """The first named header column, or None when fewer than two are named (then no row is
+    taken for a repeated header); computed once per table, not once per row."""
+    named = [i for i, h in enumerate(normalised) if h]
+    return named[0] if len(named) >= 2 else None
+
+
+def _is_header_again(
+    row: list[str], headers: list[str], normalised: list[str], first: int | None
+) -> bool:
+    """A data row repeating the header row (two exports pasted into one file); ``first``:
+    :func:`_first_named` of ``normalised``."""
+    if first is None or len(row) < len(headers):
         return False
-    first = next(i for i, h in enumerate(normalised) if h)  # cheap test first: most rows fail
-    cell = row[first].strip()
+    cell = row[first].strip()  # cheap test first: most rows fail
     if cell != headers[first] and (
         abs(len(cell) - len(headers[first])) > 4 or normalise(cell) != normalised[first]
     ):
@@ -196,6 +205,7 @@ def split_rows(
         width -= 1
     headers = headers[:width]
     normalised = [normalise(h) for h in headers]
+    first = _first_named(normalised)
     table = Table(sheet, headers, [], [])
     last = len(raw_rows) - 1
     for i in range(start + 1, len(raw_rows)):
@@ -204,7 +214,9 @@ def split_rows(
         if not any(c.strip() for c in row):
             table.blank_rows += 1
             continue
-        if _is_header_again(row, headers, normalised) and not any(c.strip() for c in row[width:]):
+        if _is_header_again(row, headers, normalised, first) and not any(
+            c.strip() for c in row[width:]
+        ):
             table.header_rows.append(number)
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -226,7 +238,10 @@ def split_rows(
                     "malformed",
                     f"row {number} has {len(row)} fields but the header has {width}",
                 )
-        table.rows.append([c if isinstance(c, str) else cell_text(c) for c in row[:width]])
+        cells = row[:width]
+        if set(map(type, cells)) != {str}:  # readers give text; anything else is converted
+            cells = [c if isinstance(c, str) else cell_text(c) for c in cells]
+        table.rows.append(cells)
         table.row_numbers.append(number)
     return table
 
