@@ -86,3 +86,21 @@ def test_report_bookkeeping_jobs_start_without_pandas(script):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_release_manifest_reads_the_raw_inventory_and_key_without_pandas():
+    """The manifest job hashes the raw files (data.inventory) and fingerprints the key
+    (data.pseudonym) on the serial tail of every run: neither pulls in pandas."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import reintegration.data.inventory, reintegration.data.pseudonym\n"
+        "import reintegration.report.manifest\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -8,9 +8,12 @@ wins, provided its case-identifier column is among them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reintegration.codebook import Codebook
 from reintegration.text import normalise
+
+if TYPE_CHECKING:  # the readers (and the release manifest's raw inventory) need no pandas
+    from reintegration.codebook import Codebook
 
 DROP = "drop"
 

@@ -23,8 +23,10 @@ import secrets
 import shlex
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: the release manifest reads the key without pandas
+    import pandas as pd
 
 KEY_ENV = "REINTEGRATION_PSEUDONYM_KEY"
 PSEUDONYM_LENGTH = 16
