@@ -11,8 +11,11 @@ Run by hand:  python tests/report/browser.py [--screenshots DIR] results/release
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -168,7 +171,8 @@ def check_pages(
     binary = chromium_path()
     if binary is None:
         raise FileNotFoundError("chromium not found")
-    with tempfile.TemporaryDirectory(prefix="report-chromium-") as profile:
+    profile = tempfile.mkdtemp(prefix="report-chromium-")
+    try:
         process = subprocess.Popen(
             [
                 binary,
@@ -184,6 +188,7 @@ def check_pages(
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helpers in one process group, stopped together
         )
         try:
             port_file = Path(profile) / "DevToolsActivePort"
@@ -195,11 +200,37 @@ def check_pages(
             port, path = port_file.read_text().splitlines()[:2]
             return asyncio.run(_check(f"ws://127.0.0.1:{port}{path}", pages, timeout, screenshots))
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process)
+    finally:
+        _remove_profile(profile)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop Chromium, then any helper process it started (renderers, crash handler) that
+    outlived it: they are in its process group."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _remove_profile(profile: str, attempts: int = 50) -> None:
+    """Remove the profile folder; a helper still exiting may write to it for a moment (seen as
+    "Directory not empty" on a busy machine), so try again for a few seconds."""
+    for _ in range(attempts):
+        try:
+            shutil.rmtree(profile)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 def problems(result: dict) -> list:
