@@ -62,45 +62,41 @@ def test_outputs_are_readable_by_others(tmp_path):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
 
 
+def _heavy_modules_after(code: str) -> list[str]:
+    """pandas, pyarrow and numpy as far as a fresh interpreter has imported them after ``code``."""
+    import json
+    import subprocess
+    import sys
+
+    heavy = "[m for m in ('numpy', 'pandas', 'pyarrow') if m in sys.modules]"
+    probe = f"{code}\nimport json, sys\nprint(json.dumps({heavy}))\n"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize(
     "script", ["report_manifest.py", "report_privacy.py", "report_dictionary.py", "report_files.py"]
 )
 def test_report_bookkeeping_jobs_start_without_pandas(script):
     """Jobs that write JSON, HTML and copies import no pandas (0.45 s of a 0.6 s job, issue 16):
     the writers import it where a table is written."""
-    import subprocess
-    import sys
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script
-    probe = (
-        "import runpy, sys\n"
-        f"sys.argv = [{str(path)!r}, '--help']\n"
-        "try:\n"
-        f"    runpy.run_path({str(path)!r}, run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
+    path = str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script)
+    start = (
+        f"import runpy, sys\nsys.argv = [{path!r}, '--help']\n"
+        f"try:\n    runpy.run_path({path!r}, run_name='__main__')\nexcept SystemExit:\n    pass"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    assert _heavy_modules_after(start) == []
 
 
 def test_release_manifest_reads_the_raw_inventory_and_key_without_pandas():
     """The manifest job hashes the raw files (data.inventory) and fingerprints the key
     (data.pseudonym) on the serial tail of every run: neither pulls in pandas."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
+    imports = (
         "import reintegration.data.inventory, reintegration.data.pseudonym\n"
-        "import reintegration.report.manifest\n"
-        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n"
+        "import reintegration.report.manifest"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    assert _heavy_modules_after(imports) == []
