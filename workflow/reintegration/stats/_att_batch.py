@@ -10,7 +10,7 @@ draws stored from the loop). Resamples are grouped by the covariate columns they
 resample's Newton iterations stop when its own step converges.
 
 Only the decisions of R's QR rule (which columns are aliased) are computed differently (a
-padded Gram-Schmidt over the stack); a resample whose decision lies within a factor 100 of
+Gram-Schmidt over the stack, run twice); a resample whose decision lies within a factor 100 of
 the tolerance is decided again by :func:`reintegration.stats._design.identified_columns`
 itself, so the decisions are the loop's.
 """
@@ -34,18 +34,25 @@ def _mv(A: np.ndarray, v: np.ndarray) -> np.ndarray:
     return (A @ v[:, :, None])[:, :, 0]
 
 
-def _kept_columns(Xb: np.ndarray, tol: float = QR_TOL) -> np.ndarray:
-    """(C, k) mask of the columns :func:`identified_columns` keeps in each resample."""
-    C, n, k = Xb.shape
-    basis = np.zeros((C, n, k))
+def _kept_columns(Xb: np.ndarray, cols: np.ndarray, tol: float = QR_TOL) -> np.ndarray:
+    """(C, k) mask of the columns :func:`identified_columns` keeps in each resample.
+
+    ``cols`` is ``Xb`` laid out as (C, k, n), each column contiguous. Column ``j`` is projected
+    on the basis of the columns before it only (the later ones are still zero there); the
+    decisions do not turn on the last bits of the ratios (module docstring).
+    """
+    C, k, n = cols.shape
+    basis = np.zeros((C, k, n))
     keep = np.zeros((C, k), dtype=bool)
     unsure = np.zeros(C, dtype=bool)
     for j in range(k):
-        x = Xb[:, :, j]
+        x = cols[:, j, :]
         norm = np.linalg.norm(x, axis=1)
-        bt = basis.transpose(0, 2, 1)
-        v = x - _mv(basis, _mv(bt, x))
-        v = v - _mv(basis, _mv(bt, v))
+        v = x
+        if j:
+            before = basis[:, :j, :]
+            for _ in range(2):  # Gram-Schmidt twice: orthogonal to working precision
+                v = v - (before.transpose(0, 2, 1) @ (before @ v[:, :, None]))[:, :, 0]
         rest = np.linalg.norm(v, axis=1)
         nonzero = norm > 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -54,19 +61,20 @@ def _kept_columns(Xb: np.ndarray, tol: float = QR_TOL) -> np.ndarray:
         unsure |= nonzero & (ratio > tol / _MARGIN) & (ratio < tol * _MARGIN)
         keep[:, j] = kept
         with np.errstate(divide="ignore", invalid="ignore"):
-            basis[kept, :, j] = v[kept] / rest[kept, None]
+            basis[kept, j, :] = v[kept] / rest[kept, None]
     for c in np.flatnonzero(unsure):
         keep[c] = False
         keep[c, identified_columns(Xb[c], tol)] = True
     return keep
 
 
-def _varies_mask(Xb: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """(C, k): column takes two values (within ``rows``, a (C, n) mask, when given)."""
+def _varies_mask(cols: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """(C, k): column takes two values (within ``rows``, a (C, n) mask, when given); ``cols``
+    is the resamples' design laid out as (C, k, n)."""
     if rows is None:
-        return Xb.max(axis=1) > Xb.min(axis=1)
-    hi = np.where(rows[:, :, None], Xb, -np.inf).max(axis=1)
-    lo = np.where(rows[:, :, None], Xb, np.inf).min(axis=1)
+        return cols.max(axis=2) > cols.min(axis=2)
+    hi = np.where(rows[:, None, :], cols, -np.inf).max(axis=2)
+    lo = np.where(rows[:, None, :], cols, np.inf).min(axis=2)
     return hi > lo
 
 
@@ -184,10 +192,11 @@ def att_batch(
     treated = db == 1
     one_group = ~treated.any(axis=1) | treated.all(axis=1)
     cause[one_group] = "one_group"
-    keep = _kept_columns(Xb)
+    cols = np.ascontiguousarray(Xb.transpose(0, 2, 1))  # reductions over rows run contiguous
+    keep = _kept_columns(Xb, cols)
     if method != "ra":
-        varies = _varies_mask(Xb)
-        both = _varies_mask(Xb, treated) & _varies_mask(Xb, ~treated)
+        varies = _varies_mask(cols)
+        both = _varies_mask(cols, treated) & _varies_mask(cols, ~treated)
         keep &= ~varies | both
     values = np.full(C, np.nan)
     masks, group = np.unique(keep, axis=0, return_inverse=True)
