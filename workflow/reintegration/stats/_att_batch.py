@@ -192,11 +192,11 @@ def att_batch(
     treated = db == 1
     one_group = ~treated.any(axis=1) | treated.all(axis=1)
     cause[one_group] = "one_group"
-    cols = np.ascontiguousarray(Xb.transpose(0, 2, 1))  # reductions over rows run contiguous
-    keep = _kept_columns(Xb, cols)
+    by_column = np.ascontiguousarray(Xb.transpose(0, 2, 1))  # reductions over rows contiguous
+    keep = _kept_columns(Xb, by_column)
     if method != "ra":
-        varies = _varies_mask(cols)
-        both = _varies_mask(cols, treated) & _varies_mask(cols, ~treated)
+        varies = _varies_mask(by_column)
+        both = _varies_mask(by_column, treated) & _varies_mask(by_column, ~treated)
         keep &= ~varies | both
     values = np.full(C, np.nan)
     masks, group = np.unique(keep, axis=0, return_inverse=True)
