@@ -155,3 +155,65 @@ def test_wave_ends_lists_every_wave_without_bound():
         "2020-07": T("2020-07-31"),
         "lot_a": T("2020-09-01"),
     }
+
+
+# --- cells parsed once per distinct value (issue 16) ------------------------------------------
+
+# repeated cells, every missing form, a number-shaped text and a phone number
+CELLS = ["26", "26,0", None, "26", "31/12/2019", float("nan"), "12/31/2019", "", "26 ans",
+         "+224 620", "31/12/2019", pd.NA, "abc", "26"]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "str"])
+def test_per_distinct_gives_every_cell_what_the_cell_by_cell_function_gives(dtype):
+    from reintegration.data.dates import per_distinct
+
+    raw = pd.Series(CELLS, index=range(100, 100 + len(CELLS)), dtype=dtype)
+    seen = []
+
+    def cellwise(cells):
+        seen.append(len(cells))
+        text = cells.astype("string").str.strip()
+        return text.str.len(), (text == "26").fillna(False)
+
+    length, is_26 = per_distinct(raw, cellwise)
+    ref_length, ref_26 = cellwise(raw)
+    pd.testing.assert_series_equal(length, ref_length)
+    pd.testing.assert_series_equal(is_26, ref_26)
+    # the distinct texts once each, the missing cells once (one of their forms)
+    assert seen[0] == len({c for c in CELLS if isinstance(c, str)}) + 1
+
+
+def test_number_and_vote_parsers_give_the_cell_by_cell_results():
+    from reintegration.data import dates
+
+    raw = pd.Series(CELLS * 3, index=range(7, 7 + 3 * len(CELLS)), dtype=object)
+    got, ref = dates.parse_numbers(raw), dates._parse_numbers(raw)
+    for field in ("values", "invalid", "decimal_comma", "unit"):
+        pd.testing.assert_series_equal(getattr(got, field), getattr(ref, field))
+    for a, b in zip(dates.order_votes(raw), dates._order_votes(raw), strict=True):
+        pd.testing.assert_series_equal(a, b)
+    text = raw.astype("string").str.strip().mask(lambda t: t == "")
+    shaped = text.str.extract(dates._NUMBER, flags=dates.re.IGNORECASE)[0].notna()
+    pd.testing.assert_series_equal(dates.number_shaped(raw), shaped)
+
+
+def test_dates_formatted_once_per_distinct_date_as_strftime_formats_them():
+    from reintegration.data.validate import fmt
+
+    days = pd.Series(pd.to_datetime(["2020-01-02", None, "2020-01-02", "1999-12-31"]))
+    days = days.astype("datetime64[s]")
+    expected = pd.Series(["2020-01-02", pd.NA, "2020-01-02", "1999-12-31"], dtype="string")
+    pd.testing.assert_series_equal(fmt(days), expected)
+    pd.testing.assert_series_equal(fmt(days), days.dt.strftime("%Y-%m-%d").astype("string"))
+
+
+def test_map_values_to_a_dtype_equals_mapping_then_converting():
+    from reintegration.data.labels import map_values
+
+    raw = pd.Series(["a", None, "b", "a", "zz", pd.NA], index=list("uvwxyz"), dtype=object)
+    mapping = {"a": "one", "b": "two"}
+    got = map_values(raw, mapping, dtype="string")
+    pd.testing.assert_series_equal(got, raw.map(mapping).astype("string"))
+    assert got.tolist() == ["one", pd.NA, "two", "one", pd.NA, pd.NA]
+    assert map_values(raw, mapping).tolist() == ["one", None, "two", "one", None, None]

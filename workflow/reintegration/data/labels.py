@@ -12,15 +12,19 @@ from reintegration.codebook import Codebook
 from reintegration.text import normalise, split_variants
 
 
-def map_values(values: pd.Series, mapping: dict) -> pd.Series:
-    """``values.map(mapping)`` as an object Series (``None`` where missing or unmapped).
+def map_values(values: pd.Series, mapping: dict, dtype=object) -> pd.Series:
+    """``values.map(mapping).astype(dtype)`` (``None``, or NA, where missing or unmapped).
 
     One dictionary look-up per distinct value (``pd.factorize``), not per row: on large waves
-    this is many times faster than ``Series.map(dict)`` on string columns.
+    this is many times faster than ``Series.map(dict)`` on string columns; with another
+    ``dtype`` than object the distinct values are converted, not every cell.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    looked = np.array([mapping.get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(looked[codes], index=values.index, dtype=object)
+    looked = [mapping.get(u) for u in uniques] + [None]
+    if dtype is object:
+        return pd.Series(np.array(looked, dtype=object)[codes], index=values.index, dtype=object)
+    # take: code -1 (missing) is the last entry, the None
+    return pd.Series(pd.array(looked, dtype=dtype).take(codes), index=values.index)
 
 
 NORMALISED = "label_normalised"  # differs from a label only in case, spacing, accents

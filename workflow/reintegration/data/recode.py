@@ -93,7 +93,7 @@ def _recode_select(
             unknown_labels.append(label)
         elif action:
             log.add(action, variable, label, value, count)
-    out = map_values(raw, values).astype("string")
+    out = map_values(raw, values, dtype="string")
     unknown = raw.isin(unknown_labels) if unknown_labels else pd.Series(False, index=raw.index)
     if problems is not None and unknown_labels:
         for idx in rec.index[unknown]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reintegration.data.dates import per_distinct
 from reintegration.data.labels import map_values
 from reintegration.text import normalise
 
@@ -17,8 +18,8 @@ COUNTRY_HINT = "config/codebook/choices.csv, list_name countries, column variant
 
 
 def fmt(dates: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD`` text (NA stays NA)."""
-    return dates.dt.strftime("%Y-%m-%d").astype("string")
+    """Dates as ``YYYY-MM-DD`` text (NA stays NA), each distinct date formatted once."""
+    return per_distinct(dates, lambda d: d.dt.strftime("%Y-%m-%d").astype("string"))
 
 
 def years_between(start: pd.Series, end: pd.Series) -> pd.Series:
