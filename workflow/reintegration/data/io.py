@@ -56,20 +56,26 @@ class ParquetBlocks:
     """A parquet file written a block of rows at a time (one row group each), atomically.
 
     Each block is written as :func:`write_parquet` writes a table, under the first block's
-    schema, so a file of one block has the same bytes as :func:`write_parquet` gives.
+    schema, so a file of one block has the same bytes as :func:`write_parquet` gives. A block
+    is encoded and compressed in a thread of its own (Arrow releases the GIL there) while the
+    caller builds the next one; at most one block waits, so memory stays at two blocks.
     """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.writer: pq.ParquetWriter | None = None
         self.schema: pa.Schema | None = None
+        self.pending = None  # the block being written (a Future)
 
     def __enter__(self) -> ParquetBlocks:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(
             dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
         )
         os.close(fd)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-blocks")
         return self
 
     def write(self, df: pd.DataFrame) -> None:
@@ -78,12 +84,22 @@ class ParquetBlocks:
         if self.writer is None:
             self.schema = table.schema
             self.writer = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
-        self.writer.write_table(table)
+        self._wait()  # blocks in order, one at a time
+        self.pending = self.thread.submit(self.writer.write_table, table)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a writing error is raised here, in the caller's thread
 
     def __exit__(self, kind, error, trace) -> None:
         try:
-            if self.writer is not None:
-                self.writer.close()
+            try:
+                self._wait()
+            finally:
+                self.thread.shutdown(wait=True)
+                if self.writer is not None:
+                    self.writer.close()
             if kind is None:
                 if self.writer is None:
                     raise ValueError(f"{self.path}: no block written")
