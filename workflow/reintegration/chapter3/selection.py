@@ -33,7 +33,13 @@ import pandas as pd
 
 from reintegration.chapter3.did import regression_programmes
 from reintegration.chapter3.panel import DIMENSIONS, panel_long, score_column
-from reintegration.stats import RowsDroppedWarning, did_change, did_ipw, did_randomisation_inference
+from reintegration.stats import (
+    RowsDroppedWarning,
+    did_change,
+    did_ipw,
+    did_ipw_joint,
+    did_randomisation_inference,
+)
 from reintegration.stats.resampling import FAILURE_CAUSES
 
 __all__ = [
@@ -78,6 +84,8 @@ SELECTION_COLUMNS = [
 #: The estimate columns every row of the table carries (plain, IPW and DR alike).
 ESTIMATE_KEYS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
 MAX_FAILURE_KEY = "panel.ipw.max_failure_share"
+#: The long panel's columns, named as the DiD estimators name them.
+DID_KEYS = dict(outcome="score", unit="panel_id", treated="treated", post="post")
 
 
 def selection_adjusted_did(
@@ -109,26 +117,28 @@ def selection_adjusted_did(
             f"`methods` must be a non-empty subset of {list(METHODS)!r}; got {methods!r}"
         )
     data, covariates, categorical = analysis_covariates(panel, min_programme_count)
-    rows = []
+    longs, plains = {}, {}
     for dim in dimensions:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)
-            long = analysis_long(data, dim, covariates)
-            plain = _plain_row(
-                long,
+            longs[dim] = analysis_long(data, dim, covariates)
+            plains[dim] = _plain_row(
+                longs[dim],
                 dim,
                 ri={"B": ri_B, "seed": ri_seed, "max_failure_share": max_failure_share},
                 conf_level=conf_level,
             )
+    spec = {"covariates": covariates, "categorical": categorical}
+    boot = {"B": ipw_B, "seed": ipw_seed, "max_failure_share": max_failure_share}
+    boot["workers"] = workers
+    adjusted = _adjusted_rows(longs, methods, spec, boot, conf_level)
+    rows = []
+    for dim, plain in plains.items():
         rows.append(plain)
         base = {k: plain[k] for k in ("dimension", "ri_p_value", "n_persons", "n_treated")}
         base["n_control"] = plain["n_control"]
         base["covariates"] = " + ".join(covariates)
-        for method in methods:
-            spec = {"covariates": covariates, "categorical": categorical, "method": method}
-            boot = {"B": ipw_B, "seed": ipw_seed, "max_failure_share": max_failure_share}
-            boot["workers"] = workers
-            rows.append({**base, **_adjusted_row(long, spec, boot, conf_level)})
+        rows.extend({**base, **adjusted[dim, method]} for method in methods)
     out = pd.DataFrame(rows)
     for col in ACCOUNT_COLUMNS:
         out[col] = out[col].astype("Int64")
@@ -168,12 +178,11 @@ def _plain_row(long: pd.DataFrame, dim: str, *, ri: dict, conf_level) -> dict:
     the randomisation p-value is empty and the row "not estimable" with the reason; the HC1
     estimate and interval, which do not resample, stay.
     """
-    keys = dict(outcome="score", unit="panel_id", treated="treated", post="post")
     ri_B = ri["B"]
     ri = did_randomisation_inference(
-        long, **keys, strata="country", **ri, config_key=MAX_FAILURE_KEY
+        long, **DID_KEYS, strata="country", **ri, config_key=MAX_FAILURE_KEY
     ).iloc[0]
-    plain = did_change(long, **keys, vcov="HC1", conf_level=conf_level)
+    plain = did_change(long, **DID_KEYS, vcov="HC1", conf_level=conf_level)
     plain = plain.set_index("term").loc["treated"]
     return {
         "dimension": dim,
@@ -199,6 +208,40 @@ def _plain_row(long: pd.DataFrame, dim: str, *, ri: dict, conf_level) -> dict:
     }
 
 
+def _adjusted_rows(longs: dict, methods, spec: dict, boot: dict, conf_level: float) -> dict:
+    """IPW and DR rows of every dimension, keyed (dimension, method).
+
+    One :func:`did_ipw_joint` for all: the dimensions share their persons and covariates, so
+    their resamples and propensity models are computed once (the numbers of separate
+    :func:`did_ipw` calls). If it raises, each row is fitted on its own (:func:`_adjusted_row`),
+    so that the row that cannot be estimated says why and the others stand.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RowsDroppedWarning)
+            table = did_ipw_joint(
+                list(longs.values()),
+                **DID_KEYS,
+                **spec,
+                methods=methods,
+                **boot,
+                strata="country",
+                conf_level=conf_level,
+                config_key=MAX_FAILURE_KEY,
+            )
+    except ValueError:
+        return {
+            (dim, method): _adjusted_row(long, {**spec, "method": method}, boot, conf_level)
+            for dim, long in longs.items()
+            for method in methods
+        }
+    keys = [(dim, method) for dim in longs for method in methods]
+    return {
+        key: _row_of(res, key[1], int(boot["B"]))
+        for key, (_, res) in zip(keys, table.iterrows(), strict=True)
+    }
+
+
 def _adjusted_row(long: pd.DataFrame, spec: dict, boot: dict, conf_level: float) -> dict:
     """One IPW or DR row from :func:`did_ipw`, or a not-estimable row saying why."""
     method, B = spec["method"], int(boot["B"])
@@ -207,10 +250,7 @@ def _adjusted_row(long: pd.DataFrame, spec: dict, boot: dict, conf_level: float)
             warnings.simplefilter("ignore", RowsDroppedWarning)
             res = did_ipw(
                 long,
-                outcome="score",
-                unit="panel_id",
-                treated="treated",
-                post="post",
+                **DID_KEYS,
                 **spec,
                 **boot,
                 strata="country",
@@ -237,6 +277,11 @@ def _adjusted_row(long: pd.DataFrame, spec: dict, boot: dict, conf_level: float)
             "status": "not estimable",
             "reason": f"{error}",
         }
+    return _row_of(res, method, B)
+
+
+def _row_of(res: pd.Series, method: str, B: int) -> dict:
+    """The table's columns from one :func:`did_ipw` row."""
     row = {"method": method, **{k: float(res[k]) for k in ESTIMATE_KEYS}}
     row.update({k: res[k] for k in ("std_error_analytic", "std_error_bootstrap", "status")})
     row.update({k: int(res[k]) for k in ACCOUNT_COLUMNS})

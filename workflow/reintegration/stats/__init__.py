@@ -24,6 +24,7 @@ from .did import (
 from .disclosure import suppress_small_cells
 from .drdid import att_fit, did_ipw
 from .drdid_diagnostics import drdid_diagnostics
+from .drdid_joint import did_ipw_joint
 from .effect_sizes import (
     cohen_d_ci,
     effect_size_magnitude,
@@ -56,6 +57,7 @@ __all__ = [
     "did_2x2",
     "did_change",
     "did_ipw",
+    "did_ipw_joint",
     "drdid_diagnostics",
     "did_randomisation_inference",
     "drop_incomplete",

@@ -23,7 +23,7 @@ from scipy.special import expit
 from ._design import QR_TOL, identified_columns
 from .drdid import SEPARATION_PS, control_weights
 
-__all__ = ["att_batch"]
+__all__ = ["att_batch", "att_batch_many"]
 
 #: Ratios |v_orth| / |x| this close to the QR tolerance (factor) are re-decided by the loop rule.
 _MARGIN = 100.0
@@ -132,36 +132,47 @@ def _logit_batch(X, d, cause, max_iter: int = 100, tol: float = 1e-10):
     return gamma
 
 
-def _fit_group(dy, d, Xc, method, cause) -> np.ndarray:
-    """ATT of each slice of one group of resamples sharing their covariate columns."""
+def _propensity(Xc, d, cause) -> np.ndarray:
+    """(C, n) propensity scores of each slice (NaN where it fails; failures set ``cause``)."""
     C, n, _ = Xc.shape
     treated = d == 1
-    att = np.full(C, np.nan)
     ps = np.full((C, n), np.nan)
-    if method != "ra":
-        gamma = _logit_batch(Xc, d, cause)
-        ok = cause == None  # noqa: E711 (elementwise)
-        ps[ok] = expit(_mv(Xc[ok], gamma[ok]))
-        sep = ok & np.any(np.where(treated, False, ps >= 1.0 - SEPARATION_PS), axis=1)
-        cause[sep] = "separation"
-        ok = cause == None  # noqa: E711
-        w = ps[ok] * (1.0 - ps[ok])
-        H = (Xc[ok] * w[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
-        cause[np.flatnonzero(ok)[~_invertible(H)]] = "singular"
+    gamma = _logit_batch(Xc, d, cause)
+    ok = cause == None  # noqa: E711 (elementwise)
+    ps[ok] = expit(_mv(Xc[ok], gamma[ok]))
+    sep = ok & np.any(np.where(treated, False, ps >= 1.0 - SEPARATION_PS), axis=1)
+    cause[sep] = "separation"
+    ok = cause == None  # noqa: E711
+    w = ps[ok] * (1.0 - ps[ok])
+    H = (Xc[ok] * w[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
+    cause[np.flatnonzero(ok)[~_invertible(H)]] = "singular"
+    return ps
+
+
+def _outcome_model(dy, treated, Xc, cause) -> np.ndarray:
+    """(C, n) fitted values of the controls' OLS of ``dy`` on ``Xc`` in each slice."""
+    C, n, _ = Xc.shape
     m = np.full((C, n), np.nan)
-    if method != "ipw":
-        for c in np.flatnonzero(cause == None):  # noqa: E711
-            ctrl = ~treated[c]
-            try:
-                beta = np.linalg.lstsq(Xc[c][ctrl], dy[c][ctrl], rcond=None)[0]
-            except np.linalg.LinAlgError:
-                cause[c] = "singular"
-                continue
-            m[c] = Xc[c] @ beta
-        ok = cause == None  # noqa: E711
-        ctrl = (~treated[ok]).astype(float)
-        H = (Xc[ok] * ctrl[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
-        cause[np.flatnonzero(ok)[~_invertible(H, np.linalg.pinv)]] = "singular"
+    for c in np.flatnonzero(cause == None):  # noqa: E711
+        ctrl = ~treated[c]
+        try:
+            beta = np.linalg.lstsq(Xc[c][ctrl], dy[c][ctrl], rcond=None)[0]
+        except np.linalg.LinAlgError:
+            cause[c] = "singular"
+            continue
+        m[c] = Xc[c] @ beta
+    ok = cause == None  # noqa: E711
+    ctrl = (~treated[ok]).astype(float)
+    H = (Xc[ok] * ctrl[:, :, None]).transpose(0, 2, 1) @ Xc[ok] / n
+    cause[np.flatnonzero(ok)[~_invertible(H, np.linalg.pinv)]] = "singular"
+    return m
+
+
+def _att_of(dy, d, Xc, method, ps, cause) -> np.ndarray:
+    """ATT of each slice given its propensity scores ``ps`` (unused by ``ra``)."""
+    treated = d == 1
+    att = np.full(len(dy), np.nan)
+    m = _outcome_model(dy, treated, Xc, cause) if method != "ipw" else None
     ok = cause == None  # noqa: E711
     w1 = d[ok]
     if method == "ra":
@@ -177,6 +188,63 @@ def _fit_group(dy, d, Xc, method, cause) -> np.ndarray:
     return att
 
 
+def _kept_by_model(Xb, db, methods) -> dict[bool, np.ndarray]:
+    """(C, k) kept-column masks by whether the method uses the propensity model (not ``ra``)."""
+    by_column = np.ascontiguousarray(Xb.transpose(0, 2, 1))  # reductions over rows contiguous
+    keep = _kept_columns(Xb, by_column)
+    out = {}
+    if "ra" in methods:
+        out[False] = keep
+    if any(method != "ra" for method in methods):
+        treated = db == 1
+        varies = _varies_mask(by_column)
+        both = _varies_mask(by_column, treated) & _varies_mask(by_column, ~treated)
+        out[True] = keep & (~varies | both)
+    return out
+
+
+def att_batch_many(
+    dys: np.ndarray, d: np.ndarray, X: np.ndarray, idx: np.ndarray, methods, k_full: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`att_batch` of every outcome (row of ``dys``, (m, n)) and method at once.
+
+    Returns (values, reduced, cause), each (C, m, len(methods)), slice ``[:, o, j]`` equal to
+    ``att_batch(dys[o], d, X, idx, methods[j], k_full[o, j])``. What depends only on the
+    resampled design (kept columns, the propensity model) is computed once for all outcomes
+    and methods, so the selection chapter's outcomes and IPW/DR share it.
+    """
+    methods = tuple(methods)
+    db, Xb = d[idx], X[idx]
+    dyb = [dy[idx] for dy in dys]
+    C, m, M = len(idx), len(dys), len(methods)
+    values = np.full((C, m, M), np.nan)
+    cause = np.full((C, m, M), None, dtype=object)
+    treated = db == 1
+    one_group = ~treated.any(axis=1) | treated.all(axis=1)
+    cause[one_group] = "one_group"
+    reduced = np.zeros((C, m, M), dtype=bool)
+    for uses_ps, keep in _kept_by_model(Xb, db, methods).items():
+        mine = [j for j, method in enumerate(methods) if (method != "ra") == uses_ps]
+        reduced[:, :, mine] = keep.sum(axis=1)[:, None, None] < k_full[None, :, mine]
+        masks, group = np.unique(keep, axis=0, return_inverse=True)
+        for g, mask in enumerate(masks):
+            rows = np.flatnonzero((group.ravel() == g) & ~one_group)
+            if len(rows) == 0:
+                continue
+            Xg, dg = Xb[rows][:, :, np.flatnonzero(mask)], db[rows]
+            shared = np.full(len(rows), None, dtype=object)
+            ps = _propensity(Xg, dg, shared) if uses_ps else None
+            for o in range(m):
+                for j in mine:
+                    sub = shared.copy()
+                    values[rows, o, j] = _att_of(dyb[o][rows], dg, Xg, methods[j], ps, sub)
+                    cause[rows, o, j] = sub
+    bad = (cause == None) & ~np.isfinite(values)  # noqa: E711
+    cause[bad] = "nonfinite"
+    values[cause != None] = np.nan  # noqa: E711
+    return values, reduced, cause
+
+
 def att_batch(
     dy: np.ndarray, d: np.ndarray, X: np.ndarray, idx: np.ndarray, method: str, k_full: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -186,29 +254,5 @@ def att_batch(
     resample cannot be fitted (``None`` otherwise); ``reduced[c]`` says fewer than ``k_full``
     covariate columns were kept.
     """
-    db, dyb, Xb = d[idx], dy[idx], X[idx]
-    C = len(idx)
-    cause = np.full(C, None, dtype=object)
-    treated = db == 1
-    one_group = ~treated.any(axis=1) | treated.all(axis=1)
-    cause[one_group] = "one_group"
-    by_column = np.ascontiguousarray(Xb.transpose(0, 2, 1))  # reductions over rows contiguous
-    keep = _kept_columns(Xb, by_column)
-    if method != "ra":
-        varies = _varies_mask(by_column)
-        both = _varies_mask(by_column, treated) & _varies_mask(by_column, ~treated)
-        keep &= ~varies | both
-    values = np.full(C, np.nan)
-    masks, group = np.unique(keep, axis=0, return_inverse=True)
-    for g, mask in enumerate(masks):
-        rows = np.flatnonzero((group.ravel() == g) & ~one_group)
-        if len(rows) == 0:
-            continue
-        cols = np.flatnonzero(mask)
-        sub = cause[rows]
-        values[rows] = _fit_group(dyb[rows], db[rows], Xb[rows][:, :, cols], method, sub)
-        cause[rows] = sub
-    bad = (cause == None) & ~np.isfinite(values)  # noqa: E711
-    cause[bad] = "nonfinite"
-    values[cause != None] = np.nan  # noqa: E711
-    return values, keep.sum(axis=1) < k_full, cause
+    values, reduced, cause = att_batch_many(dy[None, :], d, X, idx, (method,), np.array([[k_full]]))
+    return values[:, 0, 0], reduced[:, 0, 0], cause[:, 0, 0]

@@ -17,7 +17,6 @@ checked here by hand and against a numerical derivative of the estimator, tests/
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,12 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ._design import QR_TOL, build_design, identified_columns
-from ._distributions import norm_ppf, norm_sf
 from ._validation import (
-    check_choice,
     check_columns,
-    check_conf_level,
-    check_positive_int,
     drop_incomplete,
 )
 
@@ -293,76 +288,24 @@ def did_ipw(
         ``std_error_analytic, std_error_bootstrap, se_type``, the accounting columns
         ``B_requested, B_used, n_redrawn, n_reduced, failures_<cause>, status, reason``.
     """
-    from ._att_batch import att_batch
-    from .resampling import accounted_bootstrap, chunk_size, strata_cells
+    from .drdid_joint import did_ipw_joint
 
-    check_choice("method", method, ATT_METHODS)
-    check_choice("se", se, SE_TYPES)
-    conf_level = check_conf_level(conf_level)
-    B = check_positive_int("B", B, minimum=2)
-    data, dy, d, X, names = prepare_att_data(
-        df,
+    return did_ipw_joint(
+        [df],
         outcome=outcome,
         unit=unit,
         treated=treated,
         post=post,
         covariates=covariates,
-        categorical=categorical,
-        strata=strata,
-        context="did_ipw",
-    )
-    try:
-        full = att_fit(dy, d, X, method)
-    except (FitFailure, np.linalg.LinAlgError) as error:
-        raise ValueError(f"did_ipw: {error}") from None
-    dropped = [names[j] for j in range(X.shape[1]) if j not in full.columns]
-    if dropped:
-        warnings.warn(
-            f"did_ipw: covariate term(s) {dropped!r} dropped: aliased, or constant within the "
-            "treated or within the controls (they would separate the propensity model)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-
-    k_full = len(full.columns)
-
-    def refit(idx: np.ndarray):
-        return att_batch(dy, d, X, idx, method, k_full)
-
-    cells = strata_cells(d, None if strata is None else data[strata].astype(str).to_numpy())
-    account = accounted_bootstrap(
-        refit,
-        cells,
-        B=B,
         seed=seed,
+        categorical=categorical,
+        methods=[method],
+        B=B,
+        conf_level=conf_level,
+        se=se,
+        strata=strata,
         max_failure_share=max_failure_share,
         max_redraws=max_redraws,
         config_key=config_key,
-        chunk=chunk_size(*X.shape, B),
         workers=workers,
     )
-    chosen = account.se if se == "bootstrap" else full.se
-    z = full.att / chosen if chosen > 0 else np.nan
-    q = norm_ppf(0.5 + conf_level / 2.0)
-    n = len(dy)
-    row = {
-        "term": f"{treated}:{post}",
-        "estimate": full.att,
-        "std_error": chosen,
-        "statistic": z,
-        "p_value": float(2.0 * norm_sf(abs(z))),
-        "conf_low": full.att - q * chosen,
-        "conf_high": full.att + q * chosen,
-        "method": method,
-        "n_units": n,
-        "n_treated": int(d.sum()),
-        "n_control": int(n - d.sum()),
-        "B": B,
-        "std_error_analytic": full.se,
-        "std_error_bootstrap": account.se,
-        "se_type": se,
-        **account.columns(),
-    }
-    if se == "analytic":
-        row["status"], row["reason"] = "ok", ""
-    return pd.DataFrame([row])

@@ -22,8 +22,10 @@ from reintegration.forked import check_workers, forked_pool
 __all__ = [
     "FAILURE_CAUSES",
     "BootstrapAccount",
+    "account_of_draws",
     "accounted_bootstrap",
     "chunk_size",
+    "joint_draws",
     "permutation_stats",
     "stratified_indices",
 ]
@@ -165,6 +167,41 @@ def _draw_and_fit(account, fit, fit_chunks, cells, rng, B, chunk, max_redraws) -
         rng.bit_generator.state = states[f]
         _redraw(account, b, str(cause[f]), fit, cells, rng, max_redraws)
         b += 1
+
+
+def joint_draws(fit, cells, *, B: int, seed: int, chunk: int = 256, workers: int = 1):
+    """``fit`` of the first ``B`` resamples :func:`accounted_bootstrap` draws from ``seed``.
+
+    ``fit(idx)`` returns arrays with one leading entry per resample (several series each, e.g.
+    (C, outcomes, methods)). There are no redraws: for a series none of these resamples
+    fails, they are its draws (:func:`account_of_draws`); a series with a failure must be
+    bootstrapped on its own (its redraws change the resamples after it).
+    """
+    rng = np.random.default_rng(seed)
+    parts = []
+    with _SideBySide(fit, workers) as fit_chunks:
+        b = 0
+        while b < B:
+            size = min(chunk * workers, B - b)
+            parts.append(
+                fit_chunks(np.stack([stratified_indices(cells, rng) for _ in range(size)]))
+            )
+            b += size
+    return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
+
+
+def account_of_draws(
+    values: np.ndarray, reduced: np.ndarray, *, max_failure_share: float, config_key: str = ""
+) -> BootstrapAccount:
+    """The account :func:`accounted_bootstrap` gives when none of its resamples fails."""
+    account = BootstrapAccount(
+        np.array(values, dtype=float),
+        len(values),
+        n_reduced=int(np.sum(reduced)),
+        max_failure_share=max_failure_share,
+        config_key=config_key,
+    )
+    return account
 
 
 class _SideBySide:
