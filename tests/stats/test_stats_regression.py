@@ -309,3 +309,62 @@ def test_rank_deficiency_names_the_term(survey):
     with pytest.warns(AliasedTermsWarning, match=r"\['age2'\]"):
         fit = ols(df, outcome="score", terms=["age", "age2"])
     assert fit.tidy.set_index("term").loc["age2", ["estimate", "std_error"]].isna().all()
+
+
+# --- several covariance estimators from one fit (issue 16) -----------------------------------
+
+
+def _same_result(a: RegressionResult, b: RegressionResult) -> None:
+    pd.testing.assert_frame_equal(a.tidy, b.tidy, check_exact=True)
+    pd.testing.assert_frame_equal(a.glance, b.glance, check_exact=True)
+    pd.testing.assert_frame_equal(a.vcov, b.vcov, check_exact=True)
+    if a.bootstrap is None or b.bootstrap is None:
+        assert a.bootstrap is None and b.bootstrap is None
+    else:
+        pd.testing.assert_frame_equal(a.bootstrap, b.bootstrap, check_exact=True)
+
+
+def test_ols_vcovs_equals_one_ols_call_per_vcov(survey):
+    from reintegration.stats import WildBootstrap, ols_vcovs
+
+    df = survey.assign(score=survey["score"].where(survey.index % 37 != 0))  # rows dropped
+    boot = WildBootstrap(seed=3, B=99, weights_type="webb", terms=("age", "time"))
+    kw = dict(outcome="score", terms=["age", "female", "time", "country"])
+    kw["categorical"] = {"country": "Nigeria"}
+    vcovs = ["HC3", "classical", "cluster"]
+    with pytest.warns(RowsDroppedWarning):
+        shared = ols_vcovs(df, **kw, vcovs=vcovs, cluster="district", bootstrap=boot)
+    assert list(shared) == vcovs
+    for v in vcovs:
+        cluster = {"cluster": "district", "bootstrap": boot} if v == "cluster" else {}
+        with pytest.warns(RowsDroppedWarning):
+            alone = ols(df, **kw, vcov=v, **cluster)
+        _same_result(shared[v], alone)
+    assert pd.isna(shared["HC3"].glance["n_clusters"].iloc[0])
+    assert shared["cluster"].glance["n_clusters"].iloc[0] == 23
+
+
+def test_ols_vcovs_clustered_fit_drops_rows_missing_the_cluster_on_its_own(survey):
+    from reintegration.stats import ols_vcovs
+
+    df = survey.assign(district=survey["district"].astype(float).where(survey.index % 50 != 3))
+    kw = dict(outcome="score", terms=["age", "time"])
+    with pytest.warns(RowsDroppedWarning, match="district"):
+        shared = ols_vcovs(df, **kw, vcovs=["HC1", "cluster"], cluster="district")
+    assert shared["HC1"].glance["n"].iloc[0] == 600
+    assert shared["cluster"].glance["n"].iloc[0] == 588
+    with pytest.warns(RowsDroppedWarning):
+        _same_result(shared["cluster"], ols(df, **kw, vcov="cluster", cluster="district"))
+    _same_result(shared["HC1"], ols(df, **kw, vcov="HC1"))
+
+
+def test_ols_vcovs_checks_its_options(survey):
+    from reintegration.stats import ols_vcovs
+
+    kw = dict(outcome="score", terms=["age"])
+    with pytest.raises(ValueError, match=r"`vcov` must be one of \["):
+        ols_vcovs(survey, **kw, vcovs=["HC3", "HC9"])
+    with pytest.raises(ValueError, match="`cluster` is needed with, and only with"):
+        ols_vcovs(survey, **kw, vcovs=["cluster"])
+    with pytest.raises(ValueError, match="`cluster` is needed with, and only with"):
+        ols_vcovs(survey, **kw, vcovs=["HC3"], cluster="district")

@@ -41,6 +41,7 @@ from reintegration.stats import (
     check_choice,
     check_columns,
     ols,
+    ols_vcovs,
     unidentified_terms,
 )
 from reintegration.stats.wild_bootstrap import WILD_FAILURE_CAUSES as WILD_CAUSES
@@ -220,43 +221,33 @@ def fit_full(
     data["_cluster"] = df[country].astype(str)
     terms = [*covariates, country, *indicators]
     test_terms = [*covariates, *indicators]
+    boot = None
+    if "cluster" in vcov:
+        boot = WildBootstrap(
+            seed=seed, B=bootstrap_B, weights_type=bootstrap_weights, terms=tuple(test_terms)
+        )
+    results = ols_vcovs(
+        data,
+        outcome=outcome,
+        terms=terms,
+        vcovs=vcov,
+        categorical={country: reference},
+        cluster="_cluster" if "cluster" in vcov else None,
+        bootstrap=boot,
+    )
     blocks, glances = [], []
     for v in vcov:
-        tidy, glance = _fit_block(
-            data,
-            vcov=v,
-            outcome=outcome,
-            country=country,
-            reference=reference,
-            terms=terms,
-            bootstrap=(seed, bootstrap_B, bootstrap_weights, tuple(test_terms)),
-            quiet=bool(blocks),  # the first fit reports dropped rows; the later ones drop the same
-        )
+        tidy, glance = _block_tables(
+            results[v], data, vcov=v, outcome=outcome, country=country, reference=reference,
+            terms=terms, bootstrap_weights=bootstrap_weights,
+        )  # fmt: skip
         blocks.append(tidy)
         glances.append(glance)
     return pd.concat(blocks, ignore_index=True), pd.concat(glances, ignore_index=True)
 
 
-def _fit_block(data, *, vcov, outcome, country, reference, terms, bootstrap, quiet):
+def _block_tables(res, data, *, vcov, outcome, country, reference, terms, bootstrap_weights):
     """One vcov block of :func:`fit_full`: tidy (bootstrap p-values, notes) and glance."""
-    seed, bootstrap_B, bootstrap_weights, test_terms = bootstrap
-    boot = None
-    if vcov == "cluster":
-        boot = WildBootstrap(
-            seed=seed, B=bootstrap_B, weights_type=bootstrap_weights, terms=test_terms
-        )
-    with warnings.catch_warnings():
-        if quiet:
-            warnings.simplefilter("ignore", RowsDroppedWarning)
-        res = ols(
-            data,
-            outcome=outcome,
-            terms=terms,
-            categorical={country: reference},
-            vcov=vcov,
-            cluster="_cluster" if vcov == "cluster" else None,
-            bootstrap=boot,
-        )
     tidy = res.tidy.copy()
     tidy["vcov"] = vcov
     tidy["p_value_boot"] = np.nan

@@ -35,7 +35,7 @@ from .effect_sizes import (
 )
 from .identification import blank_unidentified, unidentified_terms
 from .paired import mcnemar_test, paired_ordinal_test
-from .regression import RegressionResult, ols
+from .regression import RegressionResult, ols, ols_vcovs
 from .wild_bootstrap import WildBootstrap, wild_cluster_bootstrap, wild_cluster_bootstrap_terms
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "hedges_j",
     "mcnemar_test",
     "ols",
+    "ols_vcovs",
     "paired_ordinal_test",
     "standardised_differences",
     "suppress_small_cells",

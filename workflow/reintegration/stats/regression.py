@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,9 @@ from ._design import (
     vcov_matrix,
 )
 from ._distributions import t_ppf, t_sf
-from ._validation import check_choice, check_conf_level
+from ._validation import check_choice, check_columns, check_conf_level
 
-__all__ = ["TIDY_COLUMNS", "GLANCE_COLUMNS", "RegressionResult", "ols"]
+__all__ = ["TIDY_COLUMNS", "GLANCE_COLUMNS", "RegressionResult", "ols", "ols_vcovs"]
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
 GLANCE_COLUMNS = [
@@ -141,6 +141,61 @@ def ols(
         context="ols",
     )
     fit = least_squares(design.y, design.X, design.weights)
+    return _result(design, fit, vcov, conf_level, bootstrap, outcome)
+
+
+def ols_vcovs(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    terms: Sequence[str],
+    vcovs: Sequence[str],
+    categorical: Mapping[str, object] | None = None,
+    weights: str | None = None,
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+    bootstrap: object | None = None,
+    intercept: bool = True,
+) -> dict[str, RegressionResult]:
+    """:func:`ols` once per covariance estimator in ``vcovs``, from one design and one fit.
+
+    ``{vcov: ols(df, vcov=vcov, ...)}`` with ``cluster`` (and ``bootstrap``) given to the
+    ``"cluster"`` fit only: the coefficients do not depend on the covariance estimator, so the
+    design and its QR are built once (the same tables, tested). When the cluster column is
+    missing on rows the other fits use, the clustered fit drops them and is fitted on its own.
+    """
+    vcovs = list(vcovs)
+    for v in vcovs:
+        check_choice("vcov", v, VCOV_TYPES)
+    if ("cluster" in vcovs) != (cluster is not None):
+        raise ValueError("`cluster` is needed with, and only with, 'cluster' among `vcovs`")
+    if bootstrap is not None and "cluster" not in vcovs:
+        raise ValueError("`bootstrap` (wild cluster bootstrap) needs 'cluster' among `vcovs`")
+    conf_level = check_conf_level(conf_level)
+    if cluster is not None:
+        check_columns(df, [cluster])
+    keys = dict(outcome=outcome, terms=terms, categorical=categorical, weights=weights)
+    design = build_design(df, **keys, intercept=intercept, context="ols")
+    fit = least_squares(design.y, design.X, design.weights)
+    out = {}
+    for v in vcovs:
+        if v != "cluster":
+            out[v] = _result(design, fit, v, conf_level, None, outcome)
+            continue
+        labels = design.data[cluster]
+        if labels.isna().any():
+            out[v] = ols(df, **keys, vcov=v, cluster=cluster, conf_level=conf_level,
+                         bootstrap=bootstrap, intercept=intercept)  # fmt: skip
+            continue
+        codes, uniques = pd.factorize(labels, sort=True)  # as build_design(cluster=...)
+        clustered = replace(design, groups=codes.astype(np.intp), n_groups=len(uniques))
+        out[v] = _result(clustered, fit, v, conf_level, bootstrap, outcome)
+    return out
+
+
+def _result(design, fit, vcov: str, conf_level: float, bootstrap, outcome: str):
+    """The tables of :func:`ols` for a built design and its least-squares fit."""
+    intercept = design.intercept
     cov = vcov_matrix(fit, vcov, groups=design.groups, n_groups=design.n_groups)
     if vcov in ("HC2", "HC3"):
         _warn_leverage_one(design, fit, vcov)
