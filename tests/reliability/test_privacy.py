@@ -159,6 +159,20 @@ def test_identifier_sequences_cover_spellings():
     assert ("ali",) not in seqs  # too short to search as one word
 
 
+def test_a_joined_sequence_needs_a_digit_and_six_characters():
+    """Several words are also searched joined (a case id's canonical form) when they hold a
+    digit (a superscript two normalises to one; an Arabic-Indic three is dropped) and the
+    joined form has at least six characters."""
+    seqs = identifier_sequences(
+        ["Rue des Écoles", "lot ٣ 12", "ab 1", "Kankan ², quartier", "note: 7 rue X", "N° 45-A"]
+    )
+    assert ("rue", "des", "ecoles") in seqs and ("ruedesecoles",) not in seqs  # no digit
+    assert ("lot", "12") in seqs and ("lot12",) not in seqs  # five characters
+    assert ("ab", "1") in seqs and ("ab1",) not in seqs
+    assert ("kankan2quartier",) in seqs and ("note7ruex",) in seqs
+    assert ("n", "45", "a") in seqs and ("n45a",) not in seqs
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -83,6 +83,8 @@ KINDS = ("phone_number", "case_id", "raw_identifier", "wave_pseudonym", "pseudon
 PHONE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\d){7,12}(?!\d)")
 HEX16 = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16}(?![0-9a-fA-F])")
 TOKEN = re.compile(r"[0-9a-z]+")
+#: A digit among the words of a sequence (TOKEN matches: ASCII digits only).
+DIGIT = re.compile(r"[0-9]")
 TEXT_SUFFIXES = {".csv", ".json", ".md", ".html", ".htm", ".svg", ".txt", ".rst", ".tsv", ".yaml"}
 #: Identifier values shorter than this (letters and digits) as a single word are not searched:
 #: too short to be identifying, too likely to be an ordinary word.
@@ -173,18 +175,21 @@ def identifier_sequences(
     among the sequences (names repeat: at 100x it halves the scan's memory)."""
     out: set[tuple[str, ...]] = set() if into is None else into
     words = {} if words is None else words
+    # millions of values at 100x (notes and addresses among them): names bound once, and the
+    # digit test a regex over the joined words (TOKEN matches, so ASCII), not a loop per char
+    add, intern, has_digit = out.add, words.setdefault, DIGIT.search
     for value in values:
         if value is None or (isinstance(value, float) and value != value):
             continue
-        seq = tuple(words.setdefault(w, w) for w in tokens(str(value)))
+        seq = tuple([intern(w, w) for w in tokens(str(value))])
         if not seq:
             continue
         if len(seq) == 1 and len(seq[0]) < MIN_SINGLE_WORD:
             continue
-        out.add(seq)
+        add(seq)
         joined = "".join(seq)
-        if len(seq) > 1 and len(joined) >= MIN_SINGLE_WORD and any(c.isdigit() for c in joined):
-            out.add((joined,))  # GIN-2019-000123 -> gin2019000123, +224 620 11 -> 22462011
+        if len(seq) > 1 and len(joined) >= MIN_SINGLE_WORD and has_digit(joined):
+            add((joined,))  # GIN-2019-000123 -> gin2019000123, +224 620 11 -> 22462011
     return out
 
 
