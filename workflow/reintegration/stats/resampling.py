@@ -194,14 +194,13 @@ def account_of_draws(
     values: np.ndarray, reduced: np.ndarray, *, max_failure_share: float, config_key: str = ""
 ) -> BootstrapAccount:
     """The account :func:`accounted_bootstrap` gives when none of its resamples fails."""
-    account = BootstrapAccount(
+    return BootstrapAccount(
         np.array(values, dtype=float),
         len(values),
         n_reduced=int(np.sum(reduced)),
         max_failure_share=max_failure_share,
         config_key=config_key,
     )
-    return account
 
 
 class _SideBySide:
