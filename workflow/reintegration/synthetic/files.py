@@ -52,7 +52,7 @@ def write_file(gen, name, wave, fmt, ftype, iso, canon, spare, rng, record_defec
         cells[h] = drop_column(h, df, rng)
     file_log: list = []
     keys, header = _header(variables, spec, dcfg, rng, file_log)
-    rows = [[cells[k][i] for k in keys] for i in range(n)]
+    rows = [list(row) for row in zip(*(cells[k] for k in keys), strict=True)]
     final_row, nb = _blank_rows(rows, n, len(keys), dcfg, rng, file_log)
     sheet_name = _write(gen, wave, name, fmt, ftype, iso, header, rows)
     raw_ids = df["case_id"].to_numpy()
@@ -81,10 +81,7 @@ def _cells(rendered: pd.DataFrame, variables: list[str], ftype: str, spec) -> di
     for v in variables:
         col = rendered[v].to_numpy(dtype=object)  # iterating a numpy array: far faster
         if v in writers.DATE_VARS:
-            if ftype == "xlsx":
-                cells[v] = [pd.Timestamp(x).date() if not pd.isna(x) else "" for x in col]
-            else:
-                cells[v] = [writers.format_date(x, spec.date_order) for x in col]
+            cells[v] = _date_cells(col, ftype, spec.date_order)
         elif v == "age":
             cells[v] = [
                 int(x)
@@ -97,6 +94,19 @@ def _cells(rendered: pd.DataFrame, variables: list[str], ftype: str, spec) -> di
                 "" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x) for x in col
             ]
     return cells
+
+
+def _date_cells(col: np.ndarray, ftype: str, order: str) -> list:
+    """Date cells: xlsx dates, or text in the format's order (dmy: dd/mm/yyyy, else ISO);
+    "" where missing. The values are calendar dates (no time of day)."""
+    stamps = pd.Series(pd.to_datetime(col))
+    missing = stamps.isna().to_numpy()
+    if ftype == "xlsx":
+        out = np.array(stamps.dt.date, dtype=object)
+    else:
+        out = np.array(stamps.dt.strftime("%d/%m/%Y" if order == "dmy" else "%Y-%m-%d"), object)
+    out[missing] = ""
+    return out.tolist()
 
 
 def _excel_serial_dates(cells: dict, df: pd.DataFrame, spec: dict, rng, log: list) -> None:
@@ -165,16 +175,14 @@ def _write(gen, wave, name, fmt, ftype, iso, header, rows) -> str:
 
 def drop_column(header, df, rng) -> list[str]:
     """Cells of a system column the extraction drops (timestamps, uuids, index, initials)."""
-    dates = [
-        pd.Timestamp(x) if not pd.isna(x) else pd.Timestamp("2019-01-01")
-        for x in df["interview_date"]
-    ]
-    if header in ("Record created", "_submission_time", "end"):
-        return [(d + pd.Timedelta(hours=17)).isoformat() for d in dates]
-    if header == "start":
-        return [(d + pd.Timedelta(hours=16, minutes=20)).isoformat() for d in dates]
+    if header in ("Record created", "_submission_time", "end", "start"):
+        dates = pd.Series(pd.to_datetime(df["interview_date"].to_numpy(dtype=object)))
+        dates = dates.fillna(pd.Timestamp("2019-01-01"))
+        late = header != "start"
+        shift = pd.Timedelta(hours=17) if late else pd.Timedelta(hours=16, minutes=20)
+        return (dates + shift).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()  # as isoformat()
     if header == "_uuid":
-        return [f"{a:016x}{b:016x}" for a, b in rng.integers(0, 2**62, size=(len(df), 2))]
+        return [f"{a:016x}{b:016x}" for a, b in rng.integers(0, 2**62, size=(len(df), 2)).tolist()]
     if header == "_index":
         return [str(i + 1) for i in range(len(df))]
     return list(rng.choice(["AB", "CD", "FK", "MS", "OT"], len(df)))  # Entered by

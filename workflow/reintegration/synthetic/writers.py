@@ -87,44 +87,68 @@ def render_labels(
 ) -> pd.DataFrame:
     """Replace canonical values of select variables by labels, with logged label messiness.
 
-    Each distinct value's label (and its variants, accent-stripped form) is worked out once;
-    the per-record choices use the same uniform draws, in the same order, as one pass per
-    record would."""
+    Each record draws three uniforms per variable: the first picks a listed variant, the
+    accent-free form (French) or a case-and-spacing variant (third uniform), in that order of
+    precedence; the second picks which variant and which case form. The forms of each distinct
+    value are worked out once and the choices made on whole columns; the log holds one entry
+    per changed cell in record order, as one pass per record would."""
     out = df.copy()
     for var in out.columns:
         if var not in labels.lists or var not in spec.headers:
             continue
         vals = out[var].to_numpy(object)
-        res = np.empty(len(vals), dtype=object)
         u = rng.random((len(vals), 3))
-        known: dict = {}
-        for i, value in enumerate(vals):
-            if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
-                res[i] = ""
-                continue
-            if value not in known:
-                known[value] = _label_forms(var, value, labels, spec)
-            text, variants, stripped = known[value]
-            if var != "assistance" and u[i, 0] < rates["variant"] and variants:
-                text = variants[int(u[i, 1] * len(variants))]
-                log.append((i, "label_variant", var, "corrected:label_variant"))
-            elif (
-                spec.language == "fr"
-                and u[i, 0] < rates["variant"] + rates["accent_stripped"]
-                and stripped != text
-            ):
-                text = stripped
-                log.append((i, "accent_stripped", var, "corrected:label_normalised"))
-            elif u[i, 2] < rates["case_spacing"]:
-                text = (
-                    "  " + text.upper() + " "
-                    if u[i, 1] < 0.5
-                    else text.lower().replace(" ", "  ") + "  "
-                )
-                log.append((i, "label_case_spacing", var, "corrected:label_normalised"))
-            res[i] = text
+        res = np.full(len(vals), "", dtype=object)
+        given = np.flatnonzero(~(pd.isna(vals) | (vals == "")))
+        codes, uniques = pd.factorize(vals[given])
+        forms = [_label_forms(var, value, labels, spec) for value in uniques]
+        res[given] = _labelled_cells(forms, codes, u[given], var, spec, rates, given, log)
         out[var] = res
     return out
+
+
+def _labelled_cells(forms, codes, u, var, spec, rates, rows, log) -> np.ndarray:
+    """The cells of one variable's given values (``codes`` into ``forms``), logged by row."""
+    text, stripped, upper, lower, variants, first, count = _form_table(forms, codes)
+    cells = text.copy()
+    varied = (u[:, 0] < rates["variant"]) & (count > 0) & (var != "assistance")
+    accent = (
+        ~varied
+        & (spec.language == "fr")
+        & (u[:, 0] < rates["variant"] + rates["accent_stripped"])
+        & (stripped != text)
+    )
+    spaced = ~varied & ~accent & (u[:, 2] < rates["case_spacing"])
+    pick = first + (u[:, 1] * np.maximum(count, 1)).astype(np.int64)  # int(): u >= 0
+    cells[varied] = variants[pick[varied]]
+    cells[accent] = stripped[accent]
+    cells[spaced] = np.where(u[spaced, 1] < 0.5, upper[spaced], lower[spaced])
+    kinds = (
+        (varied, "label_variant", "corrected:label_variant"),
+        (accent, "accent_stripped", "corrected:label_normalised"),
+        (spaced, "label_case_spacing", "corrected:label_normalised"),
+    )
+    changed = [
+        (int(rows[i]), kind, var, outcome) for m, kind, outcome in kinds for i in np.flatnonzero(m)
+    ]
+    log.extend(sorted(changed))  # one change per cell: record order
+    return cells
+
+
+def _form_table(forms, codes) -> tuple[np.ndarray, ...]:
+    """Per cell: its value's label, accent-free, upper- and lower-case spaced forms, and where
+    its variants start and how many there are in the flat array of all values' variants."""
+    text = np.array([f[0] for f in forms], dtype=object)
+    count = np.array([len(f[1]) for f in forms], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    variants = np.array([v for f in forms for v in f[1]] or [""], dtype=object)
+    per_value = (
+        text,
+        np.array([f[2] for f in forms], dtype=object),
+        np.array(["  " + t.upper() + " " for t in text], dtype=object),
+        np.array([t.lower().replace(" ", "  ") + "  " for t in text], dtype=object),
+    )
+    return (*(a[codes] for a in per_value), variants, first[codes], count[codes])
 
 
 def _label_forms(var: str, value, labels: Labels, spec: FormatSpec) -> tuple[str, list, str]:
