@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from reintegration.synthetic import xlsx_rows
 from reintegration.text import normalise, split_variants
 
 FIXED_TIME = dt.datetime(2020, 7, 1, 0, 0, 0)
@@ -198,6 +199,16 @@ def write_xlsx(
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws = wb.add_worksheet(sheet)
     ws.write_row(0, 0, header)
+    if not (xlsx_rows.streamable(ws) and xlsx_rows.stream_rows(ws, rows, date_fmt)):
+        _write_cells(ws, rows, date_fmt)
+    if notes_sheet:
+        ns = wb.add_worksheet("Notes")
+        ns.write_string(0, 0, "Export of the case-management system; one row per RSS interview.")
+    wb.close()
+
+
+def _write_cells(ws, rows: list[list], date_fmt) -> None:
+    """``rows`` as sheet rows 2, 3, ...: one xlsxwriter call per non-empty cell."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if isinstance(value, dt.date):
@@ -206,7 +217,3 @@ def write_xlsx(
                 ws.write_number(r, c, int(value))
             elif value not in ("", None):
                 ws.write_string(r, c, str(value))
-    if notes_sheet:
-        ns = wb.add_worksheet("Notes")
-        ns.write_string(0, 0, "Export of the case-management system; one row per RSS interview.")
-    wb.close()

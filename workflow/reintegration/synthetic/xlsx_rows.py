@@ -1,0 +1,103 @@
+"""The data rows of a generated xlsx sheet, written as the XML xlsxwriter writes for them.
+
+At 100x a quarter of the generator's time went into xlsxwriter's per-cell calls (a cell tuple
+stored, then formatted, escaped and written one call at a time). In constant-memory mode a
+row's XML goes straight to the worksheet's temporary file, so :func:`stream_rows` writes each
+row's ``<row>``/``<c>`` elements there itself, with xlsxwriter's own escaping, date conversion
+and number formatting, and records the sheet's dimensions as its cell writers would. The file
+is byte-identical to one written cell by cell (tests/synthetic/test_xlsx_rows.py, tricky cells
+included). Only for the pinned xlsxwriter release, whose worksheet internals this relies on;
+any other release, or a string xlsxwriter would truncate, is written cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import xlsxwriter
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+
+#: The xlsxwriter release whose worksheet XML :func:`stream_rows` reproduces.
+PINNED = "3.3.1"
+#: Characters or sequences xlsxwriter escapes in a cell's text (control characters, an
+#: escape-like ``_xHHHH_``, non-characters, XML specials, a rich string's ``<r>``).
+_SPECIAL = re.compile(r'[\x00-\x08\x0a-\x1f\ufffe\uffff&<>"]|_x[0-9a-fA-F]{4}_')
+_LONGEST = 32767 // 2  # a longer string may need xlsxwriter's UTF-16 truncation
+
+
+def streamable(ws) -> bool:
+    """Whether ``ws`` is a constant-memory worksheet of the pinned release."""
+    return xlsxwriter.__version__ == PINNED and ws.constant_memory
+
+
+def stream_rows(ws, rows: list[list], date_format) -> bool:
+    """Write ``rows`` as sheet rows 2, 3, ... of ``ws`` (its header row 1 already written).
+
+    Cells: a date (``datetime.date``) as a date-formatted serial, an integer as a number,
+    other non-empty values as inline text; ``""`` and ``None`` are not written. Returns False,
+    having written nothing, if the rows hold a string xlsxwriter would truncate."""
+    xml, rmin, rmax, cmin, cmax = _rows_xml(ws, rows, date_format)
+    if xml is None:
+        return False
+    if rmin is None:
+        return True  # no data cell: the header row is written when the workbook closes
+    ws._write_single_row(rmin)  # the header row, as the first data cell's write would
+    ws.fh.write("".join(xml))
+    ws.previous_row = 0  # dimensions of rows written so far may be recorded
+    ws._check_dimensions(rmin, cmin)
+    ws._check_dimensions(rmax, cmax)
+    ws.previous_row = rmax  # the last row written, as after cell-by-cell writing
+    return True
+
+
+def _rows_xml(ws, rows, date_format):
+    """Each row's XML, and the first and last rows and columns holding a cell."""
+    letters: list[str] = []
+    serials: dict = {}
+    style = None
+    xml: list[str] = []
+    rmin = rmax = cmin = cmax = None
+    for r, row in enumerate(rows, start=1):
+        cells: list[str] = []
+        number = str(r + 1)
+        for c, value in enumerate(row):
+            if value == "" or value is None:
+                continue
+            while len(letters) <= c:
+                letters.append(xl_col_to_name(len(letters)))
+            ref = letters[c] + number
+            if isinstance(value, dt.date):
+                if style is None:
+                    style = date_format._get_xf_index()  # first used: as xlsxwriter would
+                if value not in serials:
+                    serial = ws._convert_date_time(dt.datetime.combine(value, dt.time()))
+                    serials[value] = f"{serial:.16G}"
+                cells.append(f'<c r="{ref}" s="{style}"><v>{serials[value]}</v></c>')
+            elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}"><v>{int(value):.16G}</v></c>')
+            else:
+                text = value if type(value) is str else str(value)
+                if len(text) > _LONGEST:
+                    return None, None, None, None, None
+                cells.append(_text_cell(ws, ref, text))
+            cmin = c if cmin is None or c < cmin else cmin
+            cmax = c if cmax is None or c > cmax else cmax
+        if cells:
+            xml.append(f'<row r="{number}">{"".join(cells)}</row>')
+            rmin = r if rmin is None else rmin
+            rmax = r
+    return xml, rmin, rmax, cmin, cmax
+
+
+def _text_cell(ws, ref: str, text: str) -> str:
+    """An inline-string cell, escaped as xlsxwriter's constant-memory cell writer does."""
+    if _SPECIAL.search(text):
+        text = ws._escape_control_characters(text)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            return f'<c r="{ref}" t="inlineStr"><is>{text}</is></c>'
+        text_attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{text_attr}>{ws._escape_data(text)}</t></is></c>'
+    text_attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{text_attr}>{text}</t></is></c>'
