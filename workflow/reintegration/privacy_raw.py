@@ -2,17 +2,17 @@
 
 The scan looks for every direct identifier and case id of the release's waves in what the
 release publishes, so it reads the raw exports again with the extraction's readers. At 100x
-that reading is most of the scan's time, so the files of a wave can be read in several forked
-processes (issue 16); the identifiers are a set, the same whichever process read a file.
+that reading is most of the scan's time, so the files of all the waves can be read in several
+forked processes, one file per task (issue 16); the identifiers are a set, the same whichever
+process read a file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 
-from reintegration.forked import check_workers, forked_map
+from reintegration.forked import check_workers, forked_pool
 from reintegration.privacy import identifier_sequences
 
 __all__ = ["raw_identifiers"]
@@ -25,7 +25,7 @@ def raw_identifiers(
 
     Read with the extraction's readers and header mapping; held in memory only. Files that
     cannot be read are passed over (extraction has already refused or skipped them).
-    ``workers`` processes read a wave's files.
+    ``workers`` processes read the files.
     """
     from reintegration.data.formats import FormatIndex
     from reintegration.data.inventory import scan
@@ -35,23 +35,28 @@ def raw_identifiers(
     index = FormatIndex(codebook)
     v = codebook.variables
     wanted = set(v.loc[(v["identifier"] == "yes") | (v["type"] == "case_id"), "name"])
+    sources = []
+    for wave_dir in wave_dirs:
+        if Path(wave_dir).is_dir():
+            # The extraction's own inventory: subfolders, archive members, every kind it reads.
+            sources += scan(Path(wave_dir), DEFAULT_LIMITS, skip_unknown=True)[0]
     sequences: set[tuple[str, ...]] = set()
     words: dict[str, str] = {}  # one string per word (names repeat: half the memory at 100x)
-    for wave_dir in wave_dirs:
-        folder = Path(wave_dir)
-        if not folder.is_dir():
-            continue
-        # The extraction's own inventory: subfolders, archive members and every kind it reads.
-        sources, _, _ = scan(folder, DEFAULT_LIMITS, skip_unknown=True)
-        if workers == 1 or len(sources) < 2:
-            _identifiers_of(sources, index, wanted, sequences, words)
-            continue
-        # every workers-th file to each process (the files of a wave are alike in size)
-        parts = [sources[i::workers] for i in range(min(workers, len(sources)))]
-        read = partial(_identifiers_of, index=index, wanted=wanted)
-        for found in forked_map(read, parts, workers):
-            sequences |= found
+    if workers == 1 or len(sources) < 2:
+        return _identifiers_of(sources, index, wanted, sequences, words)
+    # One file per task, the largest first, over all waves: the processes end together (the
+    # tasks are positions; the forked processes hold the sources, archive members included).
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
+    with forked_pool(lambda i: _identifiers_of([sources[i]], index, wanted), workers) as run:
+        for found in run(order):
+            # a process's words arrive as new strings: shared again across files
+            sequences.update(tuple([words.setdefault(w, w) for w in seq]) for seq in found)
     return sequences
+
+
+def _size(source) -> int:
+    data = source.data
+    return len(data) if isinstance(data, bytes) else data.stat().st_size
 
 
 def _identifiers_of(
