@@ -81,3 +81,8 @@ def test_a_string_xlsxwriter_would_truncate_is_written_cell_by_cell(tmp_path, sh
 def test_another_xlsxwriter_release_is_written_cell_by_cell(sheet, monkeypatch):
     monkeypatch.setattr(xlsxwriter, "__version__", "9.9.9")
     assert not xlsx_rows.streamable(sheet)
+
+
+def test_rows_beyond_a_sheet_are_left_to_xlsxwriter(sheet):
+    assert xlsx_rows.stream_rows(sheet, [["x"] * (sheet.xls_colmax + 1)], None) is False
+    assert sheet.dim_rowmin is None  # nothing written

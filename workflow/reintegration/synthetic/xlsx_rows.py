@@ -7,7 +7,8 @@ row's ``<row>``/``<c>`` elements there itself, with xlsxwriter's own escaping, d
 and number formatting, and records the sheet's dimensions as its cell writers would. The file
 is byte-identical to one written cell by cell (tests/synthetic/test_xlsx_rows.py, tricky cells
 included). Only for the pinned xlsxwriter release, whose worksheet internals this relies on;
-any other release, or a string xlsxwriter would truncate, is written cell by cell.
+any other release, a string xlsxwriter would truncate or rows beyond a sheet's size are
+written cell by cell.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def stream_rows(ws, rows: list[list], date_format) -> bool:
 
     Cells: a date (``datetime.date``) as a date-formatted serial, an integer as a number,
     other non-empty values as inline text; ``""`` and ``None`` are not written. Returns False,
-    having written nothing, if the rows hold a string xlsxwriter would truncate."""
+    having written nothing, if the rows hold a string xlsxwriter would truncate or do not fit
+    in a sheet (cells it would refuse)."""
+    if len(rows) >= ws.xls_rowmax or max(map(len, rows), default=0) > ws.xls_colmax:
+        return False
     xml, rmin, rmax, cmin, cmax = _rows_xml(ws, rows, date_format)
     if xml is None:
         return False
