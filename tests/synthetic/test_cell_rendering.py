@@ -103,10 +103,17 @@ def test_a_column_without_given_values_renders_empty(codebook):
     assert log == []
 
 
+def _format_date(value, order):
+    if value is None or pd.isna(value):
+        return ""
+    d = pd.Timestamp(value).date()
+    return d.strftime("%d/%m/%Y") if order == "dmy" else d.isoformat()
+
+
 def _dates_per_cell(col, ftype, order):
     if ftype == "xlsx":
         return [pd.Timestamp(x).date() if not pd.isna(x) else "" for x in col]
-    return [writers.format_date(x, order) for x in col]
+    return [_format_date(x, order) for x in col]
 
 
 @pytest.mark.parametrize(("ftype", "order"), [("xlsx", "ymd"), ("csv", "dmy"), ("csv", "ymd")])

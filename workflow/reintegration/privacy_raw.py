@@ -29,7 +29,7 @@ def raw_identifiers(
     """
     from reintegration.data.formats import FormatIndex
     from reintegration.data.inventory import scan
-    from reintegration.data.readers import DEFAULT_LIMITS
+    from reintegration.data.readers import DEFAULT_LIMITS, size_of
 
     check_workers(workers)
     index = FormatIndex(codebook)
@@ -46,17 +46,12 @@ def raw_identifiers(
         return _identifiers_of(sources, index, wanted, sequences, words)
     # One file per task, the largest first, over all waves: the processes end together (the
     # tasks are positions; the forked processes hold the sources, archive members included).
-    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
+    order = sorted(range(len(sources)), key=lambda i: -size_of(sources[i].data))
     with forked_pool(lambda i: _identifiers_of([sources[i]], index, wanted), workers) as run:
         for found in run(order):
             # a process's words arrive as new strings: shared again across files
             sequences.update(tuple([words.setdefault(w, w) for w in seq]) for seq in found)
     return sequences
-
-
-def _size(source) -> int:
-    data = source.data
-    return len(data) if isinstance(data, bytes) else data.stat().st_size
 
 
 def _identifiers_of(

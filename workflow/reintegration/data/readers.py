@@ -100,6 +100,11 @@ def sha256_of(source: Path | bytes) -> str:
     return hashlib.sha256(source).hexdigest() if isinstance(source, bytes) else sha256_file(source)
 
 
+def size_of(source: Path | bytes) -> int:
+    """Bytes of a file, or of an archive member already read."""
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
 def load_bytes(source: Path | bytes, name: str, limits: Limits) -> bytes:
     """The bytes of a file (or archive member already read), refused beyond ``max_bytes``."""
     if isinstance(source, Path):

@@ -33,6 +33,7 @@ from reintegration.data.readers import (
     Table,
     cell_text,
     sha256_of,
+    size_of,
     split_rows,
     too_large,
 )
@@ -142,7 +143,7 @@ def read_spreadsheet(
     source: Path | bytes, index: FormatIndex, name: str, kind: str, limits: Limits
 ) -> FileContent:
     """Read a workbook from a path or bytes; see the module docstring for the sheet choice."""
-    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    size = size_of(source)
     if size == 0:
         raise BadFileError(name, "empty", "the file holds no bytes")
     if size > limits.max_bytes:

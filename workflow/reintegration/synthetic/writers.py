@@ -160,13 +160,6 @@ def _label_forms(var: str, value, labels: Labels, spec: FormatSpec) -> tuple[str
     return text, variants, _strip_accents(text) if spec.language == "fr" else text
 
 
-def format_date(value, order: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    d = pd.Timestamp(value).date()
-    return d.strftime("%d/%m/%Y") if order == "dmy" else d.isoformat()
-
-
 def excel_serial(value) -> str:
     return str((pd.Timestamp(value).date() - EXCEL_EPOCH).days)
 
