@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from reintegration.codebook import load_codebook
+from reintegration.collector import collect_rarely
 from reintegration.data.extract import ExtractOptions, extract_wave, read_case_id_links
 from reintegration.data.inventory import console_summary
 from reintegration.data.io import use_system_allocator, write_json, write_parquet
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args(argv)
     use_system_allocator()
+    collect_rarely()
     start = time.perf_counter()
     try:
         options = ExtractOptions(
