@@ -1,10 +1,11 @@
 """The cyclic garbage collector set for jobs that hold millions of small objects (issue 16).
 
-Extraction holds a wave's cells as Python strings in lists of rows. They form no reference
+Extraction and the privacy scan's reading of the raw exports hold a wave's cells as Python
+strings in lists of rows, and the scan the identifiers' word sequences. They form no reference
 cycles, yet the collector's passes over the older generations walk them again and again: at
-100x a sixth of extraction's time, for no memory returned. Extraction calls
-:func:`collect_rarely` once at start. (Pooling, cleaning and the privacy scan were measured
-with it too and gained nothing beyond the noise, so they keep Python's default.)
+100x a sixth of either job's time, for no memory returned. Both call :func:`collect_rarely`
+once at start. (Pooling, cleaning and generation were measured with it too and gained nothing
+beyond the noise, so they keep Python's default.)
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from reintegration.codebook import load_codebook
+from reintegration.collector import collect_rarely
 from reintegration.data.pseudonym import load_key
 from reintegration.io import write_json
 from reintegration.privacy import SCAN_FILE, scan_release, wave_pseudonyms
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         help="a release file written after the scan (not scanned)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    collect_rarely()  # before the pool forks: its processes inherit the setting
     start = time.perf_counter()
     codebook = load_codebook(args.codebook)
     waves = [args.raw_dir / w for w in args.wave]
