@@ -88,7 +88,7 @@ def _text_column(values: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
 
     Built in Arrow when that is the dtype's storage: the pinned pyarrow trims exactly the
     characters ``str.strip`` does (tests/data), and a column is one C call, not one Python
-    test per cell (issue 16: a quarter of a large wave's extraction)."""
+    test per cell (issue 16: a fifth of a large wave's extraction in the profile)."""
     if pd.StringDtype().storage != "pyarrow":
         return pd.array([v if v.strip() else None for v in values], dtype="string")
     import pyarrow as pa
