@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -97,7 +98,11 @@ print("RULES=" + json.dumps(rules, default=str))
         # the tiny data have scale < 1: the table's base values, unscaled
         assert int(r["mem_mb"]) == table[name]["mem_mb"], name
         assert int(r["runtime"]) == table[name]["runtime"], name
-        assert int(r["threads"]) == table[name]["threads"], name
+        # ... and one thread wherever the table starts a second one at a larger scale
+        threads = 1 if table[name]["threads_from_scale"] > 0.2 else table[name]["threads"]
+        assert int(r["threads"]) == threads, name
+    assert job_rules["chapter3_selection"]["threads"] == 1
+    assert table["chapter3_selection"]["threads"] == 2
 
 
 def test_scaled_values_are_base_plus_slope_times_scale_above_one():
@@ -108,6 +113,35 @@ def test_scaled_values_are_base_plus_slope_times_scale_above_one():
     assert resources.rule_resources(table, "extract", scale=1.5)["mem_mb"] == 425
     # test data below scale 1 get the base
     assert resources.rule_resources(table, "extract", scale=0.02) == {"mem_mb": 400, "runtime": 3}
+
+
+def test_threads_below_threads_from_scale_are_one():
+    row = {"threads": 2, "mem_mb": 500, "runtime": 10, "threads_from_scale": 10}
+    table = {"fit": resources._check_rule("fit", row, Path("resources.yaml"))}
+    assert resources.rule_threads(table, "fit", scale=1) == 1
+    assert resources.rule_threads(table, "fit", scale=9.99) == 1
+    assert resources.rule_threads(table, "fit", scale=10) == 2
+    assert resources.rule_threads(table, "fit", scale=100) == 2
+    # without the key the threads hold at every scale, the tiny test data's included
+    plain = {"draw": resources._check_rule("draw", {**row, "threads_from_scale": 0}, Path("r"))}
+    assert resources.rule_threads(plain, "draw", scale=0.2) == 2
+
+
+def test_real_exports_scale_is_their_size_over_the_default_studys(tmp_path):
+    raw = tmp_path / "raw"
+    for wave, size in (("2019-07", 3_000_000), ("2020-01", 5_000_000), ("other", 10**9)):
+        (raw / wave / "sub").mkdir(parents=True)
+        (raw / wave / "sub" / "export.csv").write_bytes(b"x" * (size // 2))
+        (raw / wave / "export.xlsx").write_bytes(b"x" * (size // 2))
+    config = {"data": {"source": "raw", "raw_dir": str(raw)}}
+    # by hand: (3 + 5) MB of the release's two waves over 4 MB; the unlisted folder is not read
+    waves = {"release": {"waves": ["2019-07", "2020-01"]}}
+    assert resources.data_scale({**config, **waves}) == 2.0
+    # "discover": every wave folder, 1008 MB / 4 MB
+    assert resources.data_scale({**config, "release": {"waves": "discover"}}) == 252.0
+    # no exports (yet): the base values
+    empty = {"data": {"source": "raw", "raw_dir": str(tmp_path / "none")}}
+    assert resources.data_scale({**empty, **waves}) == 1.0
 
 
 def test_a_rule_without_a_row_names_the_rule_and_the_table():
@@ -126,6 +160,10 @@ def test_a_rule_without_a_row_names_the_rule_and_the_table():
             {"threads": 1, "mem_mb": 100, "runtime": 5, "per_scale": {"threads": 1}},
             r"rules.r.per_scale: unknown key\(s\) threads",
         ),
+        (
+            {"threads": 2, "mem_mb": 100, "runtime": 5, "threads_from_scale": "big"},
+            r"rules.r.threads_from_scale: must be a number >= 0",
+        ),
     ],
 )
 def test_bad_rows_are_rejected_naming_file_rule_and_key(tmp_path, entry, message):
@@ -136,14 +174,11 @@ def test_bad_rows_are_rejected_naming_file_rule_and_key(tmp_path, entry, message
     assert str(path) in str(error.value)
 
 
-def test_scale_is_read_from_the_synthetic_config_and_is_one_for_raw_data(tmp_path):
+def test_scale_is_read_from_the_synthetic_config(tmp_path):
     synthetic = tmp_path / "synthetic.yaml"
     synthetic.write_text("scale: 10\n", encoding="utf-8")
     config = {"data": {"source": "synthetic", "synthetic_config": str(synthetic)}}
     assert resources.data_scale(config) == 10.0
-    assert (
-        resources.data_scale({"data": {"source": "raw", "synthetic_config": str(synthetic)}}) == 1.0
-    )
 
 
 def test_slurm_profile_groups_name_existing_rules():

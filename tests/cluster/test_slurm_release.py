@@ -2,7 +2,8 @@
 
 Run by `make test-cluster`, which starts a one-node SLURM first (.ci/slurm-up) and stops it
 after; skipped elsewhere. The local run gives the bootstraps 1 thread, the SLURM run 2 (their
-`threads`), so equal releases also show that the thread count does not change a byte.
+`threads` on large data; set here, since the tiny data are below their `threads_from_scale`),
+so equal releases also show that the thread count does not change a byte.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def test_slurm_release_equals_local_release(tmp_path):
                 str(REPO / "profiles" / "slurm"),
                 "--cores",
                 "2",
+                "--set-threads",
+                *[f"{rule}=2" for rule in BOOTSTRAPS],
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -99,6 +102,9 @@ def test_slurm_release_equals_local_release(tmp_path):
     assert local_rules <= {"all"}, local_rules
     for rule in BOOTSTRAPS:
         assert re.search(rf"rule_{rule}/\d+\.log", text), f"{rule} was not its own sbatch job"
+        assert re.search(rf"rule {rule}:\n(?:    .*\n)*?    threads: 2\n", text), (
+            f"{rule} did not run on 2 threads on SLURM"
+        )
     print(
         f"\nSLURM run: {len(job_ids)} sbatch jobs, {slurm_seconds:.0f} s wall "
         f"(local run alongside: {local_seconds:.0f} s)"

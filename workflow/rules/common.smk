@@ -104,10 +104,10 @@ RESOURCE_SCALE = _resources.data_scale(config)
 
 
 def rule_resources(name):
-    """mem_mb and runtime (minutes) of rule `name`, scaled with the synthetic data's scale."""
+    """mem_mb and runtime (minutes) of rule `name`, scaled with the data's scale."""
     return _resources.rule_resources(RESOURCE_TABLE, name, scale=RESOURCE_SCALE)
 
 
 def rule_threads(name):
-    """Threads of rule `name` (also the OMP/BLAS thread count Snakemake sets for its job)."""
-    return _resources.rule_threads(RESOURCE_TABLE, name)
+    """Threads of rule `name` at the data's scale (also the OMP/BLAS threads of its job)."""
+    return _resources.rule_threads(RESOURCE_TABLE, name, scale=RESOURCE_SCALE)
