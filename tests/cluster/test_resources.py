@@ -133,6 +133,8 @@ def test_real_exports_scale_is_their_size_over_the_default_studys(tmp_path):
         (raw / wave / "sub").mkdir(parents=True)
         (raw / wave / "sub" / "export.csv").write_bytes(b"x" * (size // 2))
         (raw / wave / "export.xlsx").write_bytes(b"x" * (size // 2))
+    (raw / ".cache").mkdir()  # not a wave, as the release's wave discovery has it
+    (raw / ".cache" / "big").write_bytes(b"x" * 4_000_000)
     config = {"data": {"source": "raw", "raw_dir": str(raw)}}
     # by hand: (3 + 5) MB of the release's two waves over 4 MB; the unlisted folder is not read
     waves = {"release": {"waves": ["2019-07", "2020-01"]}}
