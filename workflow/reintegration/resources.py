@@ -90,10 +90,9 @@ def data_scale(config: dict) -> float:
         raw_dir = Path(config["data"]["raw_dir"])
         waves = config.get("release", {}).get("waves", "discover")
         if waves == "discover":
+            # every folder but hidden ones, as the release's wave discovery (release_waves)
             folders = [p for p in raw_dir.glob("*") if p.is_dir()]
-            waves = sorted(
-                p.name for p in folders if not p.name.startswith(".")
-            )  # as release_waves
+            waves = sorted(p.name for p in folders if not p.name.startswith("."))
         return raw_scale(raw_dir, list(waves))
     path = Path(config["data"]["synthetic_config"])
     if not path.is_file():
