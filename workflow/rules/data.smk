@@ -140,7 +140,8 @@ rule pool_records:
         release=RELEASE,
     shell:
         "python {input.script:q} --release {params.release:q} {params.waves:q} --key-file {params.key_file:q}"
-        " --exact {output.exact:q} --out {output.records:q} --summary {output.summary:q} > {log:q} 2>&1"
+        " --exact {output.exact:q} --out {output.records:q} --summary {output.summary:q}"
+        " --workers {threads} > {log:q} 2>&1"
 
 
 FINAL_TARGETS.extend(

@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exact", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes folding the row hashes (the same result)"
+    )
     args = parser.parse_args(argv)
     use_system_allocator()
     try:  # every wave pseudonymised under the key used here (issue 17)
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     # Read a column at a time and written a block of rows at a time (issue 16).
     paths = {wave: Path(path) for wave, path in args.wave}
     try:
-        summary = write_pooled(paths, args.release, key, args.exact, args.out)
+        summary = write_pooled(paths, args.release, key, args.exact, args.out, workers=args.workers)
     except ValueError as error:
         print(f"pool_records: {error}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 #: The resolution of every date in the record-level release data.
@@ -46,6 +47,42 @@ def is_date_column(column: pd.Series) -> bool:
     if not len(values) or not DAY_LEVEL.match(values.iloc[0]):  # most columns stop here
         return False
     return bool(values.str.match(DAY_LEVEL).all())
+
+
+def date_evidence(column: pd.Series) -> tuple:
+    """What :func:`is_date_column` of a subset of ``column``'s rows turns on, from one look at
+    the whole column (pooling learns which rows it keeps only after it has read the columns):
+    ``("datetime",)`` and ``("other",)`` decide any subset; for text ``("text", first,
+    first_other)``, the positions of the first cell with a value and of the first whose value
+    is not day-level (None when there is none). :func:`is_date_of_rows` decides from it."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return ("datetime",)
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return ("other",)
+    present = np.flatnonzero(column.notna().to_numpy())
+    if not len(present):
+        return ("text", None, None)
+    values = column.iloc[present].astype(str)
+    if not DAY_LEVEL.match(values.iloc[0]):
+        return ("text", int(present[0]), int(present[0]))
+    other = np.flatnonzero(~values.str.match(DAY_LEVEL).to_numpy(dtype=bool))
+    return ("text", int(present[0]), int(present[other[0]]) if len(other) else None)
+
+
+def is_date_of_rows(evidence: tuple, kept: np.ndarray) -> bool | None:
+    """:func:`is_date_column` of the rows where ``kept`` (a boolean mask) is true, from the
+    whole column's :func:`date_evidence`; None when it does not say (the rows it names are
+    not kept): then the kept rows must be looked at."""
+    if evidence[0] != "text":
+        return evidence[0] == "datetime"
+    _, first, first_other = evidence
+    if first is None:  # no value anywhere
+        return False
+    if first_other is not None and kept[first_other]:  # a kept value that is not a day
+        return False
+    if first_other is None and kept[first]:  # every value a day, and one of them kept
+        return True
+    return None
 
 
 def analysis_variables(person: pd.Series, interview: pd.Series, returned: pd.Series):

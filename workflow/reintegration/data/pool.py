@@ -19,16 +19,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from reintegration.data.coarsen import analysis_variables, coarsen_dates, is_date_column
+from reintegration.data.coarsen import (
+    analysis_variables,
+    coarsen_dates,
+    date_evidence,
+    is_date_column,
+    is_date_of_rows,
+)
 from reintegration.data.hashing import RowHash, column_hash, row_hashes
 from reintegration.data.io import ParquetBlocks
-from reintegration.data.pseudonym import pseudonym, release_key
+from reintegration.data.pseudonym import pseudonym, release_key, release_keys
+from reintegration.forked import forked_map
 
 #: Columns that legitimately differ between two deliveries of the same record.
 WAVE_SPECIFIC = ("record_id", "wave", "source_format")
@@ -68,6 +76,11 @@ class Waves:
     rows: dict[str, int]
     columns: list[str]
     read: Callable[[str, str], pd.Series]
+    #: The same waves with files opened again (a forked worker reads through its own).
+    reopen: Callable[[], Waves] | None = None
+
+    def reopened(self) -> Waves:
+        return self.reopen() if self.reopen else self
 
     @classmethod
     def of_frames(cls, frames: dict[str, pd.DataFrame]) -> Waves:
@@ -91,6 +104,7 @@ class Waves:
             {w: files[w].metadata.num_rows for w in waves},
             schemas[waves[0]].names,
             lambda w, c: readers[w](c),
+            lambda: cls.of_files(paths),
         )
 
     def stacked(self, column: str) -> pd.Series:
@@ -139,45 +153,62 @@ class Plan:
     date_columns: list[str]  # columns holding dates in the pooled rows (coarsen.date_columns)
 
 
-def plan(waves: Waves, release: str, key: bytes) -> Plan:
+def plan(waves: Waves, release: str, key: bytes, workers: int = 1) -> Plan:
     """Drop exact cross-wave duplicates (identical in every column but record id, wave and
-    format; the earliest wave's row is kept) and order the kept rows by content."""
-    n = sum(waves.rows.values())
+    format; the earliest wave's row is kept) and order the kept rows by content.
+
+    The two row hashes (duplicates, content order) are folded in ``workers`` forked processes
+    (one each with two), each process also computing the release keys of half the persons:
+    each reads every column once; a column's dates are judged on the kept rows from what one
+    look at the whole column showed (coarsen.date_evidence)."""
     compare = [c for c in waves.columns if c not in WAVE_SPECIFIC]
-    duplicates = RowHash(n, len(compare))
-    for c in compare:
-        duplicates.add(column_hash(waves.stacked(c)))
-    duplicate = pd.Series(duplicates.result()).duplicated(keep="first").to_numpy()
-    del duplicates
-    keep = np.flatnonzero(~duplicate)
     content = sorted(c for c in waves.columns if c not in IDENTITY)
-    hashes = RowHash(n, len(content))
-    dates = []
-    for c in content:
-        column = waves.stacked(c)
-        hashes.add(column_hash(column))
-        if is_date_column(column.iloc[keep]):
-            dates.append(c)
-        del column
+    person_ids = waves.stacked("person_id")
+    persons = person_ids.dropna().unique()
+    half = (len(persons) + 1) // 2
+    tasks = [(compare, False, persons[:half]), (content, True, persons[half:])]
+    task = partial(_fold, waves, release, key)
+    (duplicates, _, keys), (contents, evidence, more) = forked_map(task, tasks, workers)
+    duplicate = pd.Series(duplicates).duplicated(keep="first").to_numpy()
+    keep = np.flatnonzero(~duplicate)
+    dates = [c for c in content if _dated(waves, c, evidence[c], ~duplicate, keep)]
     wave = waves.stacked("wave").astype("string").to_numpy()
-    order = pd.DataFrame({"wave": wave[keep], "h": hashes.result()[keep]})
+    order = pd.DataFrame({"wave": wave[keep], "h": contents[keep]})
     positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
     rows = keep[positions]
-    person_keys = release_key(key, release, waves.stacked("person_id").iloc[rows]).reset_index(
-        drop=True
-    )
+    keys.update(more)
+    person_keys = release_key(key, release, person_ids.iloc[rows], keys).reset_index(drop=True)
     dropped = pd.Series(wave[duplicate]).value_counts().sort_index()
     summary = {
         "release": release,
         "waves": list(waves.rows),
         "rows_by_wave": {w: int(r) for w, r in waves.rows.items()},
-        "rows_stacked": int(n),
+        "rows_stacked": int(len(duplicate)),
         "cross_wave_duplicates_dropped": int(duplicate.sum()),
         "duplicates_dropped_by_wave": {str(k): int(v) for k, v in dropped.items()},
         "rows_pooled": int(len(rows)),
         "persons": int(person_keys.nunique()),
     }
     return Plan(rows, order["h"].to_numpy()[positions], person_keys, summary, dates)
+
+
+def _fold(waves: Waves, release: str, key: bytes, task: tuple) -> tuple[np.ndarray, dict, dict]:
+    """Row hashes of the task's columns, each column's date evidence if it asks, and the
+    release keys of the task's persons."""
+    columns, with_evidence, persons = task
+    waves = waves.reopened()
+    hashes, evidence = RowHash(sum(waves.rows.values()), len(columns)), {}
+    for c in columns:
+        column = waves.stacked(c)
+        hashes.add(column_hash(column))
+        if with_evidence:
+            evidence[c] = date_evidence(column)
+    return hashes.result(), evidence, release_keys(key, release, persons)
+
+
+def _dated(waves: Waves, column: str, evidence: tuple, kept: np.ndarray, keep) -> bool:
+    decided = is_date_of_rows(evidence, kept)
+    return is_date_column(waves.stacked(column).iloc[keep]) if decided is None else decided
 
 
 def pooled_blocks(
@@ -231,12 +262,13 @@ def write_pooled(
     exact: Path,
     out: Path,
     block_rows: int = BLOCK_ROWS,
+    workers: int = 1,
 ) -> dict:
     """Pool the waves' scores files (:func:`pool_waves`) into ``exact`` and, with the
     analysis variables derived and dates to month (:mod:`~reintegration.data.coarsen`),
     ``out``, a block of rows at a time; returns the summary."""
     waves = Waves.of_files(paths)
-    pooling = plan(waves, release, key)
+    pooling = plan(waves, release, key, workers)
     derived = analysis_variables(
         pooling.person_keys,
         waves.stacked("interview_date").iloc[pooling.rows].reset_index(drop=True),

@@ -197,8 +197,16 @@ def pseudonymise(canonical: pd.Series, key: bytes) -> pd.Series:
     return canonical.map(mapping).astype("string")
 
 
-def release_key(key: bytes, release: str, person_id: pd.Series) -> pd.Series:
-    """Release-scoped person key: HMAC(key, ``release:<release>:<person_id>``)[:16]."""
-    uniques = person_id.dropna().unique()
-    mapping = {p: pseudonym(key, f"release:{release}:{p}") for p in uniques}
-    return person_id.map(mapping).astype("string")
+def release_keys(key: bytes, release: str, person_ids) -> dict[str, str]:
+    """``{person_id: release-scoped key}``: HMAC(key, ``release:<release>:<person_id>``)[:16]."""
+    return {p: pseudonym(key, f"release:{release}:{p}") for p in person_ids}
+
+
+def release_key(
+    key: bytes, release: str, person_id: pd.Series, keys: dict[str, str] | None = None
+) -> pd.Series:
+    """Release-scoped person key of each row (:func:`release_keys`; ``keys``: computed before,
+    for these ids or more); NA stays NA."""
+    if keys is None:
+        keys = release_keys(key, release, person_id.dropna().unique())
+    return person_id.map(keys).astype("string")
