@@ -171,7 +171,7 @@ def plan(waves: Waves, release: str, key: bytes, workers: int = 1) -> Plan:
     (duplicates, _, keys), (contents, evidence, more) = forked_map(task, tasks, workers)
     duplicate = pd.Series(duplicates).duplicated(keep="first").to_numpy()
     keep = np.flatnonzero(~duplicate)
-    dates = [c for c in content if _dated(waves, c, evidence[c], ~duplicate, keep)]
+    dates = [c for c in content if _dated(waves, c, evidence[c], ~duplicate)]
     wave = waves.stacked("wave").astype("string").to_numpy()
     order = pd.DataFrame({"wave": wave[keep], "h": contents[keep]})
     positions = order.sort_values(["wave", "h"], kind="stable").index.to_numpy()
@@ -206,9 +206,9 @@ def _fold(waves: Waves, release: str, key: bytes, task: tuple) -> tuple[np.ndarr
     return hashes.result(), evidence, release_keys(key, release, persons)
 
 
-def _dated(waves: Waves, column: str, evidence: tuple, kept: np.ndarray, keep) -> bool:
+def _dated(waves: Waves, column: str, evidence: tuple, kept: np.ndarray) -> bool:
     decided = is_date_of_rows(evidence, kept)
-    return is_date_column(waves.stacked(column).iloc[keep]) if decided is None else decided
+    return is_date_column(waves.stacked(column)[kept]) if decided is None else decided
 
 
 def pooled_blocks(
