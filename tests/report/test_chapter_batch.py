@@ -1,5 +1,5 @@
 """All chapter pages in one job (run_chapters): each page in a kernel of its own, the same bytes
-as a page run alone, whatever the number of workers."""
+as a page run alone, whatever the number of workers (pages at a time)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_pages_in_one_job_match_pages_run_alone_and_share_no_state(tmp_path):
     for page in alone:
         run_chapter(page.source, page.notebook, page.html, parameters=page.parameters,
                     title=page.title, cwd=tmp_path)  # fmt: skip
-    for workers, run in ((2, "two"), (1, "one")):
+    for workers, run in ((3, "three"), (2, "two"), (1, "one")):
         batch = pages(tmp_path, run)
         assert run_chapters(batch, workers=workers, cwd=tmp_path) == [p.notebook for p in batch]
         assert [outputs(p) for p in batch] == [outputs(p) for p in alone]

@@ -55,6 +55,20 @@ def test_html_page_fetches_nothing_from_the_network():
     assert "1 + 1" not in html  # code cells are hidden in the reader's page
 
 
+def test_the_shared_page_exporter_renders_each_page_as_a_fresh_one_would():
+    # One exporter renders every page of a job: nothing of one page may reach the next.
+    other = notebooks.normalise(executed_notebook())
+    other.cells[0].source = "# Another title\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    page = notebooks.normalise(executed_notebook())
+    notebooks._html_exporter.cache_clear()
+    fresh = notebooks.to_html(page, "A chapter", page="02_chapter2.html", chapters=["chapter2"])
+    notebooks._warm_html_exporter()
+    notebooks.to_html(other, "Another", page="01_data_audit.html", chapters=["data_audit"])
+    shared = notebooks.to_html(page, "A chapter", page="02_chapter2.html", chapters=["chapter2"])
+    assert shared == fresh
+    assert "Another" not in shared and "<title>A chapter</title>" in shared
+
+
 @pytest.mark.parametrize(
     ("file", "chapter"),
     [

@@ -15,6 +15,7 @@ and shut down after it, so no state passes from one page to another.
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -88,18 +89,8 @@ def to_html(
     ``page`` (its file name) and ``chapters`` (the report's chapter keys) give the navigation
     bar; ``data_source`` the synthetic-data banner. A table of contents follows the title.
     """
-    from nbconvert import HTMLExporter
-
     from reintegration.report import pages
 
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     nb.metadata["report"] = {
@@ -107,9 +98,32 @@ def to_html(
         "banner": pages.banner(data_source),
         "nav": pages.nav_bar(page, chapters) if page else "",
     }
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = pages.add_toc(body)
     return body if body.endswith("\n") else body + "\n"
+
+
+@functools.cache
+def _html_exporter():
+    """The page exporter, made once per process: its templates are compiled on first use, and
+    worker processes forked after :func:`_warm_html_exporter` inherit them compiled."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def _warm_html_exporter() -> None:
+    """Render a one-cell page, so that the template, the markdown renderer and the selectors
+    nbconvert applies to every page are compiled before the workers fork (not once in each)."""
+    cell = nbformat.v4.new_markdown_cell("# Warm-up\n\nText.")
+    to_html(nbformat.v4.new_notebook(cells=[cell]), "Warm-up")
 
 
 #: How often a kernel that dies while starting is started again. Two kernels started at the same
@@ -204,15 +218,14 @@ def run_chapters(
 ) -> list[str]:
     """Run :func:`run_chapter` for every page, ``workers`` pages at a time (see the module
     docstring); returns the notebooks written, in the order of ``pages``."""
-    import functools
     import multiprocessing
 
     # Loaded before the workers fork, so that each of them has them already.
-    import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
     from reintegration.io import write_text  # noqa: F401
-    from reintegration.report import pages as _pages  # noqa: F401
+
+    _warm_html_exporter()
 
     run = functools.partial(_run_page, cwd=str(cwd), chapters=chapters)
     workers = max(1, min(workers, len(pages)))
