@@ -54,6 +54,23 @@ def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
             out_notes=t / "notes.md",
             **{f"out_{k}": v for k, v in outs.items()},
         )
+        # Two processes fit each specification's outcomes: the same files, byte for byte.
+        forked = tmp_path / "forked"
+        stage.make_regressions(
+            d / "cc.parquet",
+            d / "prog.parquet",
+            codebook=CODEBOOK,
+            reference="NGA",
+            bootstrap_B=99,
+            bootstrap_weights="rademacher",
+            seed=1,
+            min_cell=5,
+            out_notes=forked / "notes.md",
+            workers=2,
+            **{f"out_{k}": forked / v.name for k, v in outs.items()},
+        )
+        for path in [*outs.values(), t / "notes.md"]:
+            assert (forked / path.name).read_bytes() == path.read_bytes(), path.name
         stage.make_trends(
             d / "cc.parquet",
             codebook=CODEBOOK,

@@ -166,7 +166,7 @@ def make_regressions(
     workers: int = 1,
 ) -> None:
     """Both specifications for every outcome, the side-by-side table and the notes;
-    ``workers`` processes fit the full specification's outcomes (the same tables)."""
+    ``workers`` processes fit each specification's outcomes (the same tables)."""
     labels = load_labels(codebook)
     df = read_dataset(data, REGRESSION_COLUMNS, assistance=True)
     long = pd.read_parquet(programmes)
@@ -174,7 +174,7 @@ def make_regressions(
 
     def published():
         _require_countries(df, "chapter2 regression (Annex 3)")
-        pub, pub_glance = _fit_published(df, long, labels)
+        pub, pub_glance = _fit_published(df, long, labels, workers)
         fitted["glance"] = pub_glance
         return {"published": pub, "glance": pub_glance, "vs_annex": _beside_annex(pub)}
 
@@ -222,14 +222,15 @@ def _require_countries(df: pd.DataFrame, analysis: str) -> None:
 
 
 def _fit_published(
-    df: pd.DataFrame, long: pd.DataFrame, labels
+    df: pd.DataFrame, long: pd.DataFrame, labels, workers: int = 1
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Annex 3's specification for every outcome: tidy rows and fit statistics."""
+    """Annex 3's specification for every outcome (one per process of ``workers``): tidy rows
+    and fit statistics."""
     merged = _published_inputs(df, long)
     printed = [labels.country(c) for c in PUBLISHED_COUNTRIES]
     progs = [labels.choices["assistance"][p] for p in PUBLISHED_PROGRAMMES]
-    tidy_parts, glance_parts = [], []
-    for outcome in OUTCOMES:
+
+    def fit(outcome: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         res = regression.fit_published(
             merged,
             outcome=f"score_{outcome}",
@@ -240,14 +241,15 @@ def _fit_published(
         tidy = res.tidy.copy()
         tidy.insert(0, "type", regression.outcome_label(outcome))
         tidy["term_published"] = tidy["term"].map(regression.published_term)
-        tidy_parts.append(tidy)
         glance = res.glance.copy()
         glance["outcome"] = regression.outcome_label(outcome)
         used = merged.loc[merged[f"score_{outcome}"].notna()]
         glance.insert(1, "n_returnees", used["returnee_id"].nunique())
-        glance_parts.append(glance)
-    pub = pd.concat(tidy_parts, ignore_index=True)
-    pub_glance = pd.concat(glance_parts, ignore_index=True)
+        return tidy, glance
+
+    fits = forked_map(fit, OUTCOMES, workers)
+    pub = pd.concat([t for t, _ in fits], ignore_index=True)
+    pub_glance = pd.concat([g for _, g in fits], ignore_index=True)
     pub_glance["published_n"] = load_targets()["regression"]["n"]
     return pub, pub_glance
 
