@@ -179,15 +179,26 @@ def build_design(
     )
 
 
+#: The Gram screen of :func:`identified_columns` decides alone only when every column's part
+#: orthogonal to the columns before it is at least this share of its norm (10^5 times the QR
+#: tolerance) and the column-scaled Gram matrix is conditioned below ``_SCREEN_MAX_COND``.
+_SCREEN_MIN_RATIO = 1e-2
+_SCREEN_MAX_COND = 1e6
+
+
 def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
     """Indices of the columns R's ``lm`` keeps: a rank-revealing QR with limited pivoting.
 
     As LINPACK ``dqrdc2`` (R's ``qr(tol = 1e-07)``): columns are taken in order; one whose
     component orthogonal to the columns already kept has norm below ``tol`` times its own norm
     is aliased (moved to the end, coefficient NA). Gram-Schmidt applied twice keeps the basis
-    orthonormal to machine precision.
+    orthonormal to machine precision. A full-rank design far from that tolerance is recognised
+    first from its k x k Gram matrix (:func:`_clearly_full_rank`, one pass over the data
+    instead of 2k), with the same answer: every column.
     """
     n, k = X.shape
+    if _clearly_full_rank(X, tol):
+        return list(range(k))
     rows = np.empty((k, n))  # the basis vectors as rows, filled in place (no k^2 n copying)
     keep: list[int] = []
     for j in range(k):
@@ -204,6 +215,32 @@ def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
         rows[len(keep)] = v / rest
         keep.append(j)
     return keep
+
+
+def _clearly_full_rank(X: np.ndarray, tol: float) -> bool:
+    """Whether no column of ``X`` comes near aliasing, judged on the Gram matrix.
+
+    With the columns scaled to norm one, the diagonal of the Cholesky factor of X'X is each
+    column's orthogonal part relative to its norm, the ratio :func:`identified_columns` tests
+    (equal in exact arithmetic). Their rounding error grows with the Gram matrix's condition;
+    below ``_SCREEN_MAX_COND`` it is far under ``_SCREEN_MIN_RATIO``, so every ratio above that
+    is far above ``tol`` and the Gram-Schmidt would keep every column. Anything else (a zero
+    or non-finite column, a ratio below the screen, an ill-conditioned design) is left to it.
+    """
+    if tol * 1e5 > _SCREEN_MIN_RATIO or X.shape[1] == 0:
+        return False
+    gram = X.T @ X
+    norms = np.sqrt(np.diag(gram))
+    if not np.all(np.isfinite(gram)) or not np.all(norms > 0.0):
+        return False
+    scaled = gram / np.outer(norms, norms)
+    try:
+        ratios = np.diag(np.linalg.cholesky(scaled))
+    except np.linalg.LinAlgError:
+        return False
+    if ratios.min() < _SCREEN_MIN_RATIO:
+        return False
+    return bool(np.linalg.cond(scaled) < _SCREEN_MAX_COND)
 
 
 def group_layout(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
