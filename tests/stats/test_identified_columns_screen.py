@@ -68,3 +68,23 @@ def test_the_screen_never_answers_for_a_larger_tolerance():
     assert _design._clearly_full_rank(X, _design.QR_TOL)
     assert not _design._clearly_full_rank(X, 1e-6)  # a margin of 10^5 would not hold
     assert _design.identified_columns(X, 1e-6) == list(range(X.shape[1]))
+
+
+def test_the_bootstraps_batched_decisions_are_those_of_the_gram_schmidt():
+    from reintegration.stats import _att_batch
+
+    rng = np.random.default_rng(5)
+    X = survey_design(rng, 120, 4, 3)
+    X[:5, -3] = 1.0  # a rare programme: absent (a zero column) from some resamples
+    X[5:, -3] = 0.0
+    near = X[:, 1] + 1e-9 * rng.normal(size=len(X))  # aliased in every resample
+    for design, cleared in ((X, True), (np.column_stack([X, near]), False)):
+        idx = rng.integers(0, len(design), size=(40, len(design)))
+        Xb = design[idx]
+        cols = np.ascontiguousarray(Xb.transpose(0, 2, 1))
+        clear = _design.clearly_full_rank_each(cols @ cols.transpose(0, 2, 1))
+        assert bool(clear.any()) is cleared and not clear.all()  # both paths (or none screened)
+        expected = _att_batch._kept_columns_gram_schmidt(Xb, cols, _design.QR_TOL)
+        np.testing.assert_array_equal(_att_batch._kept_columns(Xb, cols), expected)
+        for c in range(len(idx)):
+            assert list(np.flatnonzero(expected[c])) == gram_schmidt_only(Xb[c])

@@ -9,10 +9,11 @@ single matrix, and row reductions sum pairwise like the 1-D ones (tests/stats co
 draws stored from the loop). Resamples are grouped by the covariate columns they keep, and a
 resample's Newton iterations stop when its own step converges.
 
-Only the decisions of R's QR rule (which columns are aliased) are computed differently (a
-Gram-Schmidt over the stack, run twice); a resample whose decision lies within a factor 100 of
-the tolerance is decided again by :func:`reintegration.stats._design.identified_columns`
-itself, so the decisions are the loop's.
+Only the decisions of R's QR rule (which columns are aliased) are computed differently: a
+resample far from aliasing keeps every column by the Gram screen of
+:func:`reintegration.stats._design.identified_columns`; the others by a Gram-Schmidt over the
+stack, run twice, and a resample whose decision lies within a factor 100 of the tolerance is
+decided again by ``identified_columns`` itself, so the decisions are the loop's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from ._design import QR_TOL, identified_columns
+from ._design import QR_TOL, clearly_full_rank_each, identified_columns
 from .drdid import SEPARATION_PS, control_weights
 
 __all__ = ["att_batch", "att_batch_many"]
@@ -41,6 +42,18 @@ def _kept_columns(Xb: np.ndarray, cols: np.ndarray, tol: float = QR_TOL) -> np.n
     on the basis of the columns before it only (the later ones are still zero there); the
     decisions do not turn on the last bits of the ratios (module docstring).
     """
+    keep = np.zeros(cols.shape[:2], dtype=bool)
+    # resamples far from aliasing keep every column (identified_columns' Gram screen)
+    clear = clearly_full_rank_each(cols @ cols.transpose(0, 2, 1), tol)
+    keep[clear] = True
+    rest = np.flatnonzero(~clear)
+    if len(rest):
+        keep[rest] = _kept_columns_gram_schmidt(Xb[rest], cols[rest], tol)
+    return keep
+
+
+def _kept_columns_gram_schmidt(Xb: np.ndarray, cols: np.ndarray, tol: float) -> np.ndarray:
+    """:func:`_kept_columns` by the batched Gram-Schmidt (module docstring)."""
     C, k, n = cols.shape
     basis = np.zeros((C, k, n))
     keep = np.zeros((C, k), dtype=bool)

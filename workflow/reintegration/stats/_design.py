@@ -218,29 +218,37 @@ def identified_columns(X: np.ndarray, tol: float = QR_TOL) -> list[int]:
 
 
 def _clearly_full_rank(X: np.ndarray, tol: float) -> bool:
-    """Whether no column of ``X`` comes near aliasing, judged on the Gram matrix.
+    """Whether no column of ``X`` comes near aliasing (:func:`clearly_full_rank_each`)."""
+    if X.shape[1] == 0:
+        return False
+    return bool(clearly_full_rank_each((X.T @ X)[None], tol)[0])
+
+
+def clearly_full_rank_each(gram: np.ndarray, tol: float = QR_TOL) -> np.ndarray:
+    """For a stack of Gram matrices X'X (C, k, k): whether no column of that X comes near
+    aliasing, so that :func:`identified_columns` keeps every column.
 
     With the columns scaled to norm one, the diagonal of the Cholesky factor of X'X is each
     column's orthogonal part relative to its norm, the ratio :func:`identified_columns` tests
     (equal in exact arithmetic). Their rounding error grows with the Gram matrix's condition;
     below ``_SCREEN_MAX_COND`` it is far under ``_SCREEN_MIN_RATIO``, so every ratio above that
     is far above ``tol`` and the Gram-Schmidt would keep every column. Anything else (a zero
-    or non-finite column, a ratio below the screen, an ill-conditioned design) is left to it.
+    or non-finite column, a ratio below the screen, an ill-conditioned design) is False: left
+    to the Gram-Schmidt.
     """
-    if tol * 1e5 > _SCREEN_MIN_RATIO or X.shape[1] == 0:
-        return False
-    gram = X.T @ X
-    norms = np.sqrt(np.diag(gram))
-    if not np.all(np.isfinite(gram)) or not np.all(norms > 0.0):
-        return False
-    scaled = gram / np.outer(norms, norms)
-    try:
-        ratios = np.diag(np.linalg.cholesky(scaled))
-    except np.linalg.LinAlgError:
-        return False
-    if ratios.min() < _SCREEN_MIN_RATIO:
-        return False
-    return bool(np.linalg.cond(scaled) < _SCREEN_MAX_COND)
+    clear = np.zeros(len(gram), dtype=bool)
+    if tol * 1e5 > _SCREEN_MIN_RATIO or gram.shape[-1] == 0:
+        return clear
+    norms = np.sqrt(np.diagonal(gram, axis1=1, axis2=2))
+    finite = np.isfinite(gram).all(axis=(1, 2)) & (norms > 0.0).all(axis=1)
+    for c in np.flatnonzero(finite):
+        scaled = gram[c] / np.outer(norms[c], norms[c])
+        try:
+            ratios = np.diag(np.linalg.cholesky(scaled))
+        except np.linalg.LinAlgError:
+            continue
+        clear[c] = ratios.min() >= _SCREEN_MIN_RATIO and np.linalg.cond(scaled) < _SCREEN_MAX_COND
+    return clear
 
 
 def group_layout(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
