@@ -18,7 +18,10 @@ def normalise(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKD", str(text).translate(_APOSTROPHES))
+    s = str(text)
+    if s.isascii():  # the same steps, without those that leave ASCII as it is (NFKD, accents)
+        return _SPACES.sub(" ", s.replace("`", "'")).strip().casefold()
+    s = unicodedata.normalize("NFKD", s.translate(_APOSTROPHES))
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return _SPACES.sub(" ", s).strip().casefold()
 
