@@ -175,3 +175,20 @@ def test_forked_map_keeps_task_order_and_checks_workers():
     assert forked_map(lambda t: t * 2, [5], 4) == [10]
     with pytest.raises(ValueError, match="`workers` must be a positive integer"):
         forked_map(lambda t: t, [1, 2], 0)
+
+
+def test_a_forked_workers_warnings_reach_the_parent_in_task_order():
+    from reintegration.forked import forked_map
+
+    def task(t: int) -> int:
+        if t % 2:
+            warnings.warn(f"task {t} dropped a row", UserWarning, stacklevel=1)
+        warnings.warn("ignored here", DeprecationWarning, stacklevel=1)
+        return t
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)  # the parent's filters hold
+        assert forked_map(task, range(6), 2) == list(range(6))
+    assert [str(w.message) for w in caught] == [f"task {t} dropped a row" for t in (1, 3, 5)]
+    assert all(w.category is UserWarning and w.filename == __file__ for w in caught)

@@ -4,12 +4,14 @@ The workers are forked, so they inherit the function they run (closures and the 
 included) instead of receiving it pickled; only the tasks and the results cross a pipe. Results
 come back in the order of the tasks, so a stage's output does not depend on ``workers``. A job
 using this sets one BLAS thread per process (the rules do: ``OMP_NUM_THREADS=1``), so each
-process computes what a one-process run computes.
+process computes what a one-process run computes. A worker's warnings come back with its
+result and are raised again in the parent, in task order.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -20,7 +22,18 @@ _function = None  # what the workers run, set before they are forked
 
 
 def _call(task):
-    return _function(task)
+    # a worker's warnings are sent back with its result and raised again in the parent (the
+    # parent's filters and log; nothing a worker warns about is lost with its stderr)
+    with warnings.catch_warnings(record=True) as caught:
+        result = _function(task)
+    return result, [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+
+
+def _results(replies: Iterable) -> Iterator:
+    for result, caught in replies:
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        yield result
 
 
 def check_workers(workers) -> int:
@@ -38,7 +51,7 @@ def forked_pool(function: Callable, workers: int) -> Iterator[Callable[[Iterable
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(check_workers(workers), mp_context=context) as pool:
-            yield lambda tasks: pool.map(_call, tasks)
+            yield lambda tasks: _results(pool.map(_call, tasks))
     finally:
         _function = None
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from reintegration.chapter3.did import regression_programmes
 from reintegration.chapter3.panel import DIMENSIONS, panel_long, score_column
+from reintegration.forked import forked_map
 from reintegration.stats import (
     RowsDroppedWarning,
     did_change,
@@ -107,8 +108,8 @@ def selection_adjusted_did(
     Returns one row per dimension and method (``plain``, then ``methods``); columns
     :data:`SELECTION_COLUMNS`. ``max_failure_share``: largest share of bootstrap resamples
     that may fail before an IPW/DR row is "not estimable" (config
-    ``panel.ipw.max_failure_share``). ``workers``: processes the IPW/DR bootstraps' resamples
-    are fitted in (the same numbers for any count).
+    ``panel.ipw.max_failure_share``). ``workers``: processes the plain rows' permutations
+    and the IPW/DR bootstraps' resamples are computed in (the same numbers for any count).
     """
     methods = [methods] if isinstance(methods, str) else list(methods)
     bad = [m for m in methods if m not in METHODS]
@@ -117,17 +118,18 @@ def selection_adjusted_did(
             f"`methods` must be a non-empty subset of {list(METHODS)!r}; got {methods!r}"
         )
     data, covariates, categorical = analysis_covariates(panel, min_programme_count)
-    longs, plains = {}, {}
-    for dim in dimensions:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RowsDroppedWarning)
+        longs = {dim: analysis_long(data, dim, covariates) for dim in dimensions}
+    ri = {"B": ri_B, "seed": ri_seed, "max_failure_share": max_failure_share}
+
+    def plain(dim: str) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RowsDroppedWarning)
-            longs[dim] = analysis_long(data, dim, covariates)
-            plains[dim] = _plain_row(
-                longs[dim],
-                dim,
-                ri={"B": ri_B, "seed": ri_seed, "max_failure_share": max_failure_share},
-                conf_level=conf_level,
-            )
+            return _plain_row(longs[dim], dim, ri=ri, conf_level=conf_level)
+
+    # each dimension's permutations are seeded alone: the rows of any order of computation
+    plains = dict(zip(longs, forked_map(plain, list(longs), workers), strict=True))
     spec = {"covariates": covariates, "categorical": categorical}
     boot = {"B": ipw_B, "seed": ipw_seed, "max_failure_share": max_failure_share}
     boot["workers"] = workers
