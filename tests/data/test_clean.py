@@ -172,6 +172,21 @@ def test_unknown_multi_select_option_reported(wave_dir, codebook, key):
         extract_clean(wave_dir, codebook, key, wave="2019-07")
 
 
+def test_multi_select_answers_map_per_row_and_an_empty_column_stays_empty(wave_dir, codebook, key):
+    rows = [
+        {**RECORD_A, "case_id": "GIN-2019-000011", "assistance": "Training;Micro-business"},
+        {**RECORD_A, "case_id": "GIN-2019-000012", "assistance": ""},
+        {**RECORD_A, "case_id": "GIN-2019-000013", "assistance": "Micro-business;Training"},
+    ]
+    write_csv(wave_dir / "cm.csv", "case_management", rows)
+    _, _, res = extract_clean(wave_dir, codebook, key, wave="2019-07")
+    got = res.clean.sort_values("source_row")["assistance"].tolist()
+    assert got[0] == got[2] == "microbusiness;training" and pd.isna(got[1])
+    write_csv(wave_dir / "cm.csv", "case_management", [{**r, "assistance": ""} for r in rows])
+    _, _, res = extract_clean(wave_dir, codebook, key, wave="2019-07")
+    assert res.clean["assistance"].isna().all() and len(res.clean) == 3
+
+
 def test_ledger_mismatch_fails():
     ledger = build_ledger({"wave": "w", "rows_read": 5}, 5, 3, 1, 0)
     assert not ledger["holds"]

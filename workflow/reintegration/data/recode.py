@@ -6,6 +6,7 @@ run, except countries: an unknown country quarantines its record (rule ``UNKNOWN
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from reintegration.data.labels import ChoiceList, choice_lists, map_values
@@ -142,10 +143,16 @@ def _recode_multi(
                 log.add(action, variable, part.strip(), value, count)
             found.append(value)
         mapping[(label, sep)] = ";".join(sorted(set(found), key=order.get)) if found else None
-    keys = list(zip(pairs["raw"], pairs["sep"], strict=True))
     out = pd.Series(pd.NA, index=raw.index, dtype="string")
-    out.loc[pairs.index] = [mapping[k] for k in keys]
+    if mapping:  # each row's (label, separator) looked up by position, not as a tuple per row
+        pair_index = pd.MultiIndex.from_arrays([pairs["raw"], pairs["sep"]])
+        distinct = pd.MultiIndex.from_tuples(list(mapping), names=pair_index.names)
+        positions = distinct.get_indexer(pair_index)
+        if (positions < 0).any():  # every pair was counted above: none can be missing
+            raise KeyError(f"{variable}: a (label, separator) pair was not mapped")
+        out.loc[pairs.index] = np.array(list(mapping.values()), dtype=object)[positions]
     if bad:
+        keys = list(zip(pairs["raw"], pairs["sep"], strict=True))
         for idx, k in zip(pairs.index, keys, strict=True):
             for part in bad.get(k, []):
                 source, row, column = _where(rec, idx, variable, names)
