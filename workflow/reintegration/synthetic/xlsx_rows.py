@@ -60,6 +60,7 @@ def _rows_xml(ws, rows, date_format):
     """Each row's XML, and the first and last rows and columns holding a cell."""
     letters: list[str] = []
     serials: dict = {}
+    inline: dict[str, str] = {}  # a text's escaped <is> element (answers repeat row after row)
     style = None
     xml: list[str] = []
     rmin = rmax = cmin = cmax = None
@@ -85,7 +86,9 @@ def _rows_xml(ws, rows, date_format):
                 text = value if type(value) is str else str(value)
                 if len(text) > _LONGEST:
                     return None, None, None, None, None
-                cells.append(_text_cell(ws, ref, text))
+                if text not in inline:
+                    inline[text] = _inline_string(ws, text)
+                cells.append(f'<c r="{ref}" t="inlineStr">{inline[text]}</c>')
             cmin = c if cmin is None or c < cmin else cmin
             cmax = c if cmax is None or c > cmax else cmax
         if cells:
@@ -95,13 +98,14 @@ def _rows_xml(ws, rows, date_format):
     return xml, rmin, rmax, cmin, cmax
 
 
-def _text_cell(ws, ref: str, text: str) -> str:
-    """An inline-string cell, escaped as xlsxwriter's constant-memory cell writer does."""
+def _inline_string(ws, text: str) -> str:
+    """A text cell's ``<is>`` element, escaped as xlsxwriter's constant-memory cell writer
+    does."""
     if _SPECIAL.search(text):
         text = ws._escape_control_characters(text)
         if text.startswith("<r>") and text.endswith("</r>"):
-            return f'<c r="{ref}" t="inlineStr"><is>{text}</is></c>'
+            return f"<is>{text}</is>"
         text_attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{text_attr}>{ws._escape_data(text)}</t></is></c>'
+        return f"<is><t{text_attr}>{ws._escape_data(text)}</t></is>"
     text_attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{text_attr}>{text}</t></is></c>'
+    return f"<is><t{text_attr}>{text}</t></is>"
