@@ -58,7 +58,7 @@ def stream_rows(ws, rows: list[list], date_format) -> bool:
 
 def _rows_xml(ws, rows, date_format):
     """Each row's XML, and the first and last rows and columns holding a cell."""
-    letters: list[str] = []
+    letters = [xl_col_to_name(c) for c in range(max(map(len, rows), default=0))]
     serials: dict = {}
     inline: dict[str, str] = {}  # a text's escaped <is> element (answers repeat row after row)
     style = None
@@ -67,35 +67,41 @@ def _rows_xml(ws, rows, date_format):
     for r, row in enumerate(rows, start=1):
         cells: list[str] = []
         number = str(r + 1)
+        first = last = None
         for c, value in enumerate(row):
             if value == "" or value is None:
                 continue
-            while len(letters) <= c:
-                letters.append(xl_col_to_name(len(letters)))
             ref = letters[c] + number
-            if isinstance(value, dt.date):
-                if style is None:
-                    style = date_format._get_xf_index()  # first used: as xlsxwriter would
-                if value not in serials:
-                    serial = ws._convert_date_time(dt.datetime.combine(value, dt.time()))
-                    serials[value] = f"{serial:.16G}"
-                cells.append(f'<c r="{ref}" s="{style}"><v>{serials[value]}</v></c>')
-            elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-                cells.append(f'<c r="{ref}"><v>{int(value):.16G}</v></c>')
-            else:
+            # text first: most cells are answers (a date or an integer is never a str)
+            if type(value) is str or not (isinstance(value, dt.date) or _is_integer(value)):
                 text = value if type(value) is str else str(value)
                 if len(text) > _LONGEST:
                     return None, None, None, None, None
                 if text not in inline:
                     inline[text] = _inline_string(ws, text)
                 cells.append(f'<c r="{ref}" t="inlineStr">{inline[text]}</c>')
-            cmin = c if cmin is None or c < cmin else cmin
-            cmax = c if cmax is None or c > cmax else cmax
+            elif isinstance(value, dt.date):
+                if style is None:
+                    style = date_format._get_xf_index()  # first used: as xlsxwriter would
+                if value not in serials:
+                    serial = ws._convert_date_time(dt.datetime.combine(value, dt.time()))
+                    serials[value] = f"{serial:.16G}"
+                cells.append(f'<c r="{ref}" s="{style}"><v>{serials[value]}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{int(value):.16G}</v></c>')
+            first = c if first is None else first
+            last = c
         if cells:
             xml.append(f'<row r="{number}">{"".join(cells)}</row>')
+            cmin = first if cmin is None else min(cmin, first)
+            cmax = last if cmax is None else max(cmax, last)
             rmin = r if rmin is None else rmin
             rmax = r
     return xml, rmin, rmax, cmin, cmax
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _inline_string(ws, text: str) -> str:
