@@ -323,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the copies")
     parser.add_argument("--markdown", type=Path, default=None, help="write the table here")
     args = parser.parse_args(argv)
+    if args.rev:  # the table names the commit, not a name that moves (HEAD, a branch)
+        args.rev = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", args.rev],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
     scales = sorted({float(s) for s in args.scales.split(",")} | {1.0})
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-study-"))
     if work.exists() and any(work.iterdir()):
