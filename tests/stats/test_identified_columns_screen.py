@@ -1,5 +1,7 @@
 """The Gram screen of identified_columns: it answers only for designs far from aliasing, and
-then with the Gram-Schmidt's own answer (every column); all others go to the Gram-Schmidt."""
+then with the Gram-Schmidt's own answer (every column); all others go to the Gram-Schmidt.
+The bootstrap's batched decisions (the screen per resample, columns varying within a group)
+are those of the one-resample loop."""
 
 from __future__ import annotations
 
@@ -88,3 +90,29 @@ def test_the_bootstraps_batched_decisions_are_those_of_the_gram_schmidt():
         np.testing.assert_array_equal(_att_batch._kept_columns(Xb, cols), expected)
         for c in range(len(idx)):
             assert list(np.flatnonzero(expected[c])) == gram_schmidt_only(Xb[c])
+
+
+def test_the_batched_variation_masks_are_the_loops_ptp():
+    from reintegration.stats import _att_batch
+    from reintegration.stats.drdid import _varies
+
+    rng = np.random.default_rng(9)
+    C, k, n = 30, 6, 25
+    cols = np.stack([
+        rng.integers(0, 2, (C, n)).astype(float),  # a dummy
+        rng.normal(size=(C, n)),
+        np.ones((C, n)),  # constant
+        (rng.random((C, n)) < 0.05).astype(float),  # rare: often constant within a group
+        np.repeat(rng.normal(size=(C, 1)), n, axis=1),
+        rng.integers(0, 3, (C, n)) * 0.5,
+    ], axis=1)  # fmt: skip
+    rows = rng.random((C, n)) < 0.3
+    rows[0] = False  # a resample without a row in the group
+    rows[1] = False
+    rows[1, 7] = True  # a single row
+    for mask in (None, rows, ~rows):
+        got = _att_batch._varies_mask(cols, mask)
+        for c in range(C):
+            for j in range(k):
+                x = cols[c, j] if mask is None else cols[c, j][mask[c]]
+                assert got[c, j] == (len(x) > 0 and _varies(x)), (c, j)

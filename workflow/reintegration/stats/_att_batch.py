@@ -83,12 +83,14 @@ def _kept_columns_gram_schmidt(Xb: np.ndarray, cols: np.ndarray, tol: float) -> 
 
 def _varies_mask(cols: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """(C, k): column takes two values (within ``rows``, a (C, n) mask, when given); ``cols``
-    is the resamples' design laid out as (C, k, n)."""
+    is the resamples' design laid out as (C, k, n), finite as build_design makes it (for a NaN
+    the loop's np.ptp > 0 would be False, this True)."""
     if rows is None:
         return cols.max(axis=2) > cols.min(axis=2)
-    hi = np.where(rows[:, None, :], cols, -np.inf).max(axis=2)
-    lo = np.where(rows[:, None, :], cols, np.inf).min(axis=2)
-    return hi > lo
+    # a value other than the one in the first row of the mask (none: no row, no variation);
+    # one byte per cell instead of the two float copies a masked max and min would fill
+    first = np.take_along_axis(cols, rows.argmax(axis=1)[:, None, None], axis=2)
+    return ((cols != first) & rows[:, None, :]).any(axis=2)
 
 
 def _solve_each(H: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
