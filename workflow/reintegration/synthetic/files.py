@@ -89,10 +89,12 @@ def _cells(rendered: pd.DataFrame, variables: list[str], ftype: str, spec) -> di
                 else ("" if x in ("", None) else str(int(x)))
                 for x in col
             ]
-        else:
+        else:  # most cells are text already: taken as they are, the others tested
             cells[v] = [
-                "" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x) for x in col
-            ]
+                x if type(x) is str else "" if x is None or (isinstance(x, float) and x != x)
+                else str(x)
+                for x in col
+            ]  # fmt: skip
     return cells
 
 
