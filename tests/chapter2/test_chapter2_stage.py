@@ -192,3 +192,22 @@ def test_a_forked_workers_warnings_reach_the_parent_in_task_order():
         assert forked_map(task, range(6), 2) == list(range(6))
     assert [str(w.message) for w in caught] == [f"task {t} dropped a row" for t in (1, 3, 5)]
     assert all(w.category is UserWarning and w.filename == __file__ for w in caught)
+
+
+def test_a_warning_category_the_pipe_cannot_carry_arrives_named():
+    from reintegration.forked import forked_map
+
+    class LocalWarning(UserWarning):  # defined in a function: not picklable by reference
+        pass
+
+    def task(t: int) -> int:
+        warnings.warn(f"task {t}", LocalWarning, stacklevel=1)
+        return t
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert forked_map(task, range(2), 2) == [0, 1]
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (RuntimeWarning, "LocalWarning: task 0"),
+        (RuntimeWarning, "LocalWarning: task 1"),
+    ]

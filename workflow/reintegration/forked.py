@@ -11,6 +11,7 @@ result and are raised again in the parent, in task order.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,17 @@ def _call(task):
     # parent's filters and log; nothing a worker warns about is lost with its stderr)
     with warnings.catch_warnings(record=True) as caught:
         result = _function(task)
-    return result, [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+    return result, [_portable(w) for w in caught]
+
+
+def _portable(w: warnings.WarningMessage) -> tuple[str, type[Warning], str, int]:
+    """A caught warning as the pipe can carry it: a category that cannot be pickled (defined
+    inside a function) travels as a RuntimeWarning naming it."""
+    try:
+        pickle.dumps(w.category)
+        return str(w.message), w.category, w.filename, w.lineno
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return f"{w.category.__name__}: {w.message}", RuntimeWarning, w.filename, w.lineno
 
 
 def _results(replies: Iterable) -> Iterator:
