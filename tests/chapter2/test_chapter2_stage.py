@@ -42,33 +42,26 @@ def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
             n: t / f"{n}.csv"
             for n in ("published", "published_glance", "published_vs_annex", "full", "full_glance")
         }
-        stage.make_regressions(
-            d / "cc.parquet",
-            d / "prog.parquet",
-            codebook=CODEBOOK,
-            reference="NGA",
-            bootstrap_B=99,
-            bootstrap_weights="rademacher",
-            seed=1,
-            min_cell=5,
-            out_notes=t / "notes.md",
-            **{f"out_{k}": v for k, v in outs.items()},
-        )
+
+        def regressions(folder, workers=1):
+            stage.make_regressions(
+                d / "cc.parquet",
+                d / "prog.parquet",
+                codebook=CODEBOOK,
+                reference="NGA",
+                bootstrap_B=99,
+                bootstrap_weights="rademacher",
+                seed=1,
+                min_cell=5,
+                out_notes=folder / "notes.md",
+                workers=workers,
+                **{f"out_{k}": folder / v.name for k, v in outs.items()},
+            )
+
+        regressions(t)
         # Two processes fit each specification's outcomes: the same files, byte for byte.
         forked = tmp_path / "forked"
-        stage.make_regressions(
-            d / "cc.parquet",
-            d / "prog.parquet",
-            codebook=CODEBOOK,
-            reference="NGA",
-            bootstrap_B=99,
-            bootstrap_weights="rademacher",
-            seed=1,
-            min_cell=5,
-            out_notes=forked / "notes.md",
-            workers=2,
-            **{f"out_{k}": forked / v.name for k, v in outs.items()},
-        )
+        regressions(forked, workers=2)
         for path in [*outs.values(), t / "notes.md"]:
             assert (forked / path.name).read_bytes() == path.read_bytes(), path.name
         stage.make_trends(
