@@ -7,6 +7,7 @@ from snakemake.utils import min_version
 from reintegration.config import validate_config
 from reintegration.interpreter import put_first_on_path
 from reintegration.snakemake_checksums import cache_input_checksums
+from reintegration.snakemake_scheduling import drop_local_job_rate_limit
 
 min_version("9.0")
 
@@ -53,6 +54,14 @@ rule all:
     input:
         FINAL_TARGETS,
         PUBLISH_TARGETS,
+
+
+onstart:
+    # The release's inputs as the jobs start (compared at the manifest step: report_helpers.smk).
+    release_manifest.write_start_fingerprint(RELEASE_FINGERPRINT, FINGERPRINT_AT_START)
+    # A local run without the command line's default 100 jobs/s limit, whose 1 s re-scheduling
+    # timers multiply and hold the end of the run (1 s of a 1x run).
+    drop_local_job_rate_limit(workflow)
 
 
 onsuccess:

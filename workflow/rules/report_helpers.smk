@@ -57,7 +57,7 @@ REPORT_CODE = package_files("report/", "io") + sorted(
 # A release never overwrites another: stop before any job runs when the release folder holds a
 # manifest recording other inputs (config, codebook, raw files, links file, published targets,
 # design study results, key). A rerun with the same inputs, forced or not, passes. The fingerprint the run started
-# from is written when jobs start (onstart) and compared with the inputs at the manifest step.
+# from is written when jobs start (onstart, in the Snakefile) and compared with the inputs at the manifest step.
 # The design study's results are among them: its page is part of the release once it exists.
 RELEASE_INPUT_FILES = [CASE_ID_LINKS, "config/published/targets.yaml", *DESIGN_FILES]
 RELEASE_FINGERPRINT = release_manifest.fingerprint(
@@ -91,10 +91,6 @@ if any(c.intact for c in SHARED_WAVE_CONFLICTS):
     if not config["release"]["rebuild_shared_waves"]:
         raise WorkflowError(message)
     print(f"WARNING (release.rebuild_shared_waves: true): {message}", file=sys.stderr)
-
-
-onstart:
-    release_manifest.write_start_fingerprint(RELEASE_FINGERPRINT, FINGERPRINT_AT_START)
 
 
 if PREVIOUS:
