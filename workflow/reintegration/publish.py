@@ -17,6 +17,8 @@ assembled in two steps around the privacy scan:
 
 from __future__ import annotations
 
+import csv
+import math
 import shutil
 from pathlib import Path
 
@@ -43,37 +45,59 @@ class NotPublishable(RuntimeError):
     """A file may not be handed over (record-level, or a small cell left unsuppressed)."""
 
 
+def _csv_header_and_rows(path: Path, *, header_only: bool = False):
+    """The header and the data rows of a csv table, read as ``pandas.read_csv`` reads them
+    by default (a UTF-8 byte-order mark dropped, blank lines skipped); stdlib only, so that
+    the two publish jobs on the report's serial tail do not pay for importing pandas."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = (row for row in csv.reader(handle) if row)
+        header = next(rows, [])
+        return header, ([] if header_only else list(rows))
+
+
 def record_level(path: str | Path) -> str | None:
     """Why ``path`` is a record-level file (None when it is not)."""
     path = Path(path)
     if path.suffix.lower() in RECORD_LEVEL_SUFFIXES:
         return f"{path.suffix} data file"
     if path.suffix.lower() == ".csv":
-        import pandas as pd  # here: sealing publish/ (HTML pages, hashes) needs no pandas
-
-        columns = pd.read_csv(path, nrows=0).columns
+        columns, _ = _csv_header_and_rows(path, header_only=True)
         keys = [c for c in RECORD_KEYS if c in columns]
         if keys:
             return f"table with record-level key column(s) {keys}"
     return None
 
 
+def _number(text: str) -> float:
+    """A cell as a number, NaN when it is none (empty, "NA", text; "1_000": Python's float
+    takes digit separators, pandas does not)."""
+    try:
+        return math.nan if "_" in text else float(text)
+    except ValueError:
+        return math.nan
+
+
 def unsuppressed_small_cells(path: str | Path, min_cell: int) -> int:
     """Rows of a table with a group count ``n`` of 1..``min_cell - 1`` not flagged
-    ``suppressed`` (a table with ``n`` and no flag may hold no such row)."""
+    ``suppressed`` (``true`` or ``1``, any case; a table with ``n`` and no flag may hold no
+    such row)."""
     path = Path(path)
     if path.suffix.lower() != ".csv":
         return 0
-    import pandas as pd
-
-    table = pd.read_csv(path)
-    if "n" not in table.columns:
+    header, rows = _csv_header_and_rows(path)
+    if "n" not in header:
         return 0
-    n = pd.to_numeric(table["n"], errors="coerce")
-    small = (n > 0) & (n < min_cell)
-    if "suppressed" in table.columns:
-        small &= ~table["suppressed"].astype(str).str.lower().isin(["true", "1"])
-    return int(small.sum())
+    at_n = header.index("n")
+    at_flag = header.index("suppressed") if "suppressed" in header else None
+
+    def cell(row: list[str], at: int | None) -> str:
+        return row[at] if at is not None and at < len(row) else ""  # short row: missing
+
+    return sum(
+        0 < _number(cell(row, at_n)) < min_cell
+        and cell(row, at_flag).strip().lower() not in ("true", "1")
+        for row in rows
+    )
 
 
 def check_publishable(files: dict[str, str | Path], *, min_cell: int) -> None:
