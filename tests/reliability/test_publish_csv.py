@@ -37,7 +37,7 @@ def test_a_table_with_a_record_key_column_is_record_level(tmp_path, text):
         "g,n\nx,12\n",
         "returnee_id_count,n\n3,12\n",  # a key's name inside another column's is no key
         " returnee_id,n\n3,12\n",  # nor one with a space in front (pandas keeps it too)
-        "g,n\n\"x\nreturnee_id\",12\n",  # a key name inside a quoted multi-line cell
+        'g,n\n"x\nreturnee_id",12\n',  # a key name inside a quoted multi-line cell
     ],
 )
 def test_a_table_without_a_record_key_column_is_not_record_level(tmp_path, text):
