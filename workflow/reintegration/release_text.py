@@ -59,22 +59,34 @@ def _strip_notebook_images(obj):
     return obj
 
 
+#: Cells of a parquet file read into one pandas table at a time: a default-scale table (the
+#: pooled records, 8k rows x 118 columns) in one read, a 100x one column by column (there
+#: the pooled records take 1.5 GB as one pandas table; issue 16). Only the memory and the
+#: number of reads depend on it, never the text.
+PARQUET_CELLS_PER_READ = 1_000_000
+
+
 def _parquet_text(path: Path) -> str:
-    """The column names, then each column's distinct values, one per line: read one column
-    at a time (at 100x the pooled records take 1.5 GB as one pandas table; issue 16)."""
+    """The column names, then each column's distinct values, one per line; the columns read
+    in batches of at most :data:`PARQUET_CELLS_PER_READ` cells."""
     import pandas as pd
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(path)
     index = (schema.pandas_metadata or {}).get("index_columns", [])
     names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
+    per_read = max(1, PARQUET_CELLS_PER_READ // max(1, pq.read_metadata(path).num_rows))
     parts = [" ".join(names)]
-    for name in names:
-        values = pd.read_parquet(path, columns=[name])[name].dropna()
-        if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
-            parts.append("\n".join(str(v) for v in values.astype("string").unique()))
-        else:
-            parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
+    for start in range(0, len(names), per_read):
+        batch = names[start : start + per_read]
+        table = pd.read_parquet(path, columns=batch)
+        for name in batch:
+            values = table[name].dropna()
+            if values.dtype == object or str(values.dtype) in ("string", "str", "category"):
+                parts.append("\n".join(str(v) for v in values.astype("string").unique()))
+            else:
+                parts.append("\n".join(map(str, pd.unique(values.to_numpy()))))
+        del table
     return "\n".join(parts)
 
 
