@@ -5,9 +5,9 @@ Snakemake's command line limits job starts to 100 per second unless told otherwi
 scheduling round that leaves a ready job waiting arms a non-daemon 1 s ``threading.Timer`` for
 one more round. Timers arm more timers, so rounds multiply as jobs finish (373 rounds for the
 42 jobs of a 1x run), and when the run is over the interpreter waits for the last timer before it
-exits: 1.2-1.3 s after the last job, against 0.2-0.3 s without the limit (issue 16). A local run
-starts at most ``--cores`` jobs at a time, which on any machine stays far below 100 per second,
-so the limit only costs time there.
+exits: 1.2-1.3 s after the last job, against 0.2-0.3 s without the limit (issue 16). The limit
+protects a cluster's scheduler from bursts of submissions; a local run is bounded by ``--cores``
+already, so there the limit only costs time.
 
 :func:`drop_local_job_rate_limit` (called when the jobs start, in the Snakefile's ``onstart``)
 removes the limit from a local run's scheduler when it is the command line's default. A limit
