@@ -72,10 +72,12 @@ def _parquet_text(path: Path) -> str:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    schema = pq.read_schema(path)
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
     index = (schema.pandas_metadata or {}).get("index_columns", [])
     names = [n for n in schema.names if n not in {c for c in index if isinstance(c, str)}]
-    per_read = max(1, PARQUET_CELLS_PER_READ // max(1, pq.read_metadata(path).num_rows))
+    per_read = max(1, PARQUET_CELLS_PER_READ // max(1, file.metadata.num_rows))
+    file.close()
     parts = [" ".join(names)]
     for start in range(0, len(names), per_read):
         batch = names[start : start + per_read]
