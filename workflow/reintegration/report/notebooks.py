@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -126,10 +127,34 @@ def _warm_html_exporter() -> None:
     to_html(nbformat.v4.new_notebook(cells=[cell]), "Warm-up")
 
 
-#: How often a kernel that dies while starting is started again. Two kernels started at the same
-#: moment (two report jobs side by side) can pick the same free port and one dies before any
-#: cell ran ("Address already in use"), so starting again is safe.
+#: How often a kernel that dies while starting is started again: with TCP sockets (the fallback
+#: of :func:`kernel_config`) two kernels started at the same moment can pick the same free port
+#: and one dies before any cell ran ("Address already in use"), so starting again is safe.
 KERNEL_START_ATTEMPTS = 3
+
+#: Longest path :func:`kernel_config` gives a kernel's Unix socket (Linux takes 107 bytes,
+#: macOS 103; the kernel appends "-1" ... "-5").
+UNIX_SOCKET_PATH_MAX = 100
+
+
+def kernel_config(folder: str | Path):
+    """The kernel's sockets as Unix sockets in ``folder`` (a page's own temporary folder).
+
+    With TCP, jupyter_client picks each kernel's five ports by binding port 0 and letting go,
+    so kernels started side by side (the pages run three at a time) can be given the same port
+    (papermill issue 511). The kernel that loses the race does not die: it hangs, and its page
+    failed only after papermill's 60 s start timeout. Socket files in a folder of the page's
+    own cannot collide. None (TCP) when that folder's path is too long for a Unix socket.
+    """
+    from traitlets.config import Config
+
+    ip = str(Path(folder) / "kernel")
+    if len(os.fsencode(ip)) + len("-5") > UNIX_SOCKET_PATH_MAX:
+        return None
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = ip
+    return config
 
 
 def _execute(run, *, name: str):
@@ -172,6 +197,7 @@ def run_chapter(
     with tempfile.TemporaryDirectory(prefix="report-notebook-") as tmp:
         unexecuted = Path(tmp) / "input.ipynb"
         nbformat.write(nb, unexecuted)
+        config = kernel_config(tmp)
         executed = _execute(
             lambda: papermill.execute_notebook(
                 str(unexecuted),
@@ -181,6 +207,7 @@ def run_chapter(
                 cwd=str(cwd),
                 progress_bar=False,
                 log_output=False,
+                **({"config": config} if config is not None else {}),
             ),
             name=str(source),
         )
