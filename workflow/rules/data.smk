@@ -13,6 +13,7 @@ rule extract:
     threads: rule_threads("extract")
     resources:
         **rule_resources("extract"),
+    priority: wave_priority
     input:
         raw=wave_raw_inputs,
         links=case_id_links_input,
@@ -63,6 +64,7 @@ rule clean:
     threads: rule_threads("clean")
     resources:
         **rule_resources("clean"),
+    priority: wave_priority
     input:
         records=rules.extract.output.records,
         report=rules.extract.output.report,
@@ -100,6 +102,7 @@ rule score:
     threads: rule_threads("score")
     resources:
         **rule_resources("score"),
+    priority: wave_priority
     input:
         clean=rules.clean.output.clean,
         codebook=CODEBOOK_FILES,

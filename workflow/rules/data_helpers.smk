@@ -4,7 +4,9 @@ from snakemake.exceptions import WorkflowError
 
 from reintegration.data.inventory import console_summary, wave_digest, wave_files
 from reintegration.data.pseudonym import check_key_sources
+from reintegration.data.wave_order import raw_wave_sizes, synthetic_wave_sizes, wave_priorities
 from reintegration.privacy import check_names
+from reintegration.yamlfile import read_yaml
 
 RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
@@ -31,6 +33,20 @@ def release_waves():
 
 
 WAVES = release_waves()
+
+
+def _wave_sizes():
+    if config["data"]["source"] == "synthetic":
+        return synthetic_wave_sizes(read_yaml(config["data"]["synthetic_config"]), WAVES)
+    return raw_wave_sizes(RAW_DIR, WAVES)
+
+
+#: Largest wave first (reintegration.data.wave_order): the priority of its data-stage jobs.
+WAVE_PRIORITY = wave_priorities(_wave_sizes())
+
+
+def wave_priority(wildcards):
+    return WAVE_PRIORITY.get(wildcards.wave, 0)
 
 
 def wave_raw_inputs(wildcards):
