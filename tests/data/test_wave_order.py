@@ -3,7 +3,6 @@ priorities, and a real Snakemake run on one core extracting the largest wave fir
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -27,15 +26,20 @@ def test_raw_sizes_are_the_bytes_extraction_reads(tmp_path):
     assert raw_wave_sizes(tmp_path, ["w1", "w2", "missing"]) == {"w1": 350, "w2": 7, "missing": 0}
 
 
-def test_synthetic_sizes_are_the_days_of_each_window():
-    config = {"waves": [
-        {"name": "2019-07", "start": "2018-01-01", "end": "2019-06-30"},
-        {"name": "2020-01", "start": dt.date(2019, 7, 1), "end": dt.date(2019, 12, 31)},
-        {"name": "2020-07", "start": "2020-01-01", "end": "2020-06-30"},
-    ]}  # fmt: skip
+def test_synthetic_sizes_are_the_days_of_each_window(tmp_path):
+    config = tmp_path / "synthetic.yaml"
+    config.write_text(
+        "waves:\n"
+        '  - {name: "2019-07", start: "2018-01-01", end: "2019-06-30"}\n'
+        '  - {name: "2020-01", start: 2019-07-01, end: 2019-12-31}\n'  # YAML dates
+        '  - {name: "2020-07", start: "2020-01-01", end: "2020-06-30"}\n',
+        encoding="utf-8",
+    )
+    waves = ["2019-07", "2020-01", "2020-07", "2021-01"]
     # 365 + 181; July-December; a leap year's first half (31 + 29 + 31 + 30 + 31 + 30)
-    sizes = synthetic_wave_sizes(config, ["2019-07", "2020-01", "2020-07", "2021-01"])
+    sizes = synthetic_wave_sizes(config, waves)
     assert sizes == {"2019-07": 546, "2020-01": 184, "2020-07": 182, "2021-01": 0}
+    assert synthetic_wave_sizes(tmp_path / "missing.yaml", waves) == dict.fromkeys(waves, 0)
 
 
 def _jobs(output: str, rule: str) -> list[tuple[str, int]]:

@@ -6,7 +6,6 @@ from reintegration.data.inventory import console_summary, wave_digest, wave_file
 from reintegration.data.pseudonym import check_key_sources
 from reintegration.data.wave_order import raw_wave_sizes, synthetic_wave_sizes, wave_priorities
 from reintegration.privacy import check_names
-from reintegration.yamlfile import read_yaml
 
 RAW_DIR = Path(config["data"]["raw_dir"])
 SYNTHETIC_MANIFEST = "resources/synthetic/manifest.json"
@@ -37,7 +36,7 @@ WAVES = release_waves()
 
 def _wave_sizes():
     if config["data"]["source"] == "synthetic":
-        return synthetic_wave_sizes(read_yaml(config["data"]["synthetic_config"]), WAVES)
+        return synthetic_wave_sizes(config["data"]["synthetic_config"], WAVES)
     return raw_wave_sizes(RAW_DIR, WAVES)
 
 

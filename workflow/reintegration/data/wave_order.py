@@ -36,12 +36,16 @@ def raw_wave_sizes(raw_dir: str | Path, waves: Iterable[str]) -> dict[str, int]:
     return sizes
 
 
-def synthetic_wave_sizes(synthetic_config: Mapping, waves: Iterable[str]) -> dict[str, int]:
-    """Days of each wave's interview-date window in the generator's configuration (``waves``:
-    name, start, end), a record going to the wave whose window holds its interview (the
-    default study: 546, 184 and 182 days for 61%, 20% and 19% of the records); 0 for a wave
-    the generator does not write. Known before the files exist, which their sizes are not."""
-    windows = {w["name"]: (w["start"], w["end"]) for w in synthetic_config.get("waves", [])}
+def synthetic_wave_sizes(config_file: str | Path, waves: Iterable[str]) -> dict[str, int]:
+    """Days of each wave's interview-date window in the generator's configuration file
+    (``waves``: name, start, end), a record going to the wave whose window holds its interview
+    (the default study: 546, 184 and 182 days for 61%, 20% and 19% of the records); 0 for a
+    wave the generator does not write, and for every wave when the file is missing (the
+    generator's rule then names it). Known before the files exist, which their sizes are not."""
+    from reintegration.yamlfile import read_yaml
+
+    config = read_yaml(config_file) if Path(config_file).is_file() else {}
+    windows = {w["name"]: (w["start"], w["end"]) for w in (config or {}).get("waves", [])}
     sizes = {}
     for wave in waves:
         if wave not in windows:
