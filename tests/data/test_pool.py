@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from reintegration.data.coarsen import coarsen_records
-from reintegration.data.io import write_parquet
+from reintegration.data.io import read_parquet, write_parquet
 from reintegration.data.pool import content_hash, pool_waves, write_pooled
 
 KEY = b"k" * 32
@@ -76,11 +76,17 @@ def test_files_pooled_in_blocks_as_in_memory(tmp_path, block_rows):
         paths[wave] = tmp_path / f"{wave}.parquet"
         write_parquet(frame, paths[wave])
     expected, summary = pool_waves({w: pd.read_parquet(p) for w, p in paths.items()}, "r", KEY)
-    exact, out = tmp_path / "exact.parquet", tmp_path / "out.parquet"
+    exact = {w: tmp_path / "pooled" / f"{w}.parquet" for w in paths}
+    out = tmp_path / "out.parquet"
     written = write_pooled(paths, "r", KEY, exact, out, block_rows=block_rows)
     assert written == summary and summary["rows_pooled"] == 4
-    assert pq.ParquetFile(exact).metadata.num_row_groups == -(-4 // block_rows)
-    pd.testing.assert_frame_equal(pd.read_parquet(exact), expected)
+    # Partitioned by wave: 2019-07 keeps its two rows, 2020-01 the two that are not repeats,
+    # each part a block of rows at a time; read in wave order they are the pooled table.
+    for wave in paths:
+        part = pd.read_parquet(exact[wave])
+        assert set(part["wave"]) == {wave} and len(part) == 2
+        assert pq.ParquetFile(exact[wave]).metadata.num_row_groups == -(-2 // block_rows)
+    pd.testing.assert_frame_equal(read_parquet(list(exact.values())), expected)
     pd.testing.assert_frame_equal(pd.read_parquet(out), coarsen_records(expected))
     assert pd.read_parquet(out)["interview_date"].tolist()[0] in ("2019-03", "2019-04")
 
@@ -126,3 +132,37 @@ def test_an_interrupted_block_file_leaves_nothing_behind(tmp_path):
         out.write(pd.DataFrame({"x": [1.0, 2.0]}))
         raise RuntimeError("stop")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wave_left_without_rows_gets_an_empty_part(tmp_path):
+    """A wave whose every record repeats an earlier wave's (a re-delivery) keeps no row: its
+    part is an empty file with the other parts' schema, and the parts still read as the pool."""
+    rows = [("p1", 0.5, "2019-03-01"), ("p2", 0.75, "2019-04-01")]
+    frames = {"2019-07": _wave("2019-07", rows), "2020-01": _wave("2020-01", rows)}
+    paths = {}
+    for wave, frame in frames.items():
+        frame["return_date"] = frame["interview_date"] - pd.Timedelta(days=100)
+        paths[wave] = tmp_path / f"{wave}.parquet"
+        write_parquet(frame, paths[wave])
+    expected, summary = pool_waves({w: pd.read_parquet(p) for w, p in paths.items()}, "r", KEY)
+    assert summary["duplicates_dropped_by_wave"] == {"2020-01": 2}
+    exact = {w: tmp_path / "pooled" / f"{w}.parquet" for w in paths}
+    write_pooled(paths, "r", KEY, exact, tmp_path / "out.parquet")
+    assert pq.ParquetFile(exact["2020-01"]).metadata.num_rows == 0
+    first, empty = (pq.read_schema(exact[w]) for w in ("2019-07", "2020-01"))
+    assert empty.equals(first, check_metadata=True)
+    pd.testing.assert_frame_equal(read_parquet([exact["2019-07"], exact["2020-01"]]), expected)
+
+
+def test_a_scores_file_holding_another_waves_records_is_refused(tmp_path):
+    """The parts are the pooled order only if each wave's file holds that wave's records."""
+    paths = {}
+    for wave, label in (("2019-07", "2019-07"), ("2020-01", "2021-01")):
+        frame = _wave(label, [(f"p-{wave}", 0.5, "2019-03-01")])
+        frame["return_date"] = frame["interview_date"] - pd.Timedelta(days=100)
+        paths[wave] = tmp_path / f"{wave}.parquet"
+        write_parquet(frame, paths[wave])
+    exact = {w: tmp_path / "pooled" / f"{w}.parquet" for w in paths}
+    with pytest.raises(ValueError, match=r"wave 2020-01 hold records of wave\(s\) \['2021-01'\]"):
+        write_pooled(paths, "r", KEY, exact, tmp_path / "out.parquet")
+    assert not (tmp_path / "pooled").exists() or not any((tmp_path / "pooled").iterdir())

@@ -12,7 +12,7 @@ from reintegration.data.coarsen import (
     is_date_column,
     is_date_of_rows,
 )
-from reintegration.data.io import write_parquet
+from reintegration.data.io import read_parquet, write_parquet
 from reintegration.data.pool import pool_waves, write_pooled
 
 KEY = b"k" * 32
@@ -90,13 +90,17 @@ def test_two_workers_write_the_files_of_one(tmp_path, block_rows):
     assert summary["cross_wave_duplicates_dropped"] == 1
     written = {}
     for workers in (1, 2):
-        exact, out = tmp_path / f"exact{workers}.parquet", tmp_path / f"out{workers}.parquet"
+        exact = {w: tmp_path / f"exact{workers}" / f"{w}.parquet" for w in paths}
+        out = tmp_path / f"out{workers}.parquet"
         written[workers] = write_pooled(paths, "r", KEY, exact, out, block_rows, workers=workers)
     assert written[1] == written[2] == summary
-    for name in ("exact", "out"):
-        one, two = (tmp_path / f"{name}{w}.parquet" for w in (1, 2))
+    pairs = [(tmp_path / "out1.parquet", tmp_path / "out2.parquet")] + [
+        (tmp_path / "exact1" / f"{w}.parquet", tmp_path / "exact2" / f"{w}.parquet") for w in paths
+    ]
+    for one, two in pairs:
         assert one.read_bytes() == two.read_bytes()
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "exact2.parquet"), expected)
+    parts = [tmp_path / "exact2" / f"{w}.parquet" for w in sorted(paths)]
+    pd.testing.assert_frame_equal(read_parquet(parts), expected)
     out = pd.read_parquet(tmp_path / "out2.parquet")
     pd.testing.assert_frame_equal(out, coarsen_records(expected))
     assert sorted(out["visit"].dropna()) == ["2019-04", "2019-12"]

@@ -52,10 +52,11 @@ def pool(root: Path, waves: list[str], key_file: Path) -> subprocess.CompletedPr
     args = []
     for w in waves:  # the records stand in for scores: the key check runs before any reading
         args += ["--wave", w, str(root / "results" / "waves" / w / "records.parquet")]
+        args += ["--exact", w, str(root / "exact" / f"{w}.parquet")]
     return subprocess.run(
         [
             sys.executable, str(SCRIPTS / "pool_records.py"), "--release", "r", *args,
-            "--key-file", str(key_file), "--exact", str(root / "exact.parquet"),
+            "--key-file", str(key_file),
             "--out", str(root / "pooled.parquet"),
             "--summary", str(root / "pooled.json"),
         ],

@@ -12,10 +12,10 @@ RELEASE_DIR = f"results/releases/{RELEASE}"
 # Who may see what (README "Who may see what"): internal/ holds the record-level analysis
 # datasets (analysts only; dates to month), publish/ what may be handed over (report, tables,
 # figures, exhibit list, its manifest). The exact-date pooled records the chapters compute
-# from are a working file outside the release, personal data like results/waves/.
+# from are a working file outside the release, personal data like results/waves/ (POOLED_EXACT,
+# data_helpers.smk).
 INTERNAL_DIR = f"{RELEASE_DIR}/internal"
 PUBLISH_DIR = f"{RELEASE_DIR}/publish"
-POOLED_EXACT = f"results/pooled/{RELEASE}/records.parquet"
 
 # Every stage module appends its final outputs here; the Snakefile's `all` rule asks for them.
 FINAL_TARGETS = []

@@ -139,11 +139,12 @@ rule pool_records:
         f"logs/releases/{RELEASE}/pool_records.log",
     params:
         waves=[a for w in WAVES for a in ("--wave", w, f"results/waves/{w}/scores.parquet")],
+        exact=[a for w, part in POOLED_PARTS.items() for a in ("--exact", w, part)],
         key_file=PSEUDONYM_KEY_FILE,
         release=RELEASE,
     shell:
         "python {input.script:q} --release {params.release:q} {params.waves:q} --key-file {params.key_file:q}"
-        " --exact {output.exact:q} --out {output.records:q} --summary {output.summary:q}"
+        " {params.exact:q} --out {output.records:q} --summary {output.summary:q}"
         " --workers {threads} > {log:q} 2>&1"
 
 

@@ -32,6 +32,10 @@ def release_waves():
 
 
 WAVES = release_waves()
+# The exact-date pooled records: a parquet dataset partitioned by wave, one file a wave, which
+# read in wave order (the pooled order: by wave name) is the pooled table (data.io.ParquetParts).
+POOLED_PARTS = {wave: f"results/pooled/{RELEASE}/records/{wave}.parquet" for wave in sorted(WAVES)}
+POOLED_EXACT = list(POOLED_PARTS.values())
 
 
 def _wave_sizes():

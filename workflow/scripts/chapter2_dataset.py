@@ -12,8 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument(
         "--records",
+        nargs="+",
         required=True,
-        help="the pooled records (exact dates, results/pooled/<release>/records.parquet)",
+        help="the pooled records (exact dates, results/pooled/<release>/records/<wave>.parquet)",
     )
     p.add_argument("--codebook", required=True)
     p.add_argument("--min-records", type=int, required=True)

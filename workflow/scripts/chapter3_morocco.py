@@ -13,7 +13,10 @@ RULE = "chapter3_morocco"
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--records", required=True)
+    p.add_argument(
+        "--records", nargs="+", required=True,
+        help="the pooled records (exact dates, one file a wave)",
+    )  # fmt: skip
     p.add_argument("--codebook", required=True, help="codebook folder (indicators.csv)")
     add_table_arguments(p, RULE)
     p.add_argument("--country", required=True)

@@ -14,7 +14,10 @@ RULE = "chapter3_panel"
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--records", required=True, help="release records.parquet")
+    p.add_argument(
+        "--records", nargs="+", required=True,
+        help="the pooled records (exact dates, one file a wave)",
+    )  # fmt: skip
     p.add_argument("--panel", required=True, help="internal/panel.parquet to write")
     add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)

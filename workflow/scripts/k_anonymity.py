@@ -16,16 +16,17 @@ from reintegration.io import write_csv
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", action="append", nargs=2, metavar=("NAME", "PARQUET"))
+    # NAME, then its parquet file or parts (the exact-date pooled records: one file a wave)
+    parser.add_argument("--data", action="append", nargs="+", metavar="NAME PARQUET")
     parser.add_argument(
-        "--before-coarsening", action="append", nargs=2, metavar=("NAME", "PARQUET"), default=[]
+        "--before-coarsening", action="append", nargs="+", metavar="NAME PARQUET", default=[]
     )
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    datasets = {name: read_parquet(path, columns=SOURCE_COLUMNS) for name, path in args.data}
+    datasets = {name: read_parquet(parts, columns=SOURCE_COLUMNS) for name, *parts in args.data}
     exact = {
-        name: read_parquet(path, columns=SOURCE_COLUMNS) for name, path in args.before_coarsening
+        name: read_parquet(parts, columns=SOURCE_COLUMNS) for name, *parts in args.before_coarsening
     }
     table = k_anonymity_table(datasets, k=args.k, before_coarsening=exact)
     write_csv(table, args.out)

@@ -1,5 +1,6 @@
-"""Pool a release's scored waves: the exact-date working table (--exact, for the chapters),
-internal/records.parquet with dates coarsened to month (--out) and records_pooling.json."""
+"""Pool a release's scored waves: the exact-date working table (--exact, one file a wave, for
+the chapters), internal/records.parquet with dates coarsened to month (--out) and
+records_pooling.json."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         "--wave", action="append", nargs=2, metavar=("WAVE", "SCORES"), required=True
     )
     parser.add_argument("--key-file", type=Path, required=True)
-    parser.add_argument("--exact", type=Path, required=True)
+    parser.add_argument(
+        "--exact", action="append", nargs=2, metavar=("WAVE", "PART"), required=True,
+        help="the exact-date pooled records of WAVE (a parquet dataset partitioned by wave)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
     parser.add_argument(
@@ -36,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     # Read a column at a time and written a block of rows at a time (issue 16).
     paths = {wave: Path(path) for wave, path in args.wave}
     try:
-        summary = write_pooled(paths, args.release, key, args.exact, args.out, workers=args.workers)
+        exact = {wave: Path(path) for wave, path in args.exact}
+        summary = write_pooled(paths, args.release, key, exact, args.out, workers=args.workers)
     except ValueError as error:
         print(f"pool_records: {error}", file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from reintegration.data.coarsen import coarsen_dates
-from reintegration.data.io import read_parquet, read_rows_at
+from reintegration.data.io import Parts, read_parquet, read_rows_at
 from reintegration.estimable import reason_of, require, require_inputs, run_stage
 from reintegration.forked import forked_map
 from reintegration.io import write_csv, write_text
@@ -43,7 +43,7 @@ PROGRAMME_FIGURE_INDICATORS = ("satisfied_economic", "network_good", "wish_psych
 
 
 def make_dataset(
-    records: str | Path,
+    records: Parts,
     *,
     codebook: str | Path,
     min_records: int,

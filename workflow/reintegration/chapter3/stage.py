@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from reintegration.chapter3.outputs import check_out
-from reintegration.data.io import read_rows_where
+from reintegration.data.io import Parts, read_parquet, read_rows_where
 from reintegration.estimable import count_list, require, require_inputs, run_stage
 from reintegration.io import write_csv
 
@@ -35,9 +35,9 @@ def _read_countries(path, countries) -> pd.DataFrame:
     return read_rows_where(path, "country", countries)
 
 
-def _column(path, column: str) -> pd.Series:
+def _column(path: Parts, column: str) -> pd.Series:
     """One column of every pooled record (what a message says about the other countries)."""
-    return pd.read_parquet(path, columns=[column])[column]
+    return read_parquet(path, columns=[column])[column]
 
 
 def _log_warnings(caught) -> None:
@@ -47,7 +47,7 @@ def _log_warnings(caught) -> None:
 
 def make_panel(
     *,
-    records: str | Path,
+    records: Parts,
     panel_out: str | Path,
     out: dict[str, str | Path],
     countries: list[str],
@@ -231,7 +231,7 @@ def make_selection(
 
 def make_retrospective(
     *,
-    records: str | Path,
+    records: Parts,
     codebook: str | Path,
     data_out: str | Path,
     out: dict[str, str | Path],
@@ -278,7 +278,7 @@ def make_retrospective(
 
 def make_morocco(
     *,
-    records: str | Path,
+    records: Parts,
     codebook: str | Path,
     out: dict[str, str | Path],
     country: str,

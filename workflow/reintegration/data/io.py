@@ -28,6 +28,8 @@ from reintegration.io import write_csv as write_table_csv
 
 __all__ = [
     "ParquetBlocks",
+    "ParquetParts",
+    "Parts",
     "read_json",
     "read_parquet",
     "read_rows_at",
@@ -56,15 +58,16 @@ class ParquetBlocks:
     """A parquet file written a block of rows at a time (one row group each), atomically.
 
     Each block is written as :func:`write_parquet` writes a table, under the first block's
-    schema, so a file of one block has the same bytes as :func:`write_parquet` gives. A block
+    schema (or ``schema``, shared by the parts of one table), so a file of one block has the
+    same bytes as :func:`write_parquet` gives. A block
     is encoded and compressed in a thread of its own (Arrow releases the GIL there) while the
     caller builds the next one; at most one block waits, so memory stays at two blocks.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, schema: pa.Schema | None = None):
         self.path = Path(path)
         self.writer: pq.ParquetWriter | None = None
-        self.schema: pa.Schema | None = None
+        self.schema = schema
         self.pending = None  # the block being written (a Future)
 
     def __enter__(self) -> ParquetBlocks:
@@ -101,73 +104,120 @@ class ParquetBlocks:
                 if self.writer is not None:
                     self.writer.close()
             if kind is None:
-                if self.writer is None:
+                if self.writer is None and self.schema is None:
                     raise ValueError(f"{self.path}: no block written")
+                if self.writer is None:  # a part without rows: its table's schema, no row
+                    pq.write_table(self.schema.empty_table(), self.tmp, compression="zstd")
                 os.chmod(self.tmp, OUTPUT_MODE)
                 os.replace(self.tmp, self.path)
         finally:
             Path(self.tmp).unlink(missing_ok=True)
 
 
-def read_parquet(path: str | Path, *, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """The table at ``path``; with ``columns``, only those of them the file holds, in that
-    order (a stage reads what it uses: at 100x the pooled records are ~10^6 rows of text, and
-    a table written as "not estimable" holds only ``status`` and ``reason``)."""
+#: One parquet file, or the parts of one table in order (the pooled records, one file a wave).
+Parts = str | Path | Sequence[str | Path]
+
+
+class ParquetParts:
+    """Parquet files read as one table: the rows of each file in turn, row groups numbered
+    across the files. All parts must have the same columns and types."""
+
+    def __init__(self, paths: Parts):
+        names = _part_names(paths)
+        if not names:
+            raise ValueError("ParquetParts: no parquet file given")
+        self.name = _shown(names)
+        self.files = [pq.ParquetFile(p) for p in names]
+        self.schema_arrow = self.files[0].schema_arrow
+        for name, file in zip(names[1:], self.files[1:], strict=True):
+            if not file.schema_arrow.equals(self.schema_arrow, check_metadata=False):
+                raise ValueError(f"{name}: other columns or types than {names[0]}")
+        self.groups = [(f, i) for f in self.files for i in range(f.num_row_groups)]
+        self.group_rows = [f.metadata.row_group(i).num_rows for f, i in self.groups]
+        self.num_rows = sum(self.group_rows)
+
+    def read_row_group(self, index: int) -> pa.Table:
+        file, group = self.groups[index]
+        return file.read_row_group(group).replace_schema_metadata(self.schema_arrow.metadata)
+
+
+def _part_names(paths: Parts) -> list[str | Path]:
+    return [paths] if isinstance(paths, str | Path) else list(paths)
+
+
+def _shown(names: list) -> str:
+    return f"{names[0]}" + (f" and {len(names) - 1} more parts" if len(names) > 1 else "")
+
+
+def read_parquet(path: Parts, *, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """The table at ``path`` (a file, or the parts of one table); with ``columns``, only those
+    of them the file holds, in that order (a stage reads what it uses: at 100x the pooled
+    records are ~10^6 rows of text, and a table written as "not estimable" holds only
+    ``status`` and ``reason``)."""
+    names = _part_names(path)
+    if len(names) > 1:  # the parts' rows in turn, as pandas reads each (empty parts add none)
+        present = ParquetParts(names).schema_arrow.names
+        wanted = present if columns is None else [c for c in columns if c in present]
+        frames = [pd.read_parquet(p, columns=wanted) for p in names]
+        rows = [f for f in frames if len(f)] or frames[:1]
+        return pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
     if columns is None:
-        return pd.read_parquet(path)
-    present = set(pq.read_schema(path).names)
-    return pd.read_parquet(path, columns=[c for c in columns if c in present])
+        return pd.read_parquet(names[0])
+    present = set(pq.read_schema(names[0]).names)
+    return pd.read_parquet(names[0], columns=[c for c in columns if c in present])
 
 
-def read_rows_where(path: str | Path, column: str, values: Iterable) -> pd.DataFrame:
+def read_rows_where(path: Parts, column: str, values: Iterable) -> pd.DataFrame:
     """The rows of ``path`` whose ``column`` is one of ``values`` (at least one), labelled by
-    their row positions in the file: the frame ``read_parquet(path).loc[mask]`` gives, read
+    their row positions in the table: the frame ``read_parquet(path).loc[mask]`` gives, read
     one row group at a time so the other rows are never all held (issue 16: an analysis of
     two countries need not read 10^6 records; Arrow's filtered scan buffers far more)."""
     values = sorted(set(values))
     if not values:
-        raise ValueError(f"read_rows_where: no value of {column!r} given to read {path}")
-    source = pq.ParquetFile(path)
+        shown = _shown(_part_names(path))
+        raise ValueError(f"read_rows_where: no value of {column!r} given to read {shown}")
+    source = ParquetParts(path)
     wanted = pa.array(values, type=source.schema_arrow.field(column).type)
     pieces, positions, offset = [], [], 0
-    for i in range(source.num_row_groups):
+    for i in range(len(source.groups)):
         group = source.read_row_group(i)
         keep = pc.fill_null(pc.is_in(group[column], value_set=wanted), False)
         pieces.append(group.filter(keep))
         positions.append(offset + np.flatnonzero(keep.to_numpy(zero_copy_only=False)))
         offset += group.num_rows
         del group
-    rows = pa.concat_tables(pieces).to_pandas()
-    rows.index = pd.Index(np.concatenate(positions), dtype="int64")
+    rows = _concat(pieces, source).to_pandas()
+    rows.index = pd.Index(np.concatenate(positions or [[]]), dtype="int64")
     return rows
 
 
-def read_rows_at(path: str | Path, positions: Sequence[int] | np.ndarray) -> pd.DataFrame:
-    """The rows of ``path`` at file ``positions`` (distinct), in that order and labelled by
+def _concat(pieces: list[pa.Table], source: ParquetParts) -> pa.Table:
+    return pa.concat_tables(pieces) if pieces else source.schema_arrow.empty_table()
+
+
+def read_rows_at(path: Parts, positions: Sequence[int] | np.ndarray) -> pd.DataFrame:
+    """The rows of ``path`` at table ``positions`` (distinct), in that order and labelled by
     them: ``read_parquet(path).iloc[positions]``, read one row group at a time so the rows
     not taken are never all held (issue 16: the Chapter II dataset takes one record per
     returnee of 10^6)."""
     wanted = np.asarray(positions, dtype="int64").reshape(-1)
-    source = pq.ParquetFile(path)
-    total = source.metadata.num_rows
+    source = ParquetParts(path)
+    total = source.num_rows
     if len(np.unique(wanted)) != len(wanted) or ((wanted < 0) | (wanted >= total)).any():
         raise ValueError(
-            f"read_rows_at: positions must be distinct and within the {total} rows of {path}"
+            f"read_rows_at: positions must be distinct and within the {total} rows of {source.name}"
         )
     order = np.argsort(wanted, kind="stable")
     in_file_order = wanted[order]
     pieces, offset = [], 0
-    for i in range(source.num_row_groups):
-        size = source.metadata.row_group(i).num_rows
+    for i, size in enumerate(source.group_rows):
         lo, hi = np.searchsorted(in_file_order, [offset, offset + size])
         if hi > lo:
             group = source.read_row_group(i)
             pieces.append(group.take(pa.array(in_file_order[lo:hi] - offset)))
             del group
         offset += size
-    columns = (
-        pa.concat_tables(pieces).columns if pieces else source.schema_arrow.empty_table().columns
-    )
+    columns = _concat(pieces, source).columns
     del pieces
     back = np.empty_like(order)
     back[order] = np.arange(len(order))

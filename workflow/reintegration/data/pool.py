@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reintegration.data.coarsen import (
@@ -259,14 +261,19 @@ def write_pooled(
     paths: dict[str, str | Path],
     release: str,
     key: bytes,
-    exact: Path,
+    exact: dict[str, str | Path],
     out: Path,
     block_rows: int = BLOCK_ROWS,
     workers: int = 1,
 ) -> dict:
-    """Pool the waves' scores files (:func:`pool_waves`) into ``exact`` and, with the
-    analysis variables derived and dates to month (:mod:`~reintegration.data.coarsen`),
-    ``out``, a block of rows at a time; returns the summary."""
+    """Pool the waves' scores files (:func:`pool_waves`) into ``exact``, a parquet dataset
+    partitioned by wave (``{wave: file}``: each wave's pooled rows, in pooled order, so the
+    parts read in wave order are the pooled table; a wave left with no row gets an empty part
+    of the same schema), and, with the analysis variables derived and dates to month
+    (:mod:`~reintegration.data.coarsen`), ``out``, one file; a block of rows at a time.
+    Returns the summary."""
+    if set(exact) != set(paths):
+        raise ValueError(f"pooling: exact parts for {sorted(exact)}, waves {sorted(paths)}")
     waves = Waves.of_files(paths)
     pooling = plan(waves, release, key, workers)
     derived = analysis_variables(
@@ -274,10 +281,33 @@ def write_pooled(
         waves.stacked("interview_date").iloc[pooling.rows].reset_index(drop=True),
         waves.stacked("return_date").iloc[pooling.rows].reset_index(drop=True),
     )
-    with ParquetBlocks(exact) as exact_file, ParquetBlocks(out) as out_file:
+    names = list(waves.rows)
+    part_of = np.searchsorted(np.cumsum([0, *waves.rows.values()]), pooling.rows, "right") - 1
+    with ExitStack() as files:
+        out_file = files.enter_context(ParquetBlocks(out))
+        parts = [files.enter_context(ParquetBlocks(exact[w])) for w in names]
+        schema = None
         for block in pooled_blocks(waves, pooling, release, key, block_rows):
-            exact_file.write(block)
+            where = part_of[block.index.to_numpy()]
+            for i in np.unique(where):  # a block's waves in pooled order (plan sorts by wave)
+                rows = block[where == i]
+                _check_labels(rows["wave"], names[i])
+                parts[i].schema = parts[i].schema or schema
+                parts[i].write(rows)
+                schema = schema or parts[i].schema
             # record_key, person_key (hex) and the derived numbers are never dates
             coarse = block.assign(**{c: derived[c].loc[block.index] for c in derived})
             out_file.write(coarsen_dates(coarse, pooling.date_columns))
+        if schema is None:  # no pooled row at all: the (empty) block's schema
+            schema = pa.Table.from_pandas(block.reset_index(drop=True), preserve_index=False).schema
+        for part in parts:
+            part.schema = part.schema or schema
     return pooling.summary
+
+
+def _check_labels(labels: pd.Series, wave: str) -> None:
+    """The parts hold the pooled order only if each scores file's ``wave`` names its wave."""
+    other = labels.astype("string").fillna("<missing>")
+    other = sorted(set(other[other != wave]))
+    if other:
+        raise ValueError(f"pooling: the scores of wave {wave} hold records of wave(s) {other}")
