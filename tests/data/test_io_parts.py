@@ -25,6 +25,9 @@ def _table(n: int) -> pd.DataFrame:
             "score": [i / 4 for i in range(n)],
             "flag": pd.array([[True, None, False][i % 3] for i in range(n)], dtype="boolean"),
             "count": pd.array([i if i % 5 else None for i in range(n)], dtype="Int64"),
+            "day": pd.to_datetime(
+                [f"2019-03-{i + 1:02d}" if i % 3 else None for i in range(n)]
+            ).astype("datetime64[ms]"),
         }
     )
 

@@ -155,12 +155,14 @@ def read_parquet(path: Parts, *, columns: Iterable[str] | None = None) -> pd.Dat
     records are ~10^6 rows of text, and a table written as "not estimable" holds only
     ``status`` and ``reason``)."""
     names = _part_names(path)
-    if len(names) > 1:  # the parts' rows in turn, as pandas reads each (empty parts add none)
-        present = ParquetParts(names).schema_arrow.names
+    if len(names) > 1:  # the parts' Arrow tables joined (no copy), then converted once
+        parts = ParquetParts(names)
+        present = parts.schema_arrow.names
         wanted = present if columns is None else [c for c in columns if c in present]
-        frames = [pd.read_parquet(p, columns=wanted) for p in names]
-        rows = [f for f in frames if len(f)] or frames[:1]
-        return pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+        tables = [f.read(columns=wanted, use_pandas_metadata=True) for f in parts.files]
+        table = pa.concat_tables(tables)
+        del tables
+        return table.to_pandas(types_mapper=None)  # what pd.read_parquet does with each file
     if columns is None:
         return pd.read_parquet(names[0])
     present = set(pq.read_schema(names[0]).names)

@@ -289,8 +289,9 @@ def write_pooled(
         schema = None
         for block in pooled_blocks(waves, pooling, release, key, block_rows):
             where = part_of[block.index.to_numpy()]
-            for i in np.unique(where):  # a block's waves in pooled order (plan sorts by wave)
-                rows = block[where == i]
+            waves_in_block = np.unique(where)  # in pooled order (plan sorts by wave)
+            for i in waves_in_block:  # most blocks lie in one wave: written without a copy
+                rows = block if len(waves_in_block) == 1 else block[where == i]
                 _check_labels(rows["wave"], names[i])
                 parts[i].schema = parts[i].schema or schema
                 parts[i].write(rows)
