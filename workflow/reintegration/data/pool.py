@@ -288,8 +288,10 @@ def write_pooled(
         parts = [files.enter_context(ParquetBlocks(exact[w])) for w in names]
         schema = None
         for block in pooled_blocks(waves, pooling, release, key, block_rows):
-            for i, rows in _by_wave(block, part_of[block.index.to_numpy()]):
-                _check_labels(rows["wave"], names[i])
+            where = part_of[block.index.to_numpy()]
+            for i in np.unique(where):
+                _check_labels(block["wave"][where == i], names[i])
+            for i, rows in _by_wave(block, where):
                 parts[i].schema = parts[i].schema or schema
                 parts[i].write(rows)
                 schema = schema or parts[i].schema
