@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from reintegration.chapter2 import stage
+from reintegration.chapter2 import regression_stage, stage
 from reintegration.io import write_parquet
 from reintegration.reproduction import COLUMNS
 from snakemake_runner import REPO
@@ -44,7 +44,7 @@ def test_stage_writes_tables_and_reproduction_rows(tmp_path, records):
         }
 
         def regressions(folder, workers=1):
-            stage.make_regressions(
+            regression_stage.make_regressions(
                 d / "cc.parquet",
                 d / "prog.parquet",
                 codebook=CODEBOOK,

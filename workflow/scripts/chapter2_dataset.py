@@ -6,16 +6,12 @@ import argparse
 import sys
 
 from reintegration.chapter2.stage import make_dataset
+from reintegration.data.io import add_pooled_records_argument
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument(
-        "--records",
-        nargs="+",
-        required=True,
-        help="the pooled records (exact dates, results/pooled/<release>/records/<wave>.parquet)",
-    )
+    add_pooled_records_argument(p)
     p.add_argument("--codebook", required=True)
     p.add_argument("--min-records", type=int, required=True)
     p.add_argument("--min-cell", type=int, required=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reintegration.chapter2.stage import make_regressions
+from reintegration.chapter2.regression_stage import make_regressions
 
 OUTPUTS = [
     "published",

@@ -8,16 +8,14 @@ import sys
 from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.panel import PanelMatchError
 from reintegration.chapter3.stage import make_panel
+from reintegration.data.io import add_pooled_records_argument
 
 RULE = "chapter3_panel"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument(
-        "--records", nargs="+", required=True,
-        help="the pooled records (exact dates, one file a wave)",
-    )  # fmt: skip
+    add_pooled_records_argument(p)
     p.add_argument("--panel", required=True, help="internal/panel.parquet to write")
     add_table_arguments(p, RULE)
     p.add_argument("--countries", nargs="+", required=True)

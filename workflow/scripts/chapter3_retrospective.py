@@ -7,16 +7,14 @@ import sys
 
 from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_retrospective
+from reintegration.data.io import add_pooled_records_argument
 
 RULE = "chapter3_retrospective"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument(
-        "--records", nargs="+", required=True,
-        help="the pooled records (exact dates, one file a wave)",
-    )  # fmt: skip
+    add_pooled_records_argument(p)
     p.add_argument("--codebook", required=True, help="codebook folder (yes/no items -> McNemar)")
     p.add_argument("--data", required=True, help="internal/retrospective.parquet to write")
     add_table_arguments(p, RULE)

@@ -141,6 +141,17 @@ class ParquetParts:
         return file.read_row_group(group).replace_schema_metadata(self.schema_arrow.metadata)
 
 
+def add_pooled_records_argument(parser) -> None:
+    """Add ``--records FILE...`` to an argparse parser: the pooled records, one file a wave in
+    pooled order (``results/pooled/<release>/records/<wave>.parquet``), read as one table."""
+    parser.add_argument(
+        "--records",
+        nargs="+",
+        required=True,
+        help="the pooled records (exact dates): results/pooled/<release>/records/<wave>.parquet",
+    )
+
+
 def _part_names(paths: Parts) -> list[str | Path]:
     return [paths] if isinstance(paths, str | Path) else list(paths)
 
