@@ -20,7 +20,11 @@ working tree, or ``git archive <rev>`` with ``--rev``) whose package is imported
 
 Every job's ``python`` is the wrapper ``python`` put first on ``PATH``: it runs the real
 interpreter under ``/usr/bin/time -v``, so each job's wall time, CPU time and peak resident set
-size are measured exactly. Jobs are grouped by stage (the script a rule runs; the report pages
+size are measured exactly. A job the job server runs (reintegration/job_server.py; off with
+``--job-server off``) is reported in the same lines by its launcher, from the server's
+``wait4`` of the job's process (its CPU and that of the processes it waited for, its peak
+resident set); the servers' own imports and forks are the stage ``job servers``, in the CPU
+total but not a job. Jobs are grouped by stage (the script a rule runs; the report pages
 as the one ``report_chapters`` job that executes them all). Rows of the data stages come from
 their reports (extract ``rows_read``, cleaning ledger ``rows_read``, scoring ``rows_kept``,
 pooling ``rows_stacked``). Each run also gives the time from its start to the end of its last
@@ -103,7 +107,14 @@ def _seconds(clock: str) -> float:
     return sum(p * 60**i for i, p in enumerate(reversed(parts)))
 
 
+#: Stage of the job servers' own reports (reintegration/job_server.py): not jobs; their CPU
+#: (the imports done once, the forks) counts in the run's CPU.
+SERVERS = "job servers (imports once, forks)"
+
+
 def _stage(command: str) -> str:
+    if "reintegration.job_server" in command:
+        return SERVERS
     m = re.search(r"workflow/scripts/(\w+)\.py", command)
     if not m:
         return "other: " + command.split()[0] if command else "other"
@@ -168,8 +179,8 @@ def stage_rows(root: Path, release: str) -> dict[str, int]:
 
 
 class Bench:
-    def __init__(self, work: Path, cores: int, rev: str | None):
-        self.work, self.cores, self.rev = work, cores, rev
+    def __init__(self, work: Path, cores: int, rev: str | None, job_server: bool = True):
+        self.work, self.cores, self.rev, self.job_server = work, cores, rev, job_server
         self.python = timed_env(work / "env")
         self.results: list[dict] = []
 
@@ -180,6 +191,9 @@ class Bench:
         env["PATH"] = f"{self.python.parent}{os.pathsep}{env['PATH']}"
         env["PYTHONPATH"] = str(root / "workflow")
         env["BENCH_JOBS"] = str(jobs_dir)
+        # Jobs the job server runs are not under the wrapper: their launchers report them.
+        env["REINTEGRATION_JOB_TIMES"] = str(jobs_dir)
+        env["REINTEGRATION_JOB_SERVER"] = "1" if self.job_server else "0"
         env.pop("REINTEGRATION_PSEUDONYM_KEY", None)
         log = self.work / f"{jobs_dir.name}.log"
         cmd = [str(self.python), "-m", "snakemake", f"-c{self.cores}"]
@@ -192,18 +206,19 @@ class Bench:
             tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
             raise SystemExit(f"{name} failed ({done.returncode}); log {log}:\n{tail}")
         jobs = read_jobs(jobs_dir)
+        real_jobs = [j for j in jobs if j["stage"] != SERVERS]
         result = {
             "scenario": name,
             "wall_s": wall,
             "to_chapters_end_s": chapters_end(jobs, epoch),
-            "jobs": len(jobs),
-            "job_wall_s": sum(j["wall_s"] for j in jobs),
+            "jobs": len(real_jobs),
+            "job_wall_s": sum(j["wall_s"] for j in real_jobs),
             "cpu_s": sum(j["cpu_s"] for j in jobs),
             "peak_rss_mb": max((j["peak_rss_mb"] for j in jobs), default=0.0),
             "stages": _by_stage(jobs, stage_rows(root, release) if wave_rows else {}),
             "load": os.getloadavg(),
         }
-        print(f"  {wall:.1f} s wall, {len(jobs)} jobs, peak {result['peak_rss_mb']:.0f} MB")
+        print(f"  {wall:.1f} s wall, {len(real_jobs)} jobs, peak {result['peak_rss_mb']:.0f} MB")
         self.results.append(result)
         return result
 
@@ -321,6 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rev", default=None, help="measure this commit (git archive)")
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the copies")
+    parser.add_argument(
+        "--job-server",
+        choices=("on", "off"),
+        default="on",
+        help="REINTEGRATION_JOB_SERVER of the runs (reintegration/job_server.py)",
+    )
     parser.add_argument("--markdown", type=Path, default=None, help="write the table here")
     args = parser.parse_args(argv)
     if args.rev:  # the table names the commit, not a name that moves (HEAD, a branch)
@@ -333,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     if work.exists() and any(work.iterdir()):
         raise SystemExit(f"{work} is not empty")
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work, args.cores, args.rev)
+    bench = Bench(work, args.cores, args.rev, job_server=args.job_server == "on")
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 

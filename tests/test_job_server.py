@@ -1,0 +1,210 @@
+"""The job server runs a script as the interpreter does (reintegration/job_server.py).
+
+A real server process (numpy, pandas and pyarrow imported) and the real launcher; each script is
+also run by a fresh interpreter and the two must agree: exit status, standard output and error,
+files written. Whether a job was served is seen from inside it: the server's process has pandas
+imported before the script starts, a fresh interpreter does not.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from reintegration import job_launcher, job_server
+
+SERVED_PROBE = "import sys; print('served' if 'pandas' in sys.modules else 'fresh')\n"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A job server for this module's launchers: (folder, environment the jobs must have)."""
+    folder = tmp_path_factory.mktemp("servers")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
+    env.update({name: "1" for name in job_server.THREAD_VARIABLES})
+    env[job_launcher.FOLDER_VARIABLE] = str(folder)
+    path = job_launcher.socket_path(folder, 1)
+    code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
+    log = open(folder / "server.log", "w", encoding="utf-8")  # noqa: SIM115
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
+    while not Path(path).exists():
+        assert process.poll() is None, (folder / "server.log").read_text()
+        assert time.monotonic() < deadline, "the job server did not start"
+        time.sleep(0.05)
+    yield folder, env
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def launch(env, *args, **kwargs) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, *map(str, args)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, **kwargs)
+
+
+def fresh(env, *args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *map(str, args)], env=env, capture_output=True, text=True, **kwargs
+    )
+
+
+def script(tmp_path: Path, body: str, name: str = "job.py") -> Path:
+    path = tmp_path / "scripts" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+JOB = """\
+    import atexit, os, sys, threading, time
+    from pathlib import Path
+    import helper  # next to the script: sys.path[0] is the script's folder
+
+    print("argv", sys.argv, "name", __name__, "file", __file__.replace(os.getcwd(), "<cwd>"))
+    print("cwd", os.getcwd() == os.environ["EXPECTED_CWD"], "var", os.environ["JOB_VAR"])
+    print("stdin", sys.stdin.read().strip())
+    print("to stderr", file=sys.stderr)
+    unclosed = open("unclosed.txt", "w")  # never closed: flushed when the interpreter ends
+    unclosed.write("kept\\n")
+    atexit.register(lambda: print("atexit ran"))
+    threading.Thread(target=lambda: (time.sleep(0.3), print("thread finished"))).start()
+    sys.exit(int(sys.argv[1]))
+"""
+
+
+def test_served_script_behaves_like_a_fresh_interpreter(server, tmp_path):
+    folder, env = server
+    job = script(tmp_path, JOB)
+    script(tmp_path, "VALUE = 1\n", name="helper.py")
+    outcomes = {}
+    for how, run in (("served", launch), ("fresh", fresh)):
+        cwd = tmp_path / how
+        cwd.mkdir()
+        job_env = {**env, "EXPECTED_CWD": str(cwd), "JOB_VAR": "x y"}
+        relative = os.path.relpath(job, cwd)  # sys.argv[0] as given, __file__ joined to the cwd
+        done = run(job_env, relative, 3, "a b", cwd=cwd, input="from stdin\n")
+        outcomes[how] = (
+            done.returncode,
+            done.stdout,
+            done.stderr,
+            (cwd / "unclosed.txt").read_text(),
+        )
+    assert outcomes["served"] == outcomes["fresh"]
+    code, out, err, unclosed = outcomes["served"]
+    assert code == 3 and unclosed == "kept\n" and err == "to stderr\n"
+    assert out.splitlines() == [
+        "argv ['../scripts/job.py', '3', 'a b'] name __main__ file <cwd>/../scripts/job.py",
+        "cwd True var x y",
+        "stdin from stdin",
+        "thread finished",
+        "atexit ran",
+    ]
+
+
+def test_job_is_served_in_the_environment_the_libraries_were_imported_in(server, tmp_path):
+    folder, env = server
+    probe = script(tmp_path, SERVED_PROBE)
+    assert launch(env, probe).stdout == "served\n"
+    assert fresh(env, probe).stdout == "fresh\n"
+    # Another thread count than the server imported numpy with: a fresh interpreter.
+    assert launch({**env, "OMP_NUM_THREADS": "2"}, probe).stdout == "fresh\n"
+    # Variables the shell sets for each command do not count.
+    assert launch({**env, "SHLVL": "7", "_": "/bin/python"}, probe).stdout == "served\n"
+
+
+def test_not_a_script_or_no_server_runs_a_fresh_interpreter(server, tmp_path):
+    folder, env = server
+    assert launch(env, "-c", SERVED_PROBE).stdout == "fresh\n"
+    probe = script(tmp_path, SERVED_PROBE)
+    nowhere = {**env, job_launcher.FOLDER_VARIABLE: str(tmp_path / "no-server")}
+    assert launch(nowhere, probe).stdout == "fresh\n"
+
+
+def test_uncaught_exception_fails_the_job_with_its_traceback(server, tmp_path):
+    folder, env = server
+    job = script(tmp_path, "raise ValueError('no such column: age')\n")
+    served, plain = launch(env, job), fresh(env, job)
+    assert served.returncode == plain.returncode == 1
+    assert served.stderr.splitlines()[-1] == plain.stderr.splitlines()[-1]
+    assert served.stderr.splitlines()[-1] == "ValueError: no such column: age"
+    assert "Traceback" in served.stderr
+
+
+def test_killed_by_a_signal_like_a_fresh_interpreter(server, tmp_path):
+    folder, env = server
+    job = script(tmp_path, "import os, signal; os.kill(os.getpid(), signal.SIGKILL)\n")
+    assert launch(env, job).returncode == fresh(env, job).returncode == -signal.SIGKILL
+
+
+def test_sigterm_to_the_job_reaches_the_served_process(server, tmp_path):
+    folder, env = server
+    job = script(
+        tmp_path,
+        """\
+        import signal, sys, time
+        signal.signal(signal.SIGTERM, lambda *_: (print("stopped cleanly"), sys.exit(5)))
+        print("ready", flush=True)
+        time.sleep(60)
+        """,
+    )
+    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    launcher = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    assert launcher.stdout.readline() == "ready\n"
+    launcher.send_signal(signal.SIGTERM)
+    assert launcher.wait(timeout=30) == 5
+    assert launcher.stdout.read() == "stopped cleanly\n"
+
+
+def test_a_killed_launcher_takes_its_job_with_it(server, tmp_path):
+    folder, env = server
+    job = script(
+        tmp_path,
+        """\
+        import os, time
+        print(os.getpid(), flush=True)
+        time.sleep(60)
+        """,
+    )
+    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    launcher = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    served_pid = int(launcher.stdout.readline())
+    assert served_pid != launcher.pid
+    launcher.kill()
+    launcher.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{served_pid}").exists():  # killed, then reaped by the server
+        assert time.monotonic() < deadline, "the served process outlived its launcher"
+        time.sleep(0.05)
+
+
+def test_served_job_reports_its_own_usage(server, tmp_path):
+    folder, env = server
+    times = tmp_path / "times"
+    times.mkdir()
+    job = script(
+        tmp_path,
+        """\
+        import time
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        blob = bytearray(200 * 1024 * 1024)  # 200 MB resident
+        blob[::4096] = b"x" * len(blob[::4096])
+        """,
+    )
+    assert launch({**env, job_launcher.TIMES_VARIABLE: str(times)}, job, "--flag").returncode == 0
+    (report,) = times.glob("*.time")
+    text = report.read_text()
+    assert f'Command being timed: "python {job} --flag"' in text
+    user = float(text.split("User time (seconds): ")[1].split()[0])
+    system = float(text.split("System time (seconds): ")[1].split()[0])
+    rss_kb = int(text.split("Maximum resident set size (kbytes): ")[1].split()[0])
+    assert user + system >= 0.25  # the script's 0.3 s of CPU (process_time: user + system)
+    assert rss_kb >= 200 * 1024
