@@ -24,34 +24,47 @@ SERVED_PROBE = "import sys; print('served' if 'pandas' in sys.modules else 'fres
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A job server for this module's launchers: (folder, environment the jobs must have)."""
+    """A job server for this module's launchers: (its working directory, the environment the
+    jobs must have); jobs are served there only."""
     folder = tmp_path_factory.mktemp("servers")
+    cwd = folder / "work"
+    cwd.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
     env.update({name: "1" for name in job_server.THREAD_VARIABLES})
     env[job_launcher.FOLDER_VARIABLE] = str(folder)
+    env.update(EXPECTED_CWD=str(cwd), JOB_VAR="x y")  # read by JOB
     path = job_launcher.socket_path(folder, 1)
     code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
     log = open(folder / "server.log", "w", encoding="utf-8")  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=log)
+    command = [sys.executable, "-c", code]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=cwd)
     deadline = time.monotonic() + 60
     while not Path(path).exists():
         assert process.poll() is None, (folder / "server.log").read_text()
         assert time.monotonic() < deadline, "the job server did not start"
         time.sleep(0.05)
-    yield folder, env
+    yield cwd, env
     process.terminate()
     process.wait(timeout=30)
     log.close()
 
 
-def launch(env, *args, **kwargs) -> subprocess.CompletedProcess:
+def launch(server, *args, env=None, cwd=None, **kwargs) -> subprocess.CompletedProcess:
     command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, *map(str, args)]
-    return subprocess.run(command, env=env, capture_output=True, text=True, **kwargs)
-
-
-def fresh(env, *args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *map(str, args)], env=env, capture_output=True, text=True, **kwargs
+        command,
+        env=env or server[1],
+        cwd=cwd or server[0],
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
+
+
+def fresh(server, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
+    command = [sys.executable, *map(str, args)]
+    return subprocess.run(
+        command, env=env or server[1], cwd=server[0], capture_output=True, text=True, **kwargs
     )
 
 
@@ -80,27 +93,25 @@ JOB = """\
 
 
 def test_served_script_behaves_like_a_fresh_interpreter(server, tmp_path):
-    folder, env = server
+    cwd, env = server
     job = script(tmp_path, JOB)
     script(tmp_path, "VALUE = 1\n", name="helper.py")
+    relative = os.path.relpath(job, cwd)  # sys.argv[0] as given, __file__ joined to the cwd
+    times = tmp_path / "times"  # a served job's launcher reports it there
+    times.mkdir()
+    job_env = {**env, job_launcher.TIMES_VARIABLE: str(times)}
     outcomes = {}
     for how, run in (("served", launch), ("fresh", fresh)):
-        cwd = tmp_path / how
-        cwd.mkdir()
-        job_env = {**env, "EXPECTED_CWD": str(cwd), "JOB_VAR": "x y"}
-        relative = os.path.relpath(job, cwd)  # sys.argv[0] as given, __file__ joined to the cwd
-        done = run(job_env, relative, 3, "a b", cwd=cwd, input="from stdin\n")
-        outcomes[how] = (
-            done.returncode,
-            done.stdout,
-            done.stderr,
-            (cwd / "unclosed.txt").read_text(),
-        )
+        done = run(server, relative, 3, "a b", env=job_env, input="from stdin\n")
+        unclosed = cwd / "unclosed.txt"
+        outcomes[how] = (done.returncode, done.stdout, done.stderr, unclosed.read_text())
+        unclosed.unlink()
+    assert len(list(times.glob("*.time"))) == 1  # the first was served, the second not
     assert outcomes["served"] == outcomes["fresh"]
     code, out, err, unclosed = outcomes["served"]
     assert code == 3 and unclosed == "kept\n" and err == "to stderr\n"
     assert out.splitlines() == [
-        "argv ['../scripts/job.py', '3', 'a b'] name __main__ file <cwd>/../scripts/job.py",
+        f"argv [{relative!r}, '3', 'a b'] name __main__ file <cwd>/{relative}",
         "cwd True var x y",
         "stdin from stdin",
         "thread finished",
@@ -108,43 +119,44 @@ def test_served_script_behaves_like_a_fresh_interpreter(server, tmp_path):
     ]
 
 
-def test_job_is_served_in_the_environment_the_libraries_were_imported_in(server, tmp_path):
-    folder, env = server
+def test_job_is_served_where_the_libraries_were_imported(server, tmp_path):
+    cwd, env = server
     probe = script(tmp_path, SERVED_PROBE)
-    assert launch(env, probe).stdout == "served\n"
-    assert fresh(env, probe).stdout == "fresh\n"
+    assert launch(server, probe).stdout == "served\n"
+    assert fresh(server, probe).stdout == "fresh\n"
     # Another thread count than the server imported numpy with: a fresh interpreter.
-    assert launch({**env, "OMP_NUM_THREADS": "2"}, probe).stdout == "fresh\n"
+    assert launch(server, probe, env={**env, "OMP_NUM_THREADS": "2"}).stdout == "fresh\n"
     # Variables the shell sets for each command do not count.
-    assert launch({**env, "SHLVL": "7", "_": "/bin/python"}, probe).stdout == "served\n"
+    shell_set = {**env, "SHLVL": "7", "_": "/bin/python"}
+    assert launch(server, probe, env=shell_set).stdout == "served\n"
+    # Another working directory (matplotlib reads a matplotlibrc there when imported).
+    assert launch(server, probe, cwd=tmp_path).stdout == "fresh\n"
 
 
 def test_not_a_script_or_no_server_runs_a_fresh_interpreter(server, tmp_path):
-    folder, env = server
-    assert launch(env, "-c", SERVED_PROBE).stdout == "fresh\n"
+    cwd, env = server
+    assert launch(server, "-c", SERVED_PROBE).stdout == "fresh\n"
     probe = script(tmp_path, SERVED_PROBE)
     nowhere = {**env, job_launcher.FOLDER_VARIABLE: str(tmp_path / "no-server")}
-    assert launch(nowhere, probe).stdout == "fresh\n"
+    assert launch(server, probe, env=nowhere).stdout == "fresh\n"
 
 
 def test_uncaught_exception_fails_the_job_with_its_traceback(server, tmp_path):
-    folder, env = server
     job = script(tmp_path, "raise ValueError('no such column: age')\n")
-    served, plain = launch(env, job), fresh(env, job)
+    served, plain = launch(server, job), fresh(server, job)
     assert served.returncode == plain.returncode == 1
-    assert served.stderr.splitlines()[-1] == plain.stderr.splitlines()[-1]
+    assert served.stderr == plain.stderr  # the same traceback, file names included
     assert served.stderr.splitlines()[-1] == "ValueError: no such column: age"
-    assert "Traceback" in served.stderr
+    assert f'File "{job}", line 1, in <module>' in served.stderr
 
 
 def test_killed_by_a_signal_like_a_fresh_interpreter(server, tmp_path):
-    folder, env = server
     job = script(tmp_path, "import os, signal; os.kill(os.getpid(), signal.SIGKILL)\n")
-    assert launch(env, job).returncode == fresh(env, job).returncode == -signal.SIGKILL
+    assert launch(server, job).returncode == fresh(server, job).returncode == -signal.SIGKILL
 
 
 def test_sigterm_to_the_job_reaches_the_served_process(server, tmp_path):
-    folder, env = server
+    cwd, env = server
     job = script(
         tmp_path,
         """\
@@ -155,7 +167,7 @@ def test_sigterm_to_the_job_reaches_the_served_process(server, tmp_path):
         """,
     )
     command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
-    launcher = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    launcher = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     assert launcher.stdout.readline() == "ready\n"
     launcher.send_signal(signal.SIGTERM)
     assert launcher.wait(timeout=30) == 5
@@ -163,7 +175,7 @@ def test_sigterm_to_the_job_reaches_the_served_process(server, tmp_path):
 
 
 def test_a_killed_launcher_takes_its_job_with_it(server, tmp_path):
-    folder, env = server
+    cwd, env = server
     job = script(
         tmp_path,
         """\
@@ -173,7 +185,7 @@ def test_a_killed_launcher_takes_its_job_with_it(server, tmp_path):
         """,
     )
     command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
-    launcher = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    launcher = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     served_pid = int(launcher.stdout.readline())
     assert served_pid != launcher.pid
     launcher.kill()
@@ -185,7 +197,7 @@ def test_a_killed_launcher_takes_its_job_with_it(server, tmp_path):
 
 
 def test_served_job_reports_its_own_usage(server, tmp_path):
-    folder, env = server
+    cwd, env = server
     times = tmp_path / "times"
     times.mkdir()
     job = script(
@@ -199,7 +211,8 @@ def test_served_job_reports_its_own_usage(server, tmp_path):
         blob[::4096] = b"x" * len(blob[::4096])
         """,
     )
-    assert launch({**env, job_launcher.TIMES_VARIABLE: str(times)}, job, "--flag").returncode == 0
+    timed = {**env, job_launcher.TIMES_VARIABLE: str(times)}
+    assert launch(server, job, "--flag", env=timed).returncode == 0
     (report,) = times.glob("*.time")
     text = report.read_text()
     assert f'Command being timed: "python {job} --flag"' in text
