@@ -181,6 +181,15 @@ class _Server:
         self.listener.listen(64)
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ)
+        # A job's end wakes the loop at once (SIGCHLD writes to this pipe), so its launcher
+        # hears of it without waiting for the next timeout.
+        self.wakeup, wakeup_write = os.pipe()
+        for fd in (self.wakeup, wakeup_write):
+            os.set_blocking(fd, False)
+        self.wakeup_write = wakeup_write
+        signal.set_wakeup_fd(wakeup_write)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.selector.register(self.wakeup, selectors.EVENT_READ)
         self.jobs: dict[int, socket.socket] = {}  # pid -> the launcher's connection
         self.served = self.refused = 0
 
@@ -206,6 +215,9 @@ class _Server:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            signal.set_wakeup_fd(-1)
+            for fd in (self.wakeup, self.wakeup_write):
+                os.close(fd)
             closing = [self.listener, self.selector, conn, *self.jobs.values()]
             _child(request, fds, closing, self.added)
         for fd in fds:
@@ -266,14 +278,20 @@ class _Server:
 
     def run(self) -> None:
         while os.getppid() == self.parent:
-            for key, _ in self.selector.select(timeout=0.2):
+            for key, _ in self.selector.select(timeout=1.0):
                 if key.fileobj is self.listener:
                     self.accept()
+                elif key.fileobj is self.wakeup:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(self.wakeup, 4096)
                 elif not key.fileobj.recv(1, socket.MSG_PEEK):
                     self.launcher_gone(key.fileobj, key.data)
             self.reap()
-        for pid in list(self.jobs):  # Snakemake is gone: so are its jobs
-            os.kill(pid, signal.SIGKILL)
+        # Snakemake is gone without stopping the server: so are its jobs and their folder.
+        for pid in list(self.jobs):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
 
 
 def serve(path: str, parent: int) -> None:
@@ -342,6 +360,7 @@ def start_for_local_run(workflow, log_dir: str = ".snakemake/log") -> list[int]:
     os.environ[job_launcher.FOLDER_VARIABLE] = folder
     Path(log_dir).mkdir(parents=True, exist_ok=True)
     _RUNNING.update(folder=folder, processes=[], logs=[])
+    atexit.register(stop)  # also when Snakemake exits on a signal it handles (Ctrl-C, SIGTERM)
     for threads in thread_counts:
         path = job_launcher.socket_path(folder, threads)
         log = open(Path(log_dir) / f"job_server_threads{threads}.log", "w", encoding="utf-8")  # noqa: SIM115
