@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         """The table so far (written after every scenario: a stopped run keeps its figures)."""
         header = (
             f"bench_study: {started}, code {args.rev or 'working tree'}, -c{args.cores}, "
-            f"{os.cpu_count()} CPUs; uptime at start: {uptime}; now: "
+            f"job server {args.job_server}, {os.cpu_count()} CPUs; uptime at start: {uptime}; now: "
             + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
         )
         text = header + "\n\n" + table(bench.results)
