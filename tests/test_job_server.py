@@ -22,13 +22,11 @@ from reintegration import job_launcher, job_server
 SERVED_PROBE = "import sys; print('served' if 'pandas' in sys.modules else 'fresh')\n"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A job server for this module's launchers: (its working directory, the environment the
-    jobs must have); jobs are served there only."""
-    folder = tmp_path_factory.mktemp("servers")
+def start_server(folder: Path):
+    """A job server for launchers in ``folder``/work: (process, its working directory, the
+    environment jobs must have to be served, log); jobs are served in that directory only."""
     cwd = folder / "work"
-    cwd.mkdir()
+    cwd.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
     env.update({name: "1" for name in job_server.THREAD_VARIABLES})
     env[job_launcher.FOLDER_VARIABLE] = str(folder)
@@ -43,6 +41,13 @@ def server(tmp_path_factory):
         assert process.poll() is None, (folder / "server.log").read_text()
         assert time.monotonic() < deadline, "the job server did not start"
         time.sleep(0.05)
+    return process, cwd, env, log
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """This module's job server: (its working directory, the environment jobs must have)."""
+    process, cwd, env, log = start_server(tmp_path_factory.mktemp("servers"))
     yield cwd, env
     process.terminate()
     process.wait(timeout=30)
@@ -221,3 +226,32 @@ def test_served_job_reports_its_own_usage(server, tmp_path):
     rss_kb = int(text.split("Maximum resident set size (kbytes): ")[1].split()[0])
     assert user + system >= 0.25  # the script's 0.3 s of CPU (process_time: user + system)
     assert rss_kb >= 200 * 1024
+
+
+def test_a_served_job_ends_with_its_server(tmp_path):
+    process, cwd, env, log = start_server(tmp_path / "own")
+    job = script(tmp_path, "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)\n")
+    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    launcher = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    served_pid = int(launcher.stdout.readline())
+    process.kill()  # the server crashes
+    process.wait(timeout=30)
+    log.close()
+    assert launcher.wait(timeout=30) == 1
+    deadline = time.monotonic() + 30
+    while _alive(served_pid):  # no orphan goes on writing the job's outputs
+        assert time.monotonic() < deadline, "the served process outlived its server"
+        time.sleep(0.05)
+    # (read after: the served process holds the same stderr until it ends)
+    assert "job server stopped before the job ended" in launcher.stderr.read()
+
+
+def _alive(pid: int) -> bool:
+    """Running (not a zombie waiting for a parent that is gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

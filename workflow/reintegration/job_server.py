@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
+import ctypes
 import gc
 import importlib.machinery
 import io
@@ -140,10 +141,19 @@ def _run_script(argv: list[str]) -> int:
     return code
 
 
+def _die_with_the_server() -> None:
+    """Have Linux kill this process if the server ends first (its launcher then fails the job,
+    and no orphan goes on writing the job's outputs)."""
+    with contextlib.suppress(OSError, AttributeError):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _child(request: dict, fds: list[int], closing: list, added: dict) -> None:
     """In the forked process: become the job, run its script, exit (never returns)."""
     code = 1
     try:
+        _die_with_the_server()
         for item in closing:
             item.close()
         for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
