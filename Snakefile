@@ -5,7 +5,7 @@
 from snakemake.utils import min_version
 
 from reintegration.config import validate_config
-from reintegration import job_server
+from reintegration.snakemake_job_servers import start_job_servers, stop_job_servers
 from reintegration.interpreter import put_first_on_path
 from reintegration.snakemake_checksums import cache_input_checksums
 from reintegration.snakemake_scheduling import drop_local_job_rate_limit
@@ -65,15 +65,15 @@ onstart:
     drop_local_job_rate_limit(workflow)
     # A local run's jobs forked from one process with numpy, pandas and pyarrow imported
     # (0.4-0.5 s of CPU a job; reintegration/job_server.py); REINTEGRATION_JOB_SERVER=0: off.
-    job_server.start_for_local_run(workflow)
+    start_job_servers(workflow)
 
 
 onerror:
-    job_server.stop()
+    stop_job_servers()
 
 
 onsuccess:
-    job_server.stop()
+    stop_job_servers()
     if not_read := files_not_read_lines():
         print("Files or sheets of the waves not read (extract_report.json inventory):")
         print("\n".join(not_read))

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from reintegration import job_launcher, job_server
+from reintegration import job_launcher, snakemake_job_servers
 
 SERVED_PROBE = "import sys; print('served' if 'pandas' in sys.modules else 'fresh')\n"
 
@@ -28,7 +28,7 @@ def start_server(folder: Path):
     cwd = folder / "work"
     cwd.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
-    env.update({name: "1" for name in job_server.THREAD_VARIABLES})
+    env.update({name: "1" for name in snakemake_job_servers.THREAD_VARIABLES})
     env[job_launcher.FOLDER_VARIABLE] = str(folder)
     env.update(EXPECTED_CWD=str(cwd), JOB_VAR="x y")  # read by JOB
     path = job_launcher.socket_path(folder, 1)
@@ -255,3 +255,20 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_folders_of_runs_that_are_gone_are_removed(tmp_path):
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], stdout=subprocess.PIPE
+    )
+    for name, owner in (("gone", ended.stdout.decode().strip()), ("running", str(os.getpid()))):
+        folder = tmp_path / f"{snakemake_job_servers.FOLDER_PREFIX}{name}"
+        folder.mkdir()
+        (folder / snakemake_job_servers.OWNER_FILE).write_text(owner)
+    (tmp_path / f"{snakemake_job_servers.FOLDER_PREFIX}no-owner").mkdir()  # being made: left alone
+    removed = snakemake_job_servers.remove_stale_folders(str(tmp_path))
+    assert removed == [str(tmp_path / f"{snakemake_job_servers.FOLDER_PREFIX}gone")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{snakemake_job_servers.FOLDER_PREFIX}no-owner",
+        f"{snakemake_job_servers.FOLDER_PREFIX}running",
+    ]

@@ -1,26 +1,26 @@
-"""A local run's jobs forked from one process that has imported numpy, pandas and pyarrow.
+"""A local run's jobs forked from a process that has imported numpy, pandas and pyarrow.
 
 Every job of the study is a fresh interpreter running one script, and a fresh interpreter
 spends 0.4-0.5 s of CPU importing numpy, pandas and pyarrow before the script does any work:
 about a quarter of a 1x run's job time (issue 16). In a local run the Snakefile's ``onstart``
-calls :func:`start_for_local_run`: it starts this server, which imports those libraries once
-and then, for each job, forks a process that runs the job's script as ``python script.py ARGS``
-would (its arguments, working directory, environment, umask and standard streams, ``__main__``,
-``sys.path[0]`` the script's folder, exit status, uncaught exceptions printed, threads joined and
-``atexit`` handlers run before it exits). The job's ``python`` is the launcher
+starts one server per thread count of the run's jobs
+(:func:`reintegration.snakemake_job_servers.start_job_servers`). A server imports
+:data:`PRELOADED` once and then, for each job, forks a process that runs the job's script as
+``python script.py ARGS`` would: its arguments, working directory, environment, umask and
+standard streams; ``__main__``, ``__file__`` and ``sys.path[0]`` as the interpreter sets them;
+uncaught exceptions printed from the script's frame on; threads joined and ``atexit`` handlers
+run before it exits; the same exit status. The job's ``python`` is the launcher
 :mod:`reintegration.job_launcher`, first on the jobs' PATH.
 
-The server serves a job only if the job's environment is the one the server imported the
+A server serves a job only in the working directory and the environment it imported the
 libraries in (the same ``OMP_NUM_THREADS`` and other thread counts, which the libraries read
-when imported), apart from the variables the shell sets for each command; any other job (a
-rule with more than one thread, ``python -m``, ``python -c``), and any job while the server is
-starting or gone, runs a fresh interpreter, as without the server. Outputs are the same either
-way (tests/test_job_server.py; ``make test-cluster`` compares a local run's release, whose jobs
-are served, with a SLURM run's, whose are not, byte for byte).
-
-Cluster runs never start it (each job is a SLURM job); ``REINTEGRATION_JOB_SERVER=0`` turns it
-off for a local run. The server stops with the run (``onsuccess``/``onerror``, or when the
-Snakemake process that started it is gone), killing any job whose launcher went away.
+when imported), apart from the variables the shell sets for each command and the launcher's
+own. Any other call (``python -m``, ``python -c``, a rule setting its own thread counts), and
+any job while its server is starting, runs a fresh interpreter, as without the servers. Outputs
+are the same either way (tests/test_job_server.py, tests/e2e/test_job_server_study.py; ``make
+test-cluster`` compares a local run's release, whose jobs are served, with a SLURM run's, whose
+are not, byte for byte). A served process dies with its server; a server kills a job whose
+launcher went away, and all its jobs when the Snakemake process that started it is gone.
 """
 
 from __future__ import annotations
@@ -39,18 +39,15 @@ import selectors
 import shutil
 import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
 import types
-from pathlib import Path
 
 from reintegration import job_launcher
 
-__all__ = ["PRELOADED", "SWITCH", "serve", "start_for_local_run", "stop"]
+__all__ = ["PRELOADED", "serve"]
 
 #: Modules imported once by the server: every job's numpy, pandas and pyarrow (most of a job's
 #: start-up), and the figure and report jobs' libraries (0.2-0.4 s of each of those jobs' wall
@@ -64,25 +61,11 @@ PRELOADED = (
     "papermill",
     "nbconvert",
 )
-#: Environment variable turning the server off for a local run ("0").
-SWITCH = "REINTEGRATION_JOB_SERVER"
 #: Not part of the environment a job is compared on: set by the shell for each command, or
 #: read by the launcher only.
 NOT_COMPARED = frozenset(
     {"_", "SHLVL", "PWD", "OLDPWD", job_launcher.FOLDER_VARIABLE, job_launcher.TIMES_VARIABLE}
 )
-#: Thread counts Snakemake gives a job (snakemake.shell) and the libraries read when imported.
-THREAD_VARIABLES = (
-    "OMP_NUM_THREADS",
-    "GOTO_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
-
-#: Set by Snakemake to the job's ``tmpdir`` resource (by default the system's temporary folder).
-TMPDIR_VARIABLES = ("TMPDIR", "TMP", "TEMPDIR", "TEMP")
 
 
 def _comparable(env: dict) -> dict:
@@ -332,74 +315,3 @@ def serve(path: str, parent: int) -> None:
                 time.monotonic() - start,
                 {**own, "max_rss_kb": usage.ru_maxrss},
             )
-
-
-# --- The Snakefile's side ---------------------------------------------------------------------
-
-_RUNNING: dict = {}
-
-
-def _job_environment(threads: int = 1) -> dict:
-    """The environment Snakemake gives a job of ``threads`` threads and the default ``tmpdir``
-    resource (snakemake.shell)."""
-    env = dict(os.environ)
-    env.update({name: str(threads) for name in THREAD_VARIABLES})
-    env.update({name: tempfile.gettempdir() for name in TMPDIR_VARIABLES})
-    return env
-
-
-def start_for_local_run(workflow, log_dir: str = ".snakemake/log") -> list[int]:
-    """Start a job server for each thread count of the run's jobs (a local run only, and not with
-    REINTEGRATION_JOB_SERVER=0) and put the launcher first on the jobs' PATH; the thread counts
-    served. It does not wait for the servers: a job starting before its server is ready runs a
-    fresh interpreter."""
-    if os.environ.get(SWITCH, "1") == "0" or not workflow.local_exec or _RUNNING:
-        return []
-    thread_counts = sorted({job.threads for job in workflow.dag.needrun_jobs()})
-    if not thread_counts:
-        return []
-    folder = tempfile.mkdtemp(prefix="reintegration-jobs-")
-    fallback = shutil.which("python") or sys.executable
-    launcher = os.path.join(folder, "python")
-    with open(launcher, "w", encoding="utf-8") as out:
-        out.write(
-            f'#!/bin/sh\nexec "{sys.executable}" -I -S "{job_launcher.__file__}" "{fallback}" "$@"\n'
-        )
-    os.chmod(launcher, 0o755)
-    os.environ["PATH"] = os.pathsep.join([folder, os.environ.get("PATH", "")])
-    os.environ[job_launcher.FOLDER_VARIABLE] = folder
-    Path(log_dir).mkdir(parents=True, exist_ok=True)
-    _RUNNING.update(folder=folder, processes=[], logs=[])
-    atexit.register(stop)  # also when Snakemake exits on a signal it handles (Ctrl-C, SIGTERM)
-    for threads in thread_counts:
-        path = job_launcher.socket_path(folder, threads)
-        log = open(Path(log_dir) / f"job_server_threads{threads}.log", "w", encoding="utf-8")  # noqa: SIM115
-        code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
-        process = subprocess.Popen(
-            [sys.executable, "-c", code],
-            env=_job_environment(threads),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # in Snakemake's process group, like the jobs: a signal to the run reaches both
-        _RUNNING["processes"].append(process)
-        _RUNNING["logs"].append(log)
-    return thread_counts
-
-
-def stop() -> None:
-    """Stop the servers started by :func:`start_for_local_run` (if any); remove their folder."""
-    if not _RUNNING:
-        return
-    for process in _RUNNING["processes"]:
-        process.terminate()
-    for process in _RUNNING["processes"]:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    for log in _RUNNING["logs"]:
-        log.close()
-    shutil.rmtree(_RUNNING["folder"], ignore_errors=True)
-    _RUNNING.clear()
