@@ -272,3 +272,17 @@ def test_folders_of_runs_that_are_gone_are_removed(tmp_path):
         f"{snakemake_job_servers.FOLDER_PREFIX}no-owner",
         f"{snakemake_job_servers.FOLDER_PREFIX}running",
     ]
+
+
+def test_launcher_script_runs_from_any_folder_name(tmp_path):
+    odd = tmp_path / 'a "b" $HOME `c` d'
+    odd.mkdir()
+    fallback = odd / "py $x"  # the python it falls back to, with an odd name too
+    fallback.symlink_to(sys.executable)
+    launcher = snakemake_job_servers.write_launcher(str(odd), fallback=str(fallback))
+    job = script(tmp_path, "import sys; print(sys.argv[1:])\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
+    done = subprocess.run(
+        [launcher, str(job), "x y", "$HOME"], env=env, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "['x y', '$HOME']\n", "")

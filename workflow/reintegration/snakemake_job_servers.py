@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ __all__ = [
     "remove_stale_folders",
     "start_job_servers",
     "stop_job_servers",
+    "write_launcher",
 ]
 
 #: Environment variable turning the server off for a local run ("0").
@@ -76,6 +78,17 @@ def remove_stale_folders(root: str | None = None) -> list[str]:
     return removed
 
 
+def write_launcher(folder: str, fallback: str) -> str:
+    """``folder``/python: the jobs' ``python``, running the launcher with this interpreter;
+    ``fallback`` is the ``python`` it runs when the job is not served. Its path."""
+    launcher = os.path.join(folder, "python")
+    command = shlex.join([sys.executable, "-I", "-S", job_launcher.__file__, fallback])
+    with open(launcher, "w", encoding="utf-8") as out:
+        out.write(f'#!/bin/sh\nexec {command} "$@"\n')
+    os.chmod(launcher, 0o755)
+    return launcher
+
+
 def start_job_servers(workflow, log_dir: str = ".snakemake/log") -> list[int]:
     """Start a job server for each thread count of the run's jobs (a local run only, and not with
     REINTEGRATION_JOB_SERVER=0) and put the launcher first on the jobs' PATH; the thread counts
@@ -89,20 +102,13 @@ def start_job_servers(workflow, log_dir: str = ".snakemake/log") -> list[int]:
     remove_stale_folders()
     folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
     Path(folder, OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
-    fallback = shutil.which("python") or sys.executable
-    launcher = os.path.join(folder, "python")
-    with open(launcher, "w", encoding="utf-8") as out:
-        out.write(
-            f'#!/bin/sh\nexec "{sys.executable}" -I -S "{job_launcher.__file__}" "{fallback}" "$@"\n'
-        )
-    os.chmod(launcher, 0o755)
+    write_launcher(folder, fallback=shutil.which("python") or sys.executable)
     os.environ["PATH"] = os.pathsep.join([folder, os.environ.get("PATH", "")])
     os.environ[job_launcher.FOLDER_VARIABLE] = folder
     Path(log_dir).mkdir(parents=True, exist_ok=True)
     _RUNNING.update(folder=folder, processes=[], logs=[])
-    atexit.register(
-        stop_job_servers
-    )  # also when Snakemake exits on a signal it handles (Ctrl-C, SIGTERM)
+    # Also when Snakemake exits on a signal it handles (Ctrl-C, SIGTERM).
+    atexit.register(stop_job_servers)
     for threads in thread_counts:
         path = job_launcher.socket_path(folder, threads)
         log = open(Path(log_dir) / f"job_server_threads{threads}.log", "w", encoding="utf-8")  # noqa: SIM115
