@@ -54,8 +54,14 @@ def server(tmp_path_factory):
     log.close()
 
 
+def launcher_command(*args) -> list[str]:
+    """The command the launcher script runs (snakemake_job_servers.write_launcher), falling back
+    to this interpreter."""
+    return [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, *map(str, args)]
+
+
 def launch(server, *args, env=None, cwd=None, **kwargs) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, *map(str, args)]
+    command = launcher_command(*args)
     return subprocess.run(
         command,
         env=env or server[1],
@@ -171,7 +177,7 @@ def test_sigterm_to_the_job_reaches_the_served_process(server, tmp_path):
         time.sleep(60)
         """,
     )
-    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    command = launcher_command(job)
     launcher = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     assert launcher.stdout.readline() == "ready\n"
     launcher.send_signal(signal.SIGTERM)
@@ -189,7 +195,7 @@ def test_a_killed_launcher_takes_its_job_with_it(server, tmp_path):
         time.sleep(60)
         """,
     )
-    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    command = launcher_command(job)
     launcher = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     served_pid = int(launcher.stdout.readline())
     assert served_pid != launcher.pid
@@ -231,7 +237,7 @@ def test_served_job_reports_its_own_usage(server, tmp_path):
 def test_a_served_job_ends_with_its_server(tmp_path):
     process, cwd, env, log = start_server(tmp_path / "own")
     job = script(tmp_path, "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)\n")
-    command = [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, str(job)]
+    command = launcher_command(job)
     launcher = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -1,7 +1,7 @@
 """The ``python`` of a local run's jobs: the script run by the job server, or the interpreter.
 
 A job's command ``python workflow/scripts/x.py ARGS`` reaches this launcher (put first on the
-job's PATH by :mod:`reintegration.job_server`). It asks the job server for a process forked from
+job's PATH by :mod:`reintegration.snakemake_job_servers`). It asks the job server for a process forked from
 one that has imported numpy, pandas and pyarrow already (0.4-0.5 s of CPU a job otherwise spends
 on imports), passing its arguments, working directory, environment and standard streams. The
 server refuses any call it cannot run exactly as the interpreter would (not a script file, a
