@@ -17,31 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
+from job_server_helpers import SERVED_PROBE, fresh, launch, launcher_command, script, start_server
 from reintegration import job_launcher, snakemake_job_servers
-
-SERVED_PROBE = "import sys; print('served' if 'pandas' in sys.modules else 'fresh')\n"
-
-
-def start_server(folder: Path):
-    """A job server for launchers in ``folder``/work: (process, its working directory, the
-    environment jobs must have to be served, log); jobs are served in that directory only."""
-    cwd = folder / "work"
-    cwd.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REINTEGRATION_JOB")}
-    env.update({name: "1" for name in snakemake_job_servers.THREAD_VARIABLES})
-    env[job_launcher.FOLDER_VARIABLE] = str(folder)
-    env.update(EXPECTED_CWD=str(cwd), JOB_VAR="x y")  # read by JOB
-    path = job_launcher.socket_path(folder, 1)
-    code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
-    log = open(folder / "server.log", "w", encoding="utf-8")  # noqa: SIM115
-    command = [sys.executable, "-c", code]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=cwd)
-    deadline = time.monotonic() + 60
-    while not Path(path).exists():
-        assert process.poll() is None, (folder / "server.log").read_text()
-        assert time.monotonic() < deadline, "the job server did not start"
-        time.sleep(0.05)
-    return process, cwd, env, log
 
 
 @pytest.fixture(scope="module")
@@ -52,38 +29,6 @@ def server(tmp_path_factory):
     process.terminate()
     process.wait(timeout=30)
     log.close()
-
-
-def launcher_command(*args) -> list[str]:
-    """The command the launcher script runs (snakemake_job_servers.write_launcher), falling back
-    to this interpreter."""
-    return [sys.executable, "-I", "-S", job_launcher.__file__, sys.executable, *map(str, args)]
-
-
-def launch(server, *args, env=None, cwd=None, **kwargs) -> subprocess.CompletedProcess:
-    command = launcher_command(*args)
-    return subprocess.run(
-        command,
-        env=env or server[1],
-        cwd=cwd or server[0],
-        capture_output=True,
-        text=True,
-        **kwargs,
-    )
-
-
-def fresh(server, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
-    command = [sys.executable, *map(str, args)]
-    return subprocess.run(
-        command, env=env or server[1], cwd=server[0], capture_output=True, text=True, **kwargs
-    )
-
-
-def script(tmp_path: Path, body: str, name: str = "job.py") -> Path:
-    path = tmp_path / "scripts" / name
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(textwrap.dedent(body), encoding="utf-8")
-    return path
 
 
 JOB = """\
@@ -140,7 +85,7 @@ def test_job_is_served_where_the_libraries_were_imported(server, tmp_path):
     # Variables the shell sets for each command do not count.
     shell_set = {**env, "SHLVL": "7", "_": "/bin/python"}
     assert launch(server, probe, env=shell_set).stdout == "served\n"
-    # Another working directory (matplotlib reads a matplotlibrc there when imported).
+    # Another working directory (the server's sys.path starts with its own).
     assert launch(server, probe, cwd=tmp_path).stdout == "fresh\n"
 
 
@@ -148,8 +93,61 @@ def test_not_a_script_or_no_server_runs_a_fresh_interpreter(server, tmp_path):
     cwd, env = server
     assert launch(server, "-c", SERVED_PROBE).stdout == "fresh\n"
     probe = script(tmp_path, SERVED_PROBE)
+    assert launch(server, "-u", probe).stdout == "fresh\n"  # an interpreter option
     nowhere = {**env, job_launcher.FOLDER_VARIABLE: str(tmp_path / "no-server")}
     assert launch(server, probe, env=nowhere).stdout == "fresh\n"
+
+
+MODULE = """\
+    import os, sys
+    here = os.getcwd()
+    print("argv", [a.replace(here, "<cwd>") for a in sys.argv], "name", __name__)
+    print("file", __file__.replace(here, "<cwd>"), "spec", __spec__.name, "package", __package__)
+    print("path0", sys.path[0] == here, "loader", type(__loader__).__name__)
+    if sys.argv[1] == "raise":
+        raise KeyError("wave")
+    sys.exit(int(sys.argv[1]))
+"""
+
+
+def test_served_module_behaves_like_python_m(server, tmp_path):
+    """``python -m`` (how jupyter_client starts a report page's kernel): the module found on
+    the working directory, its sys.argv, __main__, traceback and exit status as a fresh one."""
+    cwd, env = server
+    (cwd / "served_module_job.py").write_text(textwrap.dedent(MODULE), encoding="utf-8")
+    times = tmp_path / "times"
+    times.mkdir()
+    timed = {**env, job_launcher.TIMES_VARIABLE: str(times)}
+    for args in (("4", "x y"), ("raise",)):
+        served = launch(server, "-m", "served_module_job", *args, env=timed)
+        plain = fresh(server, "-m", "served_module_job", *args)
+        assert (served.returncode, served.stdout, served.stderr) == (
+            plain.returncode, plain.stdout, plain.stderr
+        )  # fmt: skip
+    assert len(list(times.glob("*.time"))) == 2  # both served
+    assert served.stderr.splitlines()[-1] == "KeyError: 'wave'"
+    assert 'File "<frozen runpy>"' in served.stderr  # runpy's frames, as the interpreter's
+    first = launch(server, "-m", "served_module_job", "4", "x y")
+    assert first.returncode == 4 and first.stdout.splitlines() == [
+        "argv ['<cwd>/served_module_job.py', '4', 'x y'] name __main__",
+        "file <cwd>/served_module_job.py spec served_module_job package ",
+        "path0 True loader SourceFileLoader",
+    ]
+    missing = launch(server, "-m", "no_such_module_here", env=timed)
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        f"{sys.executable}: No module named no_such_module_here\n",
+    )
+    assert len(list(times.glob("*.time"))) == 3  # served, and failed as a fresh one would
+
+
+def test_a_served_module_is_served(server, tmp_path):
+    cwd, _ = server
+    (cwd / "served_probe_module.py").write_text(SERVED_PROBE, encoding="utf-8")
+    assert launch(server, "-m", "served_probe_module").stdout == "served\n"
+    # Not a module name: the interpreter's own error, from a fresh interpreter.
+    odd = launch(server, "-m", "served-probe")
+    assert (odd.returncode, odd.stderr) == (1, f"{sys.executable}: No module named served-probe\n")
 
 
 def test_uncaught_exception_fails_the_job_with_its_traceback(server, tmp_path):

@@ -4,8 +4,8 @@ A job's command ``python workflow/scripts/x.py ARGS`` reaches this launcher (put
 job's PATH by :mod:`reintegration.snakemake_job_servers`). It asks the job server for a process forked from
 one that has imported numpy, pandas and pyarrow already (0.4-0.5 s of CPU a job otherwise spends
 on imports), passing its arguments, working directory, environment and standard streams. The
-server refuses any call it cannot run exactly as the interpreter would (not a script file, a
-different environment); then, or when no server answers, the launcher replaces itself with the
+server refuses any call it cannot run exactly as the interpreter would (neither a script file
+nor ``-m module``, a different environment); then, or when no server answers, the launcher replaces itself with the
 next ``python`` on PATH, so the job runs as it always did.
 
 Run as ``<interpreter> -I -S job_launcher.py FALLBACK_PYTHON ARGS...``: it imports only the
@@ -14,6 +14,8 @@ With ``REINTEGRATION_JOB_TIMES`` set to a folder, a served job's CPU time, wall 
 resident memory (its own and its waited-for child processes', from the server) are written
 there in the lines of ``/usr/bin/time -v`` (benchmarks/bench_study.py reads them).
 """
+
+from __future__ import annotations
 
 import contextlib
 import json
@@ -27,6 +29,8 @@ import time
 #: The folder of the run's job servers: one socket per thread count (``threads-N.socket``).
 FOLDER_VARIABLE = "REINTEGRATION_JOB_SERVERS"
 TIMES_VARIABLE = "REINTEGRATION_JOB_TIMES"
+#: The launcher's name in that folder (the jobs' ``python``).
+LAUNCHER_NAME = "python"
 
 
 def send_message(conn, message: dict, fds=()) -> None:
@@ -85,9 +89,11 @@ def write_times(folder: str, command: str, start_ns: int, wall: float, result: d
 def _forward_signals(child_pid: int) -> None:
     """A signal for the job (Snakemake or a user stopping it) goes to the served process too.
 
-    The served process is in the job's process group (the server's, Snakemake's), so a signal
-    to the group, such as Ctrl-C's SIGINT, reaches it directly: SIGINT and SIGQUIT are not
-    forwarded (a second KeyboardInterrupt would break its clean-up), SIGTERM and SIGHUP are.
+    The served process is in the process group of the server (Snakemake's). A launcher in
+    that group (a job's) leaves SIGINT and SIGQUIT alone: Ctrl-C's SIGINT to the group reaches
+    the served process directly, and a second KeyboardInterrupt would break its clean-up. A
+    launcher leading a group of its own (jupyter_client starts each kernel in a new session
+    and interrupts it with SIGINT to that group) forwards them. SIGTERM and SIGHUP always.
     """
 
     def forward(signum, _frame):
@@ -96,8 +102,9 @@ def _forward_signals(child_pid: int) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, forward)
+    own_group = os.getpgrp() == os.getpid()
     for signum in (signal.SIGINT, signal.SIGQUIT):
-        signal.signal(signum, signal.SIG_IGN)
+        signal.signal(signum, forward if own_group else signal.SIG_IGN)
 
 
 def _exit_like(status: int) -> None:
@@ -110,10 +117,27 @@ def _exit_like(status: int) -> None:
     sys.exit(os.waitstatus_to_exitcode(status))
 
 
+def servable(argv: list) -> bool:
+    """A call the server runs: ``script.py ARGS`` or ``-m module ARGS`` (no interpreter option)."""
+    if not argv:
+        return False
+    if argv[0] == "-m":
+        return len(argv) > 1 and all(part.isidentifier() for part in argv[1].split("."))
+    return not argv[0].startswith("-") and argv[0].endswith(".py")
+
+
+def launcher_path() -> str | None:
+    """This run's launcher (``$REINTEGRATION_JOB_SERVERS/python``) if job servers are on, for a
+    job that starts ``python`` by its path (the report's kernels); None otherwise."""
+    folder = os.environ.get(FOLDER_VARIABLE)
+    path = os.path.join(folder, LAUNCHER_NAME) if folder else None
+    return path if path and os.access(path, os.X_OK) else None
+
+
 def served(argv: list) -> bool:
     """Run ``argv`` in the job server and exit with its status; False if it was not served."""
     folder = os.environ.get(FOLDER_VARIABLE)
-    if not folder or not argv or argv[0].startswith("-") or not argv[0].endswith(".py"):
+    if not folder or not servable(argv):
         return False
     path = socket_path(folder, os.environ.get("OMP_NUM_THREADS", "1"))
     start_ns, start = time.time_ns(), time.monotonic()

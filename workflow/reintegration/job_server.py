@@ -6,8 +6,9 @@ about a quarter of a 1x run's job time (issue 16). In a local run the Snakefile'
 starts one server per thread count of the run's jobs
 (:func:`reintegration.snakemake_job_servers.start_job_servers`). A server imports
 :data:`PRELOADED` once and then, for each job, forks a process that runs the job's script as
-``python script.py ARGS`` would: its arguments, working directory, environment, umask and
-standard streams; ``__main__``, ``__file__`` and ``sys.path[0]`` as the interpreter sets them;
+``python script.py ARGS`` (or ``python -m module ARGS``: the report's kernels) would: its
+arguments, working directory, environment, umask and standard streams; ``__main__``,
+``__file__`` and ``sys.path[0]`` as the interpreter sets them;
 uncaught exceptions printed from the script's frame on; threads joined and ``atexit`` handlers
 run before it exits; the same exit status. The job's ``python`` is the launcher
 :mod:`reintegration.job_launcher`, first on the jobs' PATH.
@@ -15,7 +16,7 @@ run before it exits; the same exit status. The job's ``python`` is the launcher
 A server serves a job only in the working directory and the environment it imported the
 libraries in (the same ``OMP_NUM_THREADS`` and other thread counts, which the libraries read
 when imported), apart from the variables the shell sets for each command and the launcher's
-own. Any other call (``python -m``, ``python -c``, a rule setting its own thread counts), and
+own. Any other call (``python -c``, interpreter options, a rule setting its own thread counts), and
 any job while its server is starting, runs a fresh interpreter, as without the servers. Outputs
 are the same either way (tests/test_job_server.py, tests/e2e/test_job_server_study.py; ``make
 test-cluster`` compares a local run's release, whose jobs are served, with a SLURM run's, whose
@@ -35,6 +36,7 @@ import io
 import os
 import random
 import resource
+import runpy
 import selectors
 import shutil
 import signal
@@ -50,21 +52,30 @@ from reintegration import job_launcher
 __all__ = ["PRELOADED", "serve"]
 
 #: Modules imported once by the server: every job's numpy, pandas and pyarrow (most of a job's
-#: start-up), and the figure and report jobs' libraries (0.2-0.4 s of each of those jobs' wall
-#: time, measured alternating by hand).
+#: start-up), and the report's papermill and nbconvert. Not matplotlib: it reads MPLBACKEND
+#: when imported, which a report page's kernel sets (to its inline backend) only after it
+#: started, so a kernel forked with matplotlib imported would draw with another backend.
 PRELOADED = (
     "numpy",
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
-    "matplotlib.pyplot",
     "papermill",
     "nbconvert",
 )
-#: Not part of the environment a job is compared on: set by the shell for each command, or
-#: read by the launcher only.
+#: Not part of the environment a job is compared on: set by the shell for each command, by
+#: jupyter_client for each kernel (the pid of the process starting it; read by ipykernel, which
+#: the server does not import), or read by the launcher only.
 NOT_COMPARED = frozenset(
-    {"_", "SHLVL", "PWD", "OLDPWD", job_launcher.FOLDER_VARIABLE, job_launcher.TIMES_VARIABLE}
+    {
+        "_",
+        "SHLVL",
+        "PWD",
+        "OLDPWD",
+        "JPY_PARENT_PID",
+        job_launcher.FOLDER_VARIABLE,
+        job_launcher.TIMES_VARIABLE,
+    }
 )
 
 
@@ -88,6 +99,15 @@ def _main_module(path: str) -> types.ModuleType:
     return main
 
 
+def _initial_main() -> types.ModuleType:
+    """``__main__`` as the interpreter makes it before ``-m`` fills it in (runpy)."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(
+        __annotations__={}, __builtins__=builtins, __loader__=importlib.machinery.BuiltinImporter
+    )
+    return main
+
+
 def _run_script(argv: list[str]) -> int:
     """Run ``argv[0]`` as ``__main__`` the way the interpreter runs a script; its exit code."""
     # As the interpreter sets them: sys.argv[0] as given, __file__ (and the code's file name)
@@ -96,20 +116,43 @@ def _run_script(argv: list[str]) -> int:
     path = os.path.join(os.getcwd(), argv[0])
     sys.path[0] = os.path.dirname(os.path.realpath(path))
     main = sys.modules["__main__"] = _main_module(path)
-    code = 0
     try:
         with io.open_code(path) as source:
             exec(compile(source.read(), path, "exec"), main.__dict__)
-    except SystemExit as stop:
-        if stop.code is None:
-            code = 0
-        elif isinstance(stop.code, int):
-            code = stop.code
-        else:
-            print(stop.code, file=sys.stderr)
-            code = 1
     except BaseException as error:
-        # The traceback from the script's own frame on, as the interpreter prints it.
+        return _finish(main, error)
+    return _finish(main, None)
+
+
+def _run_module(argv: list[str]) -> int:
+    """Run ``-m MODULE ARGS`` as the interpreter does (it calls runpy._run_module_as_main, which
+    sets sys.argv[0] to the module's file, and prints "No module named ..." for a missing
+    one); ``sys.path[0]`` is the working directory. The module's exit code."""
+    sys.argv = ["-m", *argv[2:]]
+    sys.path[0] = os.getcwd()
+    main = sys.modules["__main__"] = _initial_main()
+    try:
+        runpy._run_module_as_main(argv[1], alter_argv=True)
+    except BaseException as error:
+        return _finish(main, error)
+    return _finish(main, None)
+
+
+def _finish(main: types.ModuleType, error: BaseException | None) -> int:
+    """What the interpreter does after the script (or module) ran, ``error`` its uncaught
+    exception if any: report it, join threads, run exit handlers; the exit code."""
+    code = 0
+    if isinstance(error, SystemExit):
+        if error.code is None:
+            code = 0
+        elif isinstance(error.code, int):
+            code = error.code
+        else:
+            print(error.code, file=sys.stderr)
+            code = 1
+    elif error is not None:
+        # The traceback from the script's own frame on (the first frame is the server's), as
+        # the interpreter prints it (for -m, from runpy's frames on, as the interpreter does).
         error = error.with_traceback(error.__traceback__.tb_next)
         sys.excepthook(type(error), error, error.__traceback__)
         code = 1
@@ -153,7 +196,8 @@ def _child(request: dict, fds: list[int], closing: list, added: dict) -> None:
         # A fresh interpreter's unseeded generators differ from process to process.
         random.seed()
         sys.modules["numpy"].random.seed()
-        code = _run_script(request["argv"])
+        run = _run_module if request["argv"][0] == "-m" else _run_script
+        code = run(request["argv"])
     except BaseException:
         traceback.print_exc()
     finally:
@@ -224,7 +268,7 @@ class _Server:
         """Why the job cannot be served ('' if it can)."""
         if request is None or len(fds) != 3:
             return "incomplete request"
-        if request["cwd"] != self.cwd:  # the imports read files there (matplotlibrc)
+        if request["cwd"] != self.cwd:  # the server's sys.path starts with its working directory
             return "another working directory"
         env = _comparable(request["env"])
         differ = sorted(k for k in env.keys() | self.env.keys() if env.get(k) != self.env.get(k))

@@ -81,7 +81,7 @@ def remove_stale_folders(root: str | None = None) -> list[str]:
 def write_launcher(folder: str, fallback: str) -> str:
     """``folder``/python: the jobs' ``python``, running the launcher with this interpreter;
     ``fallback`` is the ``python`` it runs when the job is not served. Its path."""
-    launcher = os.path.join(folder, "python")
+    launcher = os.path.join(folder, job_launcher.LAUNCHER_NAME)
     command = shlex.join([sys.executable, "-I", "-S", job_launcher.__file__, fallback])
     with open(launcher, "w", encoding="utf-8") as out:
         out.write(f'#!/bin/sh\nexec {command} "$@"\n')
