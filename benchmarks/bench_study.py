@@ -110,11 +110,17 @@ def _seconds(clock: str) -> float:
 #: Stage of the job servers' own reports (reintegration/job_server.py): not jobs; their CPU
 #: (the imports done once, the forks) counts in the run's CPU.
 SERVERS = "job servers (imports once, forks)"
+#: Stage of the report pages' kernels that the job servers ran (forked by a server, not children
+#: of the report's job, so reported by their launchers): part of the report job, not jobs.
+KERNELS = "report_chapters: the pages' kernels (served)"
+NOT_JOBS = (SERVERS, KERNELS)
 
 
 def _stage(command: str) -> str:
     if "reintegration.job_server" in command:
         return SERVERS
+    if "-m ipykernel_launcher" in command:
+        return KERNELS
     m = re.search(r"workflow/scripts/(\w+)\.py", command)
     if not m:
         return "other: " + command.split()[0] if command else "other"
@@ -206,7 +212,7 @@ class Bench:
             tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
             raise SystemExit(f"{name} failed ({done.returncode}); log {log}:\n{tail}")
         jobs = read_jobs(jobs_dir)
-        real_jobs = [j for j in jobs if j["stage"] != SERVERS]
+        real_jobs = [j for j in jobs if j["stage"] not in NOT_JOBS]
         result = {
             "scenario": name,
             "wall_s": wall,
