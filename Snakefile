@@ -4,7 +4,6 @@
 
 from snakemake.utils import min_version
 
-from reintegration.allocator import keep_freed_memory_in_jobs
 from reintegration.config import validate_config
 from reintegration.snakemake_job_servers import start_job_servers, stop_job_servers
 from reintegration.interpreter import put_first_on_path
@@ -16,9 +15,6 @@ min_version("9.0")
 # Every rule's `python` is the interpreter running this Snakefile, whatever PATH says (also on a
 # SLURM node, where each job parses this file again with the same interpreter).
 put_first_on_path()
-# Jobs reuse the memory they freed instead of having the kernel map and zero each large array
-# again (reintegration/allocator.py; 7-11 s of system time in each bootstrap job at 100x).
-keep_freed_memory_in_jobs()
 # Snakemake hashes every input of a job once per output when the job ends (snakemake#4240):
 # each file once instead (the same recorded checksums; 4 s of a 1x run).
 cache_input_checksums()

@@ -10,7 +10,7 @@ C2_TABLES = f"{RELEASE_DIR}/tables"
 C2_FIGURE_DIR = f"{RELEASE_DIR}/figures"
 C2_CODE = package_files(
     "chapter2/", "stats/", "codebook/", "io", "reproduction", "published", "figures/style",
-    "figures/jobs",
+    "figures/jobs", "allocator",
 )
 
 

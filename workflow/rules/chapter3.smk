@@ -18,7 +18,8 @@ C3_RECORDS = rules.pool_records.output.exact
 C3_TABLES = f"{RELEASE_DIR}/tables"
 C3_FIGURES = f"{RELEASE_DIR}/figures"
 C3_CODE = package_files(
-    "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs"
+    "chapter3/", "stats/", "io", "reproduction", "published", "figures/style", "figures/jobs",
+    "allocator",
 )
 
 

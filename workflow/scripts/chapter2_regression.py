@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.allocator import keep_freed_memory
 from reintegration.chapter2.regression_stage import make_regressions
 
 OUTPUTS = [
@@ -18,6 +19,7 @@ OUTPUTS = [
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # the bootstrap's large temporaries, freed and made again per term/draw
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--data", required=True)
     p.add_argument("--programmes", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reintegration.allocator import keep_freed_memory
 from reintegration.chapter3.outputs import add_table_arguments, table_paths
 from reintegration.chapter3.stage import make_selection
 
@@ -12,6 +13,7 @@ RULE = "chapter3_selection"
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # the bootstrap's large temporaries, freed and made again per term/draw
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--panel", required=True)
     add_table_arguments(p, RULE)
