@@ -25,16 +25,12 @@ def start_server(folder: Path):
     env[job_launcher.FOLDER_VARIABLE] = str(folder)
     env.update(EXPECTED_CWD=str(cwd), JOB_VAR="x y")  # read by JOB
     path = job_launcher.socket_path(folder, 1)
-    modules = job_launcher.socket_path(folder, 1, modules=True)  # the -m calls' server
-    code = (
-        "from reintegration.job_server import serve; "
-        f"serve({path!r}, {os.getpid()}, modules_path={modules!r})"
-    )
+    code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
     log = open(folder / "server.log", "w", encoding="utf-8")  # noqa: SIM115
     command = [sys.executable, "-c", code]
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=cwd)
     deadline = time.monotonic() + 60
-    while not (Path(path).exists() and Path(modules).exists()):
+    while not Path(path).exists():
         assert process.poll() is None, (folder / "server.log").read_text()
         assert time.monotonic() < deadline, "the job server did not start"
         time.sleep(0.05)

@@ -145,12 +145,6 @@ def test_a_served_module_is_served(server, tmp_path):
     cwd, _ = server
     (cwd / "served_probe_module.py").write_text(SERVED_PROBE, encoding="utf-8")
     assert launch(server, "-m", "served_probe_module").stdout == "served\n"
-    # Scripts are served with matplotlib imported (the figure jobs), modules without it (a
-    # report kernel's backend is chosen when matplotlib is imported: after the kernel started).
-    imported = "import sys; print('matplotlib' in sys.modules)\n"
-    (cwd / "mpl_probe_module.py").write_text(imported, encoding="utf-8")
-    assert launch(server, "-m", "mpl_probe_module").stdout == "False\n"
-    assert launch(server, script(tmp_path, imported, name="mpl.py")).stdout == "True\n"
     # Not a module name: the interpreter's own error, from a fresh interpreter.
     odd = launch(server, "-m", "served-probe")
     assert (odd.returncode, odd.stderr) == (1, f"{sys.executable}: No module named served-probe\n")

@@ -61,10 +61,9 @@ def receive_message(conn, with_fds: bool = False):
     return json.loads(bytes(buffer[4 : 4 + size])), fds
 
 
-def socket_path(folder: str, threads, modules: bool = False) -> str:
-    """The socket of the server for jobs of ``threads`` threads (Snakemake's OMP_NUM_THREADS):
-    for scripts, or for ``-m module`` calls (a server that has not imported matplotlib)."""
-    return os.path.join(folder, f"threads-{threads}{'-modules' if modules else ''}.socket")
+def socket_path(folder: str, threads) -> str:
+    """The socket of the server for jobs of ``threads`` threads (Snakemake's OMP_NUM_THREADS)."""
+    return os.path.join(folder, f"threads-{threads}.socket")
 
 
 def _clock(seconds: float) -> str:
@@ -140,7 +139,7 @@ def served(argv: list) -> bool:
     folder = os.environ.get(FOLDER_VARIABLE)
     if not folder or not servable(argv):
         return False
-    path = socket_path(folder, os.environ.get("OMP_NUM_THREADS", "1"), modules=argv[0] == "-m")
+    path = socket_path(folder, os.environ.get("OMP_NUM_THREADS", "1"))
     start_ns, start = time.time_ns(), time.monotonic()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

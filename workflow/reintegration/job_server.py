@@ -10,8 +10,7 @@ starts one server per thread count of the run's jobs
 arguments, working directory, environment, umask and standard streams; ``__main__``,
 ``__file__`` and ``sys.path[0]`` as the interpreter sets them;
 uncaught exceptions printed from the script's frame on; threads joined and ``atexit`` handlers
-run before it exits; the same exit status (``-m`` calls from a process forked before the
-server imports :data:`SCRIPTS_PRELOADED`). The job's ``python`` is the launcher
+run before it exits; the same exit status. The job's ``python`` is the launcher
 :mod:`reintegration.job_launcher`, first on the jobs' PATH.
 
 A server serves a job only in the working directory and the environment it imported the
@@ -50,10 +49,12 @@ import types
 
 from reintegration import job_launcher
 
-__all__ = ["PRELOADED", "SCRIPTS_PRELOADED", "serve"]
+__all__ = ["PRELOADED", "serve"]
 
 #: Modules imported once by the server: every job's numpy, pandas and pyarrow (most of a job's
-#: start-up), and the report's papermill and nbconvert.
+#: start-up), and the report's papermill and nbconvert. Not matplotlib: it reads MPLBACKEND
+#: when imported, which a report page's kernel sets (to its inline backend) only after it
+#: started, so a kernel forked with matplotlib imported would draw with another backend.
 PRELOADED = (
     "numpy",
     "pandas",
@@ -62,11 +63,6 @@ PRELOADED = (
     "papermill",
     "nbconvert",
 )
-#: Imported too by the server of scripts (the figure jobs' library), not by the server of
-#: ``-m`` calls forked from it before: matplotlib reads MPLBACKEND when imported, which a report
-#: page's kernel sets (to its inline backend) only after it started, so a kernel forked with
-#: matplotlib imported would draw with another backend.
-SCRIPTS_PRELOADED = ("matplotlib.pyplot",)
 #: Not part of the environment a job is compared on: set by the shell for each command, by
 #: jupyter_client for each kernel (the pid of the process starting it; read by ipykernel, which
 #: the server does not import), or read by the launcher only.
@@ -335,39 +331,16 @@ class _Server:
         shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
 
 
-def serve(path: str, parent: int, modules_path: str | None = None) -> None:
+def serve(path: str, parent: int) -> None:
     """Import :data:`PRELOADED`, then serve jobs on the socket ``path`` while ``parent`` lives.
 
-    With ``modules_path``, a process forked after those imports serves the ``-m`` calls there
-    while this one lives, and this one imports :data:`SCRIPTS_PRELOADED` before serving the
-    scripts. With ``REINTEGRATION_JOB_TIMES`` set, each server's own usage (its imports, the
-    forks) is written there at the end, like a job's (the jobs' own usage is their launchers'
-    report).
+    With ``REINTEGRATION_JOB_TIMES`` set, the server's own usage (its imports, the forks) is
+    written there at the end, like a job's (the jobs' own usage is their launchers' report).
     """
     start_ns, start = time.time_ns(), time.monotonic()
     env = dict(os.environ)
     for name in PRELOADED:
         __import__(name)
-    modules_server = None
-    if modules_path:
-        sys.stdout.flush()
-        modules_server = os.fork()
-        if modules_server == 0:
-            _die_with_the_server()
-            _serve(modules_path, os.getppid(), env, time.time_ns(), time.monotonic())
-            os._exit(0)
-    for name in SCRIPTS_PRELOADED:
-        __import__(name)
-    try:
-        _serve(path, parent, env, start_ns, start)
-    finally:
-        if modules_server:
-            with contextlib.suppress(OSError):
-                os.kill(modules_server, signal.SIGTERM)
-                os.waitpid(modules_server, 0)
-
-
-def _serve(path: str, parent: int, env: dict, start_ns: int, start: float) -> None:
     gc.freeze()  # the imported objects stay out of the children's collections (less copying)
     server = _Server(path, parent, env)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -375,16 +348,13 @@ def _serve(path: str, parent: int, env: dict, start_ns: int, start: float) -> No
     try:
         server.run()
     finally:
-        name = os.path.basename(path)
-        print(
-            f"job server {name}: {server.served} jobs served, {server.refused} refused", flush=True
-        )
+        print(f"job server: {server.served} jobs served, {server.refused} refused", flush=True)
         if os.environ.get(job_launcher.TIMES_VARIABLE):
             usage = resource.getrusage(resource.RUSAGE_SELF)
             own = {"user_s": usage.ru_utime, "system_s": usage.ru_stime, "status": 0}
             job_launcher.write_times(
                 os.environ[job_launcher.TIMES_VARIABLE],
-                f"python -m reintegration.job_server {name}",
+                f"python -m reintegration.job_server {os.path.basename(path)}",
                 start_ns,
                 time.monotonic() - start,
                 {**own, "max_rss_kb": usage.ru_maxrss},

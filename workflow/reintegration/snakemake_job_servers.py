@@ -111,12 +111,8 @@ def start_job_servers(workflow, log_dir: str = ".snakemake/log") -> list[int]:
     atexit.register(stop_job_servers)
     for threads in thread_counts:
         path = job_launcher.socket_path(folder, threads)
-        modules = job_launcher.socket_path(folder, threads, modules=True)
         log = open(Path(log_dir) / f"job_server_threads{threads}.log", "w", encoding="utf-8")  # noqa: SIM115
-        code = (
-            "from reintegration.job_server import serve; "
-            f"serve({path!r}, {os.getpid()}, modules_path={modules!r})"
-        )
+        code = f"from reintegration.job_server import serve; serve({path!r}, {os.getpid()})"
         process = subprocess.Popen(
             [sys.executable, "-c", code],
             env=_job_environment(threads),
