@@ -1,12 +1,13 @@
 """The ``python`` of a local run's jobs: the script run by the job server, or the interpreter.
 
-A job's command ``python workflow/scripts/x.py ARGS`` reaches this launcher (put first on the
-job's PATH by :mod:`reintegration.snakemake_job_servers`). It asks the job server for a process forked from
+A job's command ``python workflow/scripts/x.py ARGS`` (or a report page's kernel,
+``python -m ipykernel_launcher ...``) reaches this launcher (put first on the job's PATH by
+:mod:`reintegration.snakemake_job_servers`). It asks the job server for a process forked from
 one that has imported numpy, pandas and pyarrow already (0.4-0.5 s of CPU a job otherwise spends
 on imports), passing its arguments, working directory, environment and standard streams. The
 server refuses any call it cannot run exactly as the interpreter would (neither a script file
-nor ``-m module``, a different environment); then, or when no server answers, the launcher replaces itself with the
-next ``python`` on PATH, so the job runs as it always did.
+nor ``-m module``, a different environment); then, or when no server answers, the launcher
+replaces itself with the next ``python`` on PATH, so the job runs as it always did.
 
 Run as ``<interpreter> -I -S job_launcher.py FALLBACK_PYTHON ARGS...``: it imports only the
 standard library (no site-packages, no package ``__init__``) so that it starts in milliseconds.
