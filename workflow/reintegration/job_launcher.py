@@ -87,8 +87,8 @@ def write_times(folder: str, command: str, start_ns: int, wall: float, result: d
         out.write("\n".join(lines) + "\n")
 
 
-def _forward_signals(child_pid: int) -> None:
-    """A signal for the job (Snakemake or a user stopping it) goes to the served process too.
+def _forwarded() -> tuple[int, ...]:
+    """The signals passed on to the served process.
 
     The served process is in the process group of the server (Snakemake's). A launcher in
     that group (a job's) leaves SIGINT and SIGQUIT alone: Ctrl-C's SIGINT to the group reaches
@@ -96,16 +96,43 @@ def _forward_signals(child_pid: int) -> None:
     launcher leading a group of its own (jupyter_client starts each kernel in a new session
     and interrupts it with SIGINT to that group) forwards them. SIGTERM and SIGHUP always.
     """
+    own_group = os.getpgrp() == os.getpid()
+    extra = (signal.SIGINT, signal.SIGQUIT) if own_group else ()
+    return (signal.SIGTERM, signal.SIGHUP, *extra)
+
+
+def _hold_signals() -> list[int]:
+    """Keep the signals for the job that arrive before the served process is known (they are
+    forwarded to it then, or raised again here if the job is not served); the list of them."""
+    pending: list[int] = []
+    for signum in _forwarded():
+        signal.signal(signum, lambda signum, _frame: pending.append(signum))
+    return pending
+
+
+def _release_signals(pending: list[int]) -> None:
+    """Not served: the signals back to their defaults, and those held raised again."""
+    for signum in _forwarded():
+        signal.signal(signum, signal.SIG_DFL)
+    for signum in pending:
+        os.kill(os.getpid(), signum)
+
+
+def _forward_signals(child_pid: int, pending: list[int]) -> None:
+    """A signal for the job (Snakemake or a user stopping it) goes to the served process too
+    (:func:`_forwarded`), the held ones first."""
 
     def forward(signum, _frame):
         with contextlib.suppress(ProcessLookupError):
             os.kill(child_pid, signum)
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    forwarded = _forwarded()
+    for signum in forwarded:
         signal.signal(signum, forward)
-    own_group = os.getpgrp() == os.getpid()
-    for signum in (signal.SIGINT, signal.SIGQUIT):
-        signal.signal(signum, forward if own_group else signal.SIG_IGN)
+    for signum in {signal.SIGINT, signal.SIGQUIT} - set(forwarded):
+        signal.signal(signum, signal.SIG_IGN)
+    for signum in pending:
+        forward(signum, None)
 
 
 def _exit_like(status: int) -> None:
@@ -142,6 +169,7 @@ def served(argv: list) -> bool:
         return False
     path = socket_path(folder, os.environ.get("OMP_NUM_THREADS", "1"))
     start_ns, start = time.time_ns(), time.monotonic()
+    pending = _hold_signals()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
@@ -149,12 +177,12 @@ def served(argv: list) -> bool:
         send_message(conn, {**request, "umask": _umask()}, fds=(0, 1, 2))
         started, _ = receive_message(conn)
     except OSError:
-        conn.close()
-        return False
+        started = None
     if not started or "pid" not in started:
         conn.close()
+        _release_signals(pending)
         return False
-    _forward_signals(started["pid"])
+    _forward_signals(started["pid"], pending)
     result, _ = receive_message(conn)
     if result is None:  # the server went away: the job's outcome is unknown
         print("job server stopped before the job ended", file=sys.stderr)

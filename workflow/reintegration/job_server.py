@@ -175,7 +175,11 @@ def _die_with_the_server() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _child(request: dict, fds: list[int], closing: list, added: dict) -> None:
+#: Blocked while a job's process is forked, until it has the job's handlers.
+JOB_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+
+
+def _child(request: dict, fds: list[int], closing: list, added: dict, mask) -> None:
     """In the forked process: become the job, run its script, exit (never returns)."""
     code = 1
     try:
@@ -185,6 +189,7 @@ def _child(request: dict, fds: list[int], closing: list, added: dict) -> None:
         for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -250,13 +255,17 @@ class _Server:
             return
         sys.stdout.flush()
         sys.stderr.flush()
+        # A signal for the job that comes before the child has the job's handlers waits
+        # (else the server's SIGTERM handler would run in the child)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, JOB_SIGNALS)
         pid = os.fork()
         if pid == 0:
             signal.set_wakeup_fd(-1)
             for fd in (self.wakeup, self.wakeup_write):
                 os.close(fd)
             closing = [self.listener, self.selector, conn, *self.jobs.values()]
-            _child(request, fds, closing, self.added)
+            _child(request, fds, closing, self.added, mask)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in fds:
             os.close(fd)
         self.served += 1
