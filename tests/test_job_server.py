@@ -150,6 +150,24 @@ def test_a_served_module_is_served(server, tmp_path):
     assert (odd.returncode, odd.stderr) == (1, f"{sys.executable}: No module named served-probe\n")
 
 
+def test_a_job_not_served_keeps_the_signals_it_was_started_ignoring(server, tmp_path):
+    """Like ``nohup``: a fresh interpreter run in the launcher's place (here: no server for two
+    threads) inherits SIGHUP ignored."""
+    cwd, env = server
+    probe = script(
+        tmp_path, "import signal; print(signal.getsignal(signal.SIGHUP) == signal.SIG_IGN)\n"
+    )
+    done = subprocess.run(
+        launcher_command(probe),
+        env={**env, "OMP_NUM_THREADS": "2"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    assert (done.returncode, done.stdout) == (0, "True\n")
+
+
 def test_uncaught_exception_fails_the_job_with_its_traceback(server, tmp_path):
     job = script(tmp_path, "raise ValueError('no such column: age')\n")
     served, plain = launch(server, job), fresh(server, job)

@@ -101,24 +101,28 @@ def _forwarded() -> tuple[int, ...]:
     return (signal.SIGTERM, signal.SIGHUP, *extra)
 
 
-def _hold_signals() -> list[int]:
+def _hold_signals(forwarded: tuple[int, ...]) -> tuple[list[int], dict]:
     """Keep the signals for the job that arrive before the served process is known (they are
-    forwarded to it then, or raised again here if the job is not served); the list of them."""
+    forwarded to it then, or raised again here if the job is not served): (the list of them,
+    the dispositions they had). A signal the launcher was started ignoring stays ignored."""
     pending: list[int] = []
-    for signum in _forwarded():
-        signal.signal(signum, lambda signum, _frame: pending.append(signum))
-    return pending
+    previous = {signum: signal.getsignal(signum) for signum in forwarded}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, lambda signum, _frame: pending.append(signum))
+    return pending, previous
 
 
-def _release_signals(pending: list[int]) -> None:
-    """Not served: the signals back to their defaults, and those held raised again."""
-    for signum in _forwarded():
-        signal.signal(signum, signal.SIG_DFL)
+def _release_signals(pending: list[int], previous: dict) -> None:
+    """Not served: the signals as they were (the interpreter run next inherits them), and the
+    ones held raised again."""
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
     for signum in pending:
         os.kill(os.getpid(), signum)
 
 
-def _forward_signals(child_pid: int, pending: list[int]) -> None:
+def _forward_signals(child_pid: int, forwarded: tuple[int, ...], pending: list[int]) -> None:
     """A signal for the job (Snakemake or a user stopping it) goes to the served process too
     (:func:`_forwarded`), the held ones first."""
 
@@ -126,7 +130,6 @@ def _forward_signals(child_pid: int, pending: list[int]) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child_pid, signum)
 
-    forwarded = _forwarded()
     for signum in forwarded:
         signal.signal(signum, forward)
     for signum in {signal.SIGINT, signal.SIGQUIT} - set(forwarded):
@@ -169,7 +172,8 @@ def served(argv: list) -> bool:
         return False
     path = socket_path(folder, os.environ.get("OMP_NUM_THREADS", "1"))
     start_ns, start = time.time_ns(), time.monotonic()
-    pending = _hold_signals()
+    forwarded = _forwarded()
+    pending, previous = _hold_signals(forwarded)
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
@@ -180,9 +184,9 @@ def served(argv: list) -> bool:
         started = None
     if not started or "pid" not in started:
         conn.close()
-        _release_signals(pending)
+        _release_signals(pending, previous)
         return False
-    _forward_signals(started["pid"], pending)
+    _forward_signals(started["pid"], forwarded, pending)
     result, _ = receive_message(conn)
     if result is None:  # the server went away: the job's outcome is unknown
         print("job server stopped before the job ended", file=sys.stderr)
